@@ -1,0 +1,39 @@
+# Two commands on a fresh machine (only Python ≥ 3.11 and make): `make run`, `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CONFIG ?= feeds.toml
+
+.PHONY: install install-test run test lint typecheck demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(PY) -m syndicator run --config $(CONFIG)
+
+demo: install
+	$(PY) -m syndicator demo
+
+lint: install-test
+	$(VENV)/bin/ruff check syndicator tests bench
+	$(VENV)/bin/hadolint Dockerfile
+
+typecheck: install-test
+	$(VENV)/bin/mypy
+
+test: lint typecheck
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var

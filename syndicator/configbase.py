@@ -1,0 +1,122 @@
+"""Building blocks of the settings, shared by ``config.py`` and the kind modules.
+
+Each source kind (``sources/<kind>.py``) and destination kind (``deliver/<kind>.py``) declares
+its own ``Config`` model on top of ``SourceBase`` / ``DestinationBase``; ``config.py``
+composes them. Kept apart from ``config.py`` so that kind modules never import the loader.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+)
+
+__all__ = [
+    "ArticleProfile",
+    "DestinationBase",
+    "Duration",
+    "Frozen",
+    "HttpSettings",
+    "Lang",
+    "Name",
+    "SourceBase",
+    "Url",
+    "parse_duration",
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+
+
+def parse_duration(value: object) -> float:
+    """``"15m"`` → 900.0 seconds; plain numbers are seconds."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 30s, 15m or 2h")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    else:
+        raise ValueError("expected a duration such as 30s, 15m or 2h")
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
+
+
+def _check_url(value: str) -> str:
+    try:
+        return str(_HTTP_URL.validate_python(value))
+    except ValidationError:
+        raise ValueError("not a valid http(s) URL") from None
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HttpSettings(Frozen):
+    """How we fetch from sources: politely."""
+
+    user_agent: str = (
+        "syndicator/0.1 (press-release syndication; +https://github.com/syndicator/syndicator)"
+    )
+    connect_timeout: Duration = 10.0
+    read_timeout: Duration = 30.0
+    max_body_bytes: int = Field(default=5_000_000, gt=0)
+    min_host_delay: Duration = 1.0  # between two requests to one host
+    max_retries: int = Field(default=3, ge=0, le=10)
+    backoff_base: Duration = 1.0
+    backoff_max: Duration = 300.0
+    respect_robots: bool = True
+    allow_private_networks: bool = False  # tests and the demo only
+
+
+class ArticleProfile(Frozen):
+    """CSS selectors for a site's article pages; unset fields fall back to generic extraction."""
+
+    title: str | None = None
+    body: str | None = None
+    lead: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    remove: tuple[str, ...] = ()  # extra selectors of boilerplate to drop before extraction
+
+
+class SourceBase(Frozen):
+    name: Name
+    language: Lang | None = None  # declared language of the source's pages, if single
+    interval: Duration = 900.0
+    jitter: Duration = 60.0
+    catch_up: bool = True  # first poll fills store and feeds but sends nothing
+    enabled: bool = True
+    max_items: int = Field(default=50, gt=0)
+    article: ArticleProfile = ArticleProfile()
+
+
+class DestinationBase(Frozen):
+    name: Name
+    languages: tuple[Lang, ...] = ()  # item languages wanted; empty = all
+    locale: Lang | None = None  # language of our own words (labels); default: item language
+    sources: tuple[Name, ...] = ()  # only releases from these sources; empty = all
+    events: tuple[str, ...] = ("created", "updated")
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    enabled: bool = True

@@ -1,0 +1,1 @@
+"""Destination kinds. Each module has ``Config``, its limits, ``send``, and ``redacted``."""

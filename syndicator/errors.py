@@ -1,0 +1,112 @@
+"""The one exception tree of syndicator.
+
+Every error carries a stable ``code`` (``fetch.http_503``) used in logs, metrics, the
+status page and the translated messages. Foreign exceptions are mapped to these at one
+boundary: ``http.py`` for fetching, each ``deliver/<kind>`` module for its remote API.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DeliveryError",
+    "ExtractError",
+    "FetchError",
+    "PermanentDeliveryError",
+    "RetryableDeliveryError",
+    "StoreError",
+    "SyndicatorError",
+]
+
+
+class SyndicatorError(Exception):
+    """Base of every error we raise on purpose."""
+
+    code: str = "syndicator.error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.code
+
+
+class ConfigError(SyndicatorError):
+    """feeds.toml is missing, unreadable or invalid. ``problems`` lists each one."""
+
+    code = "config.invalid"
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = problems or [message]
+
+
+class FetchError(SyndicatorError):
+    """A source could not be fetched. ``code`` is e.g. ``fetch.timeout``, ``fetch.http_503``,
+    ``fetch.too_large``, ``fetch.blocked_address``, ``fetch.robots_disallowed``."""
+
+    code = "fetch.failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        url: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.url = url
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ExtractError(SyndicatorError):
+    """A page held no article we could extract (``extract.no_article``)."""
+
+    code = "extract.failed"
+
+
+class StoreError(SyndicatorError):
+    """The store is unreachable or its schema is wrong."""
+
+    code = "store.failed"
+
+
+class DeliveryError(SyndicatorError):
+    """A destination did not accept a message."""
+
+    code = "delivery.failed"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
+class RetryableDeliveryError(DeliveryError):
+    """Try again later; ``retry_after`` (seconds) when the remote said how long to wait."""
+
+    code = "delivery.retryable"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying cannot help (4xx other than 408/429, bad credentials, rejected payload)."""
+
+    code = "delivery.permanent"

@@ -1,0 +1,157 @@
+"""Plain data passed between the stages. Frozen; no behaviour beyond small derivations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+__all__ = [
+    "Article",
+    "Attachment",
+    "Candidate",
+    "Contact",
+    "Delivery",
+    "Entry",
+    "EventKind",
+    "Image",
+    "Link",
+    "Message",
+    "Receipt",
+]
+
+EventKind = Literal["created", "updated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An absolute URL with its visible label; ``lang`` for alternates (hreflang)."""
+
+    url: str
+    label: str = ""
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    url: str
+    title: str = ""
+    mime_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One release found on a listing, feed or API, before its page is fetched.
+
+    ``html`` is set when the source already delivered the full article markup
+    (WordPress REST ``content.rendered``); then no page fetch is needed.
+    """
+
+    url: str
+    title: str | None = None
+    published: datetime | None = None
+    teaser: str = ""
+    lang: str | None = None
+    read_more: tuple[Link, ...] = ()
+    html: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What extraction yields for one page, in one language."""
+
+    url: str  # canonical URL: the item's identity
+    title: str
+    lang: str | None
+    published: datetime | None  # aware, Europe/Helsinki
+    updated: datetime | None
+    lead: str
+    body_html: str  # sanitised
+    text: str
+    images: tuple[Image, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    read_more: tuple[Link, ...] = ()
+    alternates: tuple[Link, ...] = ()  # the same release in other languages
+    post_id: str | None = None  # the site's own id (WordPress ``postid-N``), if exposed
+    date_from_first_seen: bool = False  # no date on the page: ``published`` is when we first saw it
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A stored item with its latest version, as feeds and messages see it."""
+
+    item_id: int
+    release_id: int
+    source: str
+    article: Article
+    first_seen: datetime
+    updated: datetime  # when the latest version was stored
+    version: int
+
+    @property
+    def published(self) -> datetime:
+        return self.article.published or self.first_seen
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row: an event for one destination."""
+
+    id: int
+    event_id: int
+    event: EventKind
+    destination: str
+    release_id: int
+    status: str  # pending | sending | delivered | failed (dead letter) | skipped
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None = None
+    remote_id: str | None = None
+    idempotency_key: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A release rendered for one destination, in the language it wants."""
+
+    event: EventKind
+    idempotency_key: str
+    lang: str
+    title: str
+    lead: str
+    text: str
+    html: str
+    url: str
+    published: datetime
+    updated: datetime
+    read_more: tuple[Link, ...] = ()
+    alternates: tuple[Link, ...] = ()
+    image: Image | None = None
+    source: str = ""
+    release_id: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # translated UI words (read_more, updated, …)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A destination's confirmation. ``remote_id`` lets a later edit target the same post."""
+
+    remote_id: str | None = None
+    status: int | None = None
+    detail: str = ""

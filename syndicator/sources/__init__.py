@@ -1,0 +1,1 @@
+"""Source kinds. Each module has ``Config`` and ``async def candidates(source, fetcher)``."""
