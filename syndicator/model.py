@@ -18,6 +18,7 @@ __all__ = [
     "Link",
     "Message",
     "Receipt",
+    "SourceState",
 ]
 
 EventKind = Literal["created", "updated"]
@@ -155,3 +156,16 @@ class Receipt:
     remote_id: str | None = None
     status: int | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the status page and /readyz show about one source."""
+
+    name: str
+    last_poll_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_code: str | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    items: int = 0
