@@ -54,7 +54,7 @@ class ServiceSettings(Frozen):
 
 class FeedSettings(Frozen):
     title: str = "Press releases"
-    titles: dict[Lang, str] = {}  # per-language feed titles
+    titles: dict[Lang, str] = Field(default_factory=dict)  # per-language feed titles
     max_entries: int = Field(default=50, ge=1, le=1000)
     languages: tuple[Lang, ...] = ("fi", "sv", "en")
     out_dir: str | None = None  # also write feed files here after each change
@@ -122,15 +122,15 @@ def _expand_env(
     if isinstance(value, dict):
         return {key: _expand_env(item, (*path, key), env, problems) for key, item in value.items()}
     if isinstance(value, list):
-        return [_expand_env(item, (*path, index), env, problems) for index, item in enumerate(value)]
+        return [
+            _expand_env(item, (*path, index), env, problems) for index, item in enumerate(value)
+        ]
     if isinstance(value, str):
 
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in env:
-                problems.append(
-                    f"{_format_path(path)}: environment variable {name} is not set"
-                )
+                problems.append(f"{_format_path(path)}: environment variable {name} is not set")
                 return ""
             return env[name]
 
@@ -143,13 +143,18 @@ def _describe(error: Any, data: Any) -> str:
     path: list[str | int] = []
     node = data
     for part in error["loc"]:
-        if isinstance(node, dict) and isinstance(part, str) and part not in node:
-            if node.get("kind") == part:
-                continue  # the discriminator tag of a union member
+        tag = isinstance(node, dict) and isinstance(part, str) and part not in node
+        if tag and node.get("kind") == part:
+            continue  # the discriminator tag of a union member
         path.append(part)
-        node = node.get(part) if isinstance(node, dict) else (
-            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node)
-            else None
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and part < len(node)
+                else None
+            )
         )
     message = error["msg"]
     if error["type"] == "union_tag_invalid":

@@ -19,6 +19,7 @@ __all__ = [
     "Message",
     "Receipt",
     "SourceState",
+    "StoredItem",
 ]
 
 EventKind = Literal["created", "updated"]
@@ -122,6 +123,7 @@ class Delivery:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None = None
+    last_error_code: str | None = None
     remote_id: str | None = None
     idempotency_key: str = ""
     created_at: datetime | None = None
@@ -146,7 +148,9 @@ class Message:
     image: Image | None = None
     source: str = ""
     release_id: int = 0
-    labels: dict[str, str] = field(default_factory=dict)  # translated UI words (read_more, updated, …)
+    labels: dict[str, str] = field(
+        default_factory=dict
+    )  # translated UI words (read_more, updated, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +173,15 @@ class SourceState:
     last_error: str | None = None
     consecutive_failures: int = 0
     items: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """What the store remembers of an item, enough to decide new / updated / unchanged."""
+
+    item_id: int
+    release_id: int
+    url: str
+    version: int
+    content_hash: str
+    published: datetime

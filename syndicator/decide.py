@@ -1,0 +1,60 @@
+"""PURE: given what the store holds and a freshly extracted Article, what happens.
+
+No I/O here. A new version exists only when the normalised title, text, dates or read-more
+targets change; whitespace and tracking parameters (already dropped by extraction) do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from syndicator.model import Article, EventKind, StoredItem
+
+__all__ = ["Decision", "content_hash", "decide"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Literal["create", "update", "skip"]
+    content_hash: str
+    version: int  # the version number the item has after this decision
+
+    @property
+    def event(self) -> EventKind | None:
+        if self.action == "create":
+            return "created"
+        if self.action == "update":
+            return "updated"
+        return None
+
+
+def content_hash(article: Article) -> str:
+    """A hash of what a reader would call the content, blind to cosmetic changes."""
+    normalised = {
+        "title": _squash(article.title),
+        "text": _squash(article.text),
+        "lead": _squash(article.lead),
+        "published": article.published.isoformat()
+        if article.published and not article.date_from_first_seen
+        else None,
+        "read_more": sorted(link.url for link in article.read_more),
+        "images": sorted(image.url for image in article.images),
+    }
+    encoded = json.dumps(normalised, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def decide(stored: StoredItem | None, article: Article) -> Decision:
+    digest = content_hash(article)
+    if stored is None:
+        return Decision("create", digest, 1)
+    if stored.content_hash == digest:
+        return Decision("skip", digest, stored.version)
+    return Decision("update", digest, stored.version + 1)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())

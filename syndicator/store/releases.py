@@ -1,0 +1,224 @@
+"""Releases, items, versions and events: saving a decision and reading entries back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from syndicator.decide import Decision
+from syndicator.model import Article, Entry, EventKind, StoredItem
+from syndicator.store.codec import article_from_json, article_to_json
+from syndicator.store.schema import deliveries, events, items, releases, versions
+
+__all__ = ["ReleaseRows", "StoredEvent"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: int
+    kind: EventKind
+    item_id: int
+    url: str
+    lang: str | None
+    version: int
+    created_at: datetime
+
+
+class ReleaseRows:
+    engine: sa.Engine
+
+    def find_item(
+        self, url: str, *, source: str | None = None, post_id: str | None = None
+    ) -> StoredItem | None:
+        """The item with this canonical URL, or with this site post id from the same source."""
+        query = sa.select(items).where(items.c.url == url)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+            if row is None and source and post_id:
+                by_post = sa.select(items).where(
+                    items.c.source == source, items.c.post_id == post_id
+                )
+                row = connection.execute(by_post).first()
+        if row is None:
+            return None
+        return StoredItem(
+            item_id=row.id,
+            release_id=row.release_id,
+            url=row.url,
+            version=row.version,
+            content_hash=row.content_hash,
+            published=row.published,
+        )
+
+    def save_article(
+        self,
+        source: str,
+        article: Article,
+        decision: Decision,
+        stored: StoredItem | None,
+        *,
+        destinations: Sequence[str],
+        now: datetime,
+    ) -> int | None:
+        """Write item, version, event and its outbox rows in ONE transaction; the event id.
+
+        ``destinations`` are the names routed for this event (empty during catch-up).
+        """
+        if decision.event is None:
+            return None
+        published = article.published or (stored.published if stored else now)
+        alternates = sorted({link.url for link in article.alternates})
+        with self.engine.begin() as connection:
+            if stored is None:
+                release_id = self._release_for(connection, alternates, now)
+                item_id = _insert(
+                    connection,
+                    items.insert().values(
+                        release_id=release_id,
+                        source=source,
+                        url=article.url,
+                        post_id=article.post_id,
+                        lang=article.lang,
+                        published=published,
+                        first_seen=now,
+                        updated_at=now,
+                        version=decision.version,
+                        content_hash=decision.content_hash,
+                        alternate_urls=alternates,
+                    ),
+                )
+            else:
+                item_id = stored.item_id
+                connection.execute(
+                    items.update()
+                    .where(items.c.id == item_id)
+                    .values(
+                        lang=article.lang,
+                        published=published,
+                        updated_at=now,
+                        version=decision.version,
+                        content_hash=decision.content_hash,
+                        alternate_urls=alternates,
+                        post_id=article.post_id,
+                    )
+                )
+            version_id = _insert(
+                connection,
+                versions.insert().values(
+                    item_id=item_id,
+                    number=decision.version,
+                    content_hash=decision.content_hash,
+                    article=article_to_json(article),
+                    stored_at=now,
+                ),
+            )
+            event_id = _insert(
+                connection,
+                events.insert().values(
+                    item_id=item_id, version_id=version_id, kind=decision.event, created_at=now
+                ),
+            )
+            for name in destinations:
+                key = _idempotency_key(article.url, decision.version, decision.event, name)
+                connection.execute(
+                    deliveries.insert().values(
+                        event_id=event_id,
+                        destination=name,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        idempotency_key=key,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        return int(event_id)
+
+    def _release_for(self, connection: sa.Connection, alternates: list[str], now: datetime) -> int:
+        """Join the release of a language version we already hold, or start a new one."""
+        if alternates:
+            row = connection.execute(
+                sa.select(items.c.release_id).where(items.c.url.in_(alternates)).limit(1)
+            ).first()
+            if row is not None:
+                return int(row.release_id)
+        return _insert(connection, releases.insert().values(created_at=now))
+
+    def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
+        """Newest first by publication time; each item with its latest version."""
+        query = (
+            sa.select(items, versions.c.article, versions.c.stored_at)
+            .join(
+                versions,
+                sa.and_(versions.c.item_id == items.c.id, versions.c.number == items.c.version),
+            )
+            .order_by(items.c.published.desc(), items.c.id.desc())
+            .limit(limit)
+        )
+        if lang is not None:
+            query = query.where(items.c.lang == lang)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [_entry(row, row.version, row.stored_at) for row in rows]
+
+    def entry_for_event(self, event_id: int) -> tuple[EventKind, Entry] | None:
+        """The event's kind and the item as it was at the event's version."""
+        query = (
+            sa.select(
+                items, events.c.kind, versions.c.article, versions.c.number, versions.c.stored_at
+            )
+            .join(events, events.c.item_id == items.c.id)
+            .join(versions, versions.c.id == events.c.version_id)
+            .where(events.c.id == event_id)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return row.kind, _entry(row, row.number, row.stored_at)
+
+    def events_after(self, event_id: int = 0) -> list[StoredEvent]:
+        query = (
+            sa.select(events, items.c.url, items.c.lang, versions.c.number)
+            .join(items, items.c.id == events.c.item_id)
+            .join(versions, versions.c.id == events.c.version_id)
+            .where(events.c.id > event_id)
+            .order_by(events.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            StoredEvent(
+                row.id, row.kind, row.item_id, row.url, row.lang, row.number, row.created_at
+            )
+            for row in rows
+        ]
+
+
+def _entry(row: sa.Row[tuple[object, ...]], version: int, stored_at: datetime) -> Entry:
+    mapping = row._mapping
+    return Entry(
+        item_id=mapping["id"],
+        release_id=mapping["release_id"],
+        source=mapping["source"],
+        article=article_from_json(mapping["article"]),
+        first_seen=mapping["first_seen"],
+        updated=stored_at,
+        version=version,
+    )
+
+
+def _idempotency_key(url: str, version: int, event: str, destination: str) -> str:
+    """Stable across retries and restarts; unique per (item version, event, destination)."""
+    digest = hashlib.sha256(f"{url}\n{version}\n{event}\n{destination}".encode()).hexdigest()
+    return f"msg_{digest[:32]}"
+
+
+def _insert(connection: sa.Connection, statement: sa.Insert) -> int:
+    key = connection.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -1,0 +1,131 @@
+"""Table definitions (SQLAlchemy Core). The Alembic migrations create exactly these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+__all__ = [
+    "UtcDateTime",
+    "deliveries",
+    "events",
+    "http_validators",
+    "items",
+    "metadata",
+    "releases",
+    "source_state",
+    "versions",
+]
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out — also on SQLite, which keeps no zone."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("caught_up", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_poll_at", UtcDateTime),
+    sa.Column("last_success_at", UtcDateTime),
+    sa.Column("last_error_code", sa.String(64)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, default=0),
+)
+
+http_validators = sa.Table(
+    "http_validators",
+    metadata,
+    sa.Column("url", sa.String(2048), primary_key=True),
+    sa.Column("etag", sa.String(512)),
+    sa.Column("last_modified", sa.String(64)),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
+)
+
+releases = sa.Table(
+    "releases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("release_id", sa.ForeignKey("releases.id"), nullable=False, index=True),
+    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("url", sa.String(2048), nullable=False, unique=True),
+    sa.Column("post_id", sa.String(64)),
+    sa.Column("lang", sa.String(8), index=True),
+    sa.Column("published", UtcDateTime, nullable=False, index=True),
+    sa.Column("first_seen", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("alternate_urls", sa.JSON, nullable=False, default=list),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("items.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("article", sa.JSON, nullable=False),
+    sa.Column("stored_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("item_id", "number"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("items.id"), nullable=False, index=True),
+    sa.Column("version_id", sa.ForeignKey("versions.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("destination", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("claimed_until", UtcDateTime),
+    sa.Column("last_error_code", sa.String(64)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("remote_id", sa.String(512)),
+    sa.Column("idempotency_key", sa.String(128), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("event_id", "destination"),
+    sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
