@@ -49,6 +49,8 @@ class ServiceSettings(Frozen):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     outbox_interval: Duration = 5.0  # how often the outbox is drained
+    retry_base: Duration = 30.0  # first delivery retry after this long, doubling
+    retry_max: Duration = 21600.0  # longest wait between two delivery attempts
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
 

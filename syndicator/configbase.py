@@ -109,6 +109,7 @@ class SourceBase(Frozen):
     catch_up: bool = True  # first poll fills store and feeds but sends nothing
     enabled: bool = True
     max_items: int = Field(default=50, gt=0)
+    recheck_days: int = Field(default=14, ge=0)  # known items this young are checked for edits
     article: ArticleProfile = ArticleProfile()
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from syndicator.configbase import DestinationBase
 from syndicator.model import Article, EventKind, StoredItem
 
-__all__ = ["Decision", "content_hash", "decide"]
+__all__ = ["Decision", "content_hash", "decide", "route"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,17 @@ def decide(stored: StoredItem | None, article: Article) -> Decision:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def route(
+    destinations: Sequence[DestinationBase], *, source: str, lang: str | None, event: EventKind
+) -> list[str]:
+    """The destinations that want this event: enabled, language, source and event filters."""
+    return [
+        destination.name
+        for destination in destinations
+        if destination.enabled
+        and (not destination.languages or lang in destination.languages)
+        and (not destination.sources or source in destination.sources)
+        and event in destination.events
+    ]

@@ -1,0 +1,190 @@
+"""Thin command line: parse arguments, load config once, call one function."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from syndicator.config import Config, load_config
+from syndicator.errors import ConfigError, StoreError, SyndicatorError
+from syndicator.logs import configure_logging
+
+if TYPE_CHECKING:
+    from syndicator.store import Store
+
+__all__ = ["main"]
+
+_DEFAULT_CONFIG = os.environ.get("SYNDICATOR_CONFIG", "feeds.toml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"syndicator: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="syndicator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        if name not in ("check-config", "extract", "demo"):
+            sub.add_argument("--config", default=_DEFAULT_CONFIG, help="path to feeds.toml")
+        return sub
+
+    command("run", "run the worker and the web server", _run)
+    command("serve", "serve feeds and status pages only", _serve)
+    poll = command("poll", "poll every source", _poll)
+    poll.add_argument(
+        "--once",
+        action="store_true",
+        required=True,
+        help="one poll of every source plus one outbox drain, then exit",
+    )
+    poll.add_argument("--dry-run", action="store_true", help="send nothing; log what would go")
+    check = command("check-config", "validate feeds.toml; exit 2 on problems", _check_config)
+    check.add_argument("path", nargs="?", default=_DEFAULT_CONFIG)
+    extract = command("extract", "show what extraction yields for a page", _extract)
+    extract.add_argument("target", help="URL or HTML file")
+    extract.add_argument("--url", help="the page's URL when TARGET is a file")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.add_argument("--config", help="use this feeds.toml's HTTP settings and profile")
+    extract.add_argument("--source", help="the source whose article profile to use")
+    feeds = command("feeds", "feed documents", _feeds_build)
+    feeds.add_argument("action", choices=["build"])
+    feeds.add_argument("--out", required=True, help="directory to write the feeds to")
+    deliveries = command("deliveries", "inspect or retry the outbox", _deliveries)
+    deliveries.add_argument("action", choices=["list", "retry"])
+    deliveries.add_argument("ids", nargs="*", type=int)
+    deliveries.add_argument("--status", choices=["pending", "sending", "delivered", "failed"])
+    deliveries.add_argument("--all-failed", action="store_true")
+    demo = command("demo", "serve a bundled sample site and syndicate it", _demo)
+    demo.add_argument("--port", type=int, default=8080)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    configure_logging(config.service.log_level)
+    return config
+
+
+def _open(config: Config) -> Store:
+    from syndicator.store import open_store
+
+    return open_store(config.service.database_url)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from syndicator.scheduler import Worker
+
+    config = _load(args)
+    asyncio.run(Worker(config, _open(config)).run())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from syndicator.web import create_app
+
+    config = _load(args)
+    uvicorn.run(
+        create_app(config, _open(config)),
+        host=config.service.host,
+        port=config.service.port,
+        log_config=None,
+    )
+    return 0
+
+
+def _poll(args: argparse.Namespace) -> int:
+    from syndicator.scheduler import run_once
+
+    config = _load(args)
+    results = asyncio.run(run_once(config, _open(config), dry_run=args.dry_run))
+    return 0 if all(result.ok for result in results) else 1
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.path)
+    print(
+        f"{args.path}: ok — {len(config.sources)} sources, {len(config.destinations)} destinations"
+    )
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from syndicator.inspection import extract_target
+
+    configure_logging("WARNING")
+    config = load_config(args.config) if args.config else None
+    try:
+        article = asyncio.run(extract_target(args.target, args.url, config, args.source))
+    except SyndicatorError as exc:
+        print(f"syndicator: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(asdict(article), ensure_ascii=False, indent=2, default=str))
+    else:
+        from syndicator.inspection import describe
+
+        print(describe(article))
+    return 0
+
+
+def _feeds_build(args: argparse.Namespace) -> int:
+    from syndicator.publish import feed_documents, write_feeds
+
+    config = _load(args)
+    store = _open(config)
+    documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
+    write_feeds(Path(args.out), documents)
+    for path in sorted(documents):
+        print(Path(args.out) / path)
+    return 0
+
+
+def _deliveries(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = _open(config)
+    if args.action == "list":
+        for row in store.list_deliveries(args.status):
+            error = f"  {row.last_error_code}: {row.last_error}" if row.last_error else ""
+            print(
+                f"{row.id:>6}  {row.status:<9} {row.destination:<20} {row.event:<8} "
+                f"release {row.release_id:<5} attempts {row.attempts}{error}"
+            )
+        return 0
+    if not args.ids and not args.all_failed:
+        print("deliveries retry: give delivery IDs or --all-failed", file=sys.stderr)
+        return 2
+    count = store.retry_deliveries(None if args.all_failed else args.ids, datetime.now(UTC))
+    print(f"{count} deliveries queued again")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from syndicator.demo.command import run_demo
+
+    configure_logging("INFO")
+    asyncio.run(run_demo(port=args.port))
+    return 0

@@ -1,0 +1,207 @@
+"""The worker: APScheduler jobs for polling and the outbox, plus the web server, in one loop.
+
+Polls run one at a time: sources on one host share its politeness budget and the fetcher's
+pending validators. The outbox drain runs beside them and is woken after every change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from syndicator.config import Config
+from syndicator.configbase import SourceBase
+from syndicator.deliver.outbox import RetryPolicy, drain
+from syndicator.http import Fetcher
+from syndicator.logs import log_event
+from syndicator.pipeline import PollResult, poll_source
+from syndicator.publish import feed_documents, write_feeds
+from syndicator.store import Store
+from syndicator.web import create_app
+
+__all__ = ["Worker", "failure_backoff", "run_once"]
+
+log = logging.getLogger("syndicator.scheduler")
+_SHUTDOWN_GRACE = 8.0
+
+
+def failure_backoff(failures: int, interval: float, retry_after: float | None) -> float:
+    """PURE. Seconds until the next poll of a failing source: 30 s doubling, at most four
+    intervals, never sooner than the source's Retry-After."""
+    delay = min(30.0 * 2 ** max(0, failures - 1), 4 * interval)
+    return max(delay, retry_after or 0.0)
+
+
+def delivery_client(config: Config) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        headers={"User-Agent": config.http.user_agent},
+        follow_redirects=False,
+    )
+
+
+def rebuild_feeds(config: Config, store: Store) -> None:
+    if config.feeds.out_dir:
+        documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
+        write_feeds(Path(config.feeds.out_dir), documents)
+
+
+async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> list[PollResult]:
+    """One poll of every enabled source, then one outbox drain (for cron and tests)."""
+    results: list[PollResult] = []
+    async with Fetcher(config.http, validators=store) as fetcher:
+        for source in config.sources:
+            if source.enabled:
+                results.append(
+                    await poll_source(
+                        source, store=store, fetcher=fetcher, destinations=config.destinations
+                    )
+                )
+    rebuild_feeds(config, store)
+    async with delivery_client(config) as client:
+        await drain(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
+    return results
+
+
+def _policy(config: Config) -> RetryPolicy:
+    return RetryPolicy(base=config.service.retry_base, cap=config.service.retry_max)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the worker owns SIGTERM/SIGINT."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class Worker:
+    def __init__(self, config: Config, store: Store, *, serve: bool = True) -> None:
+        self.config = config
+        self.store = store
+        self.serve = serve
+        self._poll_lock = asyncio.Lock()
+        self._wake_outbox = asyncio.Event()
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop)
+        async with (
+            Fetcher(self.config.http, validators=self.store) as fetcher,
+            delivery_client(self.config) as client,
+        ):
+            scheduler = self._schedule(fetcher)
+            scheduler.start()
+            outbox = asyncio.create_task(self._outbox_loop(client))
+            server = self._server() if self.serve else None
+            serving = asyncio.create_task(server.serve()) if server else None
+            log_event(
+                log,
+                logging.INFO,
+                "worker.started",
+                f"{len(self.config.sources)} sources, {len(self.config.destinations)} "
+                f"destinations, feeds at {self.config.service.base_url}feeds/atom.xml",
+            )
+            await self._stop.wait()
+            log_event(log, logging.INFO, "worker.stopping", "stopping: no new work is taken")
+            scheduler.shutdown(wait=False)
+            if server:
+                server.should_exit = True
+            self._wake_outbox.set()  # the drain in flight finishes; no new one starts
+            pending = [task for task in (outbox, serving) if task]
+            _done, late = await asyncio.wait(pending, timeout=_SHUTDOWN_GRACE)
+            for task in late:  # abandoned rows stay leased and are sent again after restart
+                task.cancel()
+        log_event(log, logging.INFO, "worker.stopped", "stopped; the outbox resumes on restart")
+
+    def _schedule(self, fetcher: Fetcher) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(timezone="Europe/Helsinki")
+        now = datetime.now(UTC)
+        for index, source in enumerate(s for s in self.config.sources if s.enabled):
+            scheduler.add_job(
+                self._poll,
+                IntervalTrigger(seconds=source.interval, jitter=source.jitter or None),
+                args=(source, fetcher, scheduler),
+                id=f"poll:{source.name}",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                next_run_time=now + timedelta(seconds=index),
+            )
+        return scheduler
+
+    async def _poll(
+        self, source: SourceBase, fetcher: Fetcher, scheduler: AsyncIOScheduler
+    ) -> None:
+        if self._stop.is_set():
+            return
+        async with self._poll_lock:
+            result = await poll_source(
+                source, store=self.store, fetcher=fetcher, destinations=self.config.destinations
+            )
+        if result.created or result.updated:
+            rebuild_feeds(self.config, self.store)
+            self._wake_outbox.set()
+        if not result.ok:
+            failures = next(
+                (
+                    s.consecutive_failures
+                    for s in self.store.source_states()
+                    if s.name == source.name
+                ),
+                1,
+            )
+            delay = failure_backoff(failures, source.interval, result.retry_after)
+            job = scheduler.get_job(f"poll:{source.name}")
+            if job is not None:
+                job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
+            log_event(
+                log,
+                logging.INFO,
+                "poll.backoff",
+                f"{source.name}: next try in {delay:.0f} s",
+                source=source.name,
+                retry_in_s=delay,
+                error_code=result.error_code,
+            )
+
+    async def _outbox_loop(self, client: httpx.AsyncClient) -> None:
+        policy = _policy(self.config)
+        while not self._stop.is_set():
+            try:
+                await drain(self.store, self.config.destinations, client, policy=policy)
+            except Exception:  # the store hiccuped or our bug: log it, keep the loop alive
+                log.exception("outbox drain failed", extra={"event": "outbox.crashed"})
+            self._wake_outbox.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake_outbox.wait(), self.config.service.outbox_interval
+                )
+
+    def _server(self) -> _Server:
+        app = create_app(self.config, self.store)
+        settings = uvicorn.Config(
+            app,
+            host=self.config.service.host,
+            port=self.config.service.port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+        return _Server(settings)
