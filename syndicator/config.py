@@ -40,7 +40,7 @@ DestinationConfig = Annotated[
     Field(discriminator="kind"),
 ]
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")  # ${NAME} or ${NAME:-default}
 
 
 class ServiceSettings(Frozen):
@@ -130,7 +130,9 @@ def _expand_env(
     if isinstance(value, str):
 
         def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
+            name, default = match.group(1), match.group(2)
+            if name not in env and default is not None:
+                return default
             if name not in env:
                 problems.append(f"{_format_path(path)}: environment variable {name} is not set")
                 return ""

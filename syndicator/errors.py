@@ -82,9 +82,7 @@ class DeliveryError(SyndicatorError):
 
     code = "delivery.failed"
 
-    def __init__(
-        self, message: str, *, code: str | None = None, status: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message, code=code)
         self.status = status
 
