@@ -1,0 +1,144 @@
+"""The store on a real SQLite file: transactions, versions, releases, outbox leases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from syndicator.decide import decide
+from syndicator.model import Article, Link, Receipt
+from syndicator.store import Store, open_store
+from syndicator.store.schema import deliveries, items
+
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+
+FI = Article(
+    url="https://www.vaasa.fi/tiedote/kirjasto/",
+    title="Kirjasto avaa uuden osaston",
+    lang="fi",
+    published=datetime(2026, 11, 27, 8, 15, tzinfo=UTC),
+    updated=None,
+    lead="Pääkirjasto avaa lastenosaston.",
+    body_html="<p>Pääkirjasto avaa lastenosaston.</p>",
+    text="Pääkirjasto avaa lastenosaston.",
+    alternates=(Link("https://www.vaasa.fi/sv/tiedote/biblioteket/", "På svenska", "sv"),),
+    post_id="101",
+)
+SV = replace(
+    FI,
+    url="https://www.vaasa.fi/sv/tiedote/biblioteket/",
+    title="Biblioteket öppnar",
+    lang="sv",
+    alternates=(Link(FI.url, "Suomeksi", "fi"),),
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+
+def _save(
+    store: Store, article: Article, destinations: tuple[str, ...] = ("hook",), now: datetime = NOW
+) -> int | None:
+    stored = store.find_item(article.url)
+    return store.save_article(
+        "vaasa", article, decide(stored, article), stored, destinations=destinations, now=now
+    )
+
+
+def test_language_versions_join_one_release(store: Store) -> None:
+    _save(store, FI)
+    _save(store, SV)
+    fi, sv = store.latest_entries("fi", 10), store.latest_entries("sv", 10)
+    assert fi[0].release_id == sv[0].release_id
+    assert [entry.article.title for entry in store.latest_entries(None, 10)] == [SV.title, FI.title]
+
+
+def test_edit_makes_a_version_and_an_updated_event(store: Store) -> None:
+    _save(store, FI)
+    assert _save(store, FI) is None  # unchanged: nothing written
+    _save(
+        store,
+        replace(FI, text="Pääkirjasto avaa lastenosaston ja kahvilan."),
+        now=NOW + timedelta(hours=1),
+    )
+    events = store.events_after(0)
+    assert [(e.kind, e.version) for e in events] == [("created", 1), ("updated", 2)]
+    entry = store.latest_entries("fi", 1)[0]
+    assert entry.version == 2 and entry.updated == NOW + timedelta(hours=1)
+    kind, at_event = store.entry_for_event(events[0].id) or ("", None)
+    assert kind == "created" and at_event is not None
+    assert at_event.article.text == FI.text  # the message renders the event's own version
+
+
+def test_item_and_outbox_rows_commit_together(store: Store) -> None:
+    _save(store, FI, destinations=("hook",))
+    edited = replace(FI, title="Muutettu otsikko")
+    stored = store.find_item(FI.url)
+    # The same destination twice violates the outbox's unique (event, destination): the
+    # whole save must roll back — no new version, no event, no half-written item.
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save_article(
+            "vaasa", edited, decide(stored, edited), stored, destinations=("hook", "hook"), now=NOW
+        )
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(items.c.version)).scalar_one() == 1
+        assert connection.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar() == 1
+    assert [e.kind for e in store.events_after(0)] == ["created"]
+    assert store.latest_entries("fi", 1)[0].article.title == FI.title
+
+
+def test_claim_lease_and_outcomes(store: Store) -> None:
+    _save(store, FI, destinations=("a", "b"))
+    claimed = store.claim_due(NOW, lease=60)
+    assert [d.destination for d in claimed] == ["a", "b"]
+    assert store.claim_due(NOW + timedelta(seconds=30)) == []  # leased
+    store.mark_delivered(claimed[0].id, Receipt(remote_id="r1", status=200), NOW)
+    # b's worker died mid-send: after the lease it is due again, same idempotency key
+    again = store.claim_due(NOW + timedelta(seconds=61))
+    assert [(d.destination, d.idempotency_key) for d in again] == [
+        ("b", claimed[1].idempotency_key)
+    ]
+    store.mark_retry(
+        again[0].id,
+        next_attempt_at=NOW + timedelta(minutes=5),
+        code="delivery.http_503",
+        error="503",
+        now=NOW,
+    )
+    assert store.claim_due(NOW + timedelta(minutes=4)) == []
+    retried = store.claim_due(NOW + timedelta(minutes=5))
+    assert retried[0].attempts == 1
+    store.mark_failed(retried[0].id, code="delivery.http_400", error="bad", now=NOW)
+    assert [d.destination for d in store.list_deliveries("failed")] == ["b"]
+    assert store.retry_deliveries(None, NOW) == 1
+    assert store.count_deliveries() == {"delivered": 1, "pending": 1}
+
+
+def test_source_state_and_validators(store: Store) -> None:
+    assert not store.is_caught_up("vaasa")
+    store.record_poll("vaasa", NOW, error_code="fetch.timeout", error="timed out")
+    assert not store.is_caught_up("vaasa")
+    state = store.source_states()[0]
+    assert (state.last_error_code, state.consecutive_failures) == ("fetch.timeout", 1)
+    store.record_poll("vaasa", NOW)
+    assert store.is_caught_up("vaasa")
+    assert store.source_states()[0].consecutive_failures == 0
+    store.save_validators({"https://x/": ('"abc"', None)}, NOW)
+    assert store.get_validators("https://x/") == ('"abc"', None)
+    assert store.get_validators("https://y/") is None
+
+
+def test_reopen_keeps_everything(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+    first = open_store(url)
+    _save(first, FI)
+    first.close()
+    second = open_store(url)  # migrations are idempotent
+    assert second.latest_entries(None, 5)[0].article == FI
+    second.check()

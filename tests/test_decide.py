@@ -1,0 +1,109 @@
+"""The pure decisions: new / updated / unchanged, routing, retry and poll backoff."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from syndicator.decide import content_hash, decide, route
+from syndicator.deliver import console, webhook
+from syndicator.deliver.outbox import RetryPolicy, retry_delay
+from syndicator.model import Article, Link, StoredItem
+from syndicator.scheduler import failure_backoff
+
+BASE = Article(
+    url="https://www.vaasa.fi/tiedote/akkutehdas/",
+    title="Akkuteollisuudella loistava mahdollisuus",
+    lang="fi",
+    published=datetime(2026, 11, 27, 8, 15, tzinfo=UTC),
+    updated=None,
+    lead="Vaasan akkutehdashanke on koonnut laajan verkoston.",
+    body_html="<p>Vaasan akkutehdashanke on koonnut laajan verkoston.</p>",
+    text="Vaasan akkutehdashanke on koonnut laajan verkoston.",
+    read_more=(Link("https://www.energyvaasa.fi/akku/", "Lue lisää"),),
+)
+
+
+def _stored(article: Article) -> StoredItem:
+    return StoredItem(
+        1, 1, article.url, 3, content_hash(article), BASE.published or datetime.now(UTC)
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "action"),
+    [
+        ({}, "skip"),
+        ({"text": "  Vaasan akkutehdashanke   on koonnut\nlaajan verkoston. "}, "skip"),
+        (
+            {"body_html": "<p class='x'>Vaasan akkutehdashanke on koonnut laajan verkoston.</p>"},
+            "skip",
+        ),
+        ({"updated": datetime(2026, 11, 28, tzinfo=UTC)}, "skip"),
+        ({"title": "Akkuteollisuudella upea mahdollisuus"}, "update"),
+        ({"text": "Uusi kappale lisätty."}, "update"),
+        ({"published": datetime(2026, 11, 28, 8, 15, tzinfo=UTC)}, "update"),
+        ({"read_more": (Link("https://www.energyvaasa.fi/toinen/"),)}, "update"),
+    ],
+)
+def test_decide_table(change: dict[str, object], action: str) -> None:
+    decision = decide(_stored(BASE), replace(BASE, **change))  # type: ignore[arg-type]
+    assert decision.action == action
+    assert decision.version == (4 if action == "update" else 3)
+    assert decision.event == {"update": "updated", "skip": None}[action]
+
+
+def test_new_item_is_created_as_version_one() -> None:
+    decision = decide(None, BASE)
+    assert (decision.action, decision.version, decision.event) == ("create", 1, "created")
+
+
+def test_route_filters_language_source_event_and_enabled() -> None:
+    destinations = [
+        console.Config(name="all", kind="console"),
+        console.Config(name="sv-only", kind="console", languages=("sv",)),
+        console.Config(name="other-source", kind="console", sources=("vaasa-sv",)),
+        console.Config(name="created-only", kind="console", events=("created",)),
+        webhook.Config(
+            name="off", kind="webhook", url="https://x.example/", secret="whsec_eA==", enabled=False
+        ),
+    ]
+    assert route(destinations, source="vaasa-fi", lang="fi", event="created") == [
+        "all",
+        "created-only",
+    ]
+    assert route(destinations, source="vaasa-sv", lang="sv", event="updated") == [
+        "all",
+        "sv-only",
+        "other-source",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("attempts", "retry_after", "low", "high"),
+    [
+        (1, None, 8.0, 12.0),
+        (2, None, 16.0, 24.0),
+        (5, None, 128.0, 192.0),
+        (30, None, 80.0, 100.0),  # capped at 100 s, jitter stays under the cap
+        (1, 2.0, 8.0, 12.0),  # Retry-After shorter than our backoff: ours wins
+        (1, 60.0, 60.0, 60.0),  # Retry-After longer: never sooner than asked
+    ],
+)
+def test_retry_delay(attempts: int, retry_after: float | None, low: float, high: float) -> None:
+    policy = RetryPolicy(base=10.0, cap=100.0)
+    for rand in (0.0, 0.5, 0.999):
+        delay = retry_delay(attempts, retry_after, policy, rand=lambda r=rand: r)
+        assert low <= delay <= min(high, 100.0 if retry_after is None else max(high, retry_after))
+
+
+@pytest.mark.parametrize(
+    ("failures", "interval", "retry_after", "expected"),
+    [(1, 900, None, 30), (3, 900, None, 120), (20, 900, None, 3600), (1, 900, 600, 600)],
+)
+def test_failure_backoff(
+    failures: int, interval: float, retry_after: float | None, expected: float
+) -> None:
+    assert failure_backoff(failures, interval, retry_after) == expected
