@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -35,11 +34,6 @@ SV = replace(
     lang="sv",
     alternates=(Link(FI.url, "Suomeksi", "fi"),),
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
 
 
 def _save(
@@ -134,11 +128,14 @@ def test_source_state_and_validators(store: Store) -> None:
     assert store.get_validators("https://y/") is None
 
 
-def test_reopen_keeps_everything(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+def test_reopen_keeps_everything(database_url: str) -> None:
+    url = database_url
     first = open_store(url)
     _save(first, FI)
     first.close()
     second = open_store(url)  # migrations are idempotent
-    assert second.latest_entries(None, 5)[0].article == FI
-    second.check()
+    try:
+        assert second.latest_entries(None, 5)[0].article == FI
+        second.check()
+    finally:
+        second.close()
