@@ -15,7 +15,7 @@ from typing import Literal
 from syndicator.configbase import DestinationBase
 from syndicator.model import Article, EventKind, StoredItem
 
-__all__ = ["Decision", "content_hash", "decide", "route"]
+__all__ = ["Decision", "content_hash", "decide", "route", "superseded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +64,33 @@ def _squash(text: str) -> str:
 
 def route(
     destinations: Sequence[DestinationBase], *, source: str, lang: str | None, event: EventKind
-) -> list[str]:
-    """The destinations that want this event: enabled, language, source and event filters."""
-    return [
-        destination.name
-        for destination in destinations
-        if destination.enabled
-        and (not destination.languages or lang in destination.languages)
-        and (not destination.sources or source in destination.sources)
-        and event in destination.events
-    ]
+) -> list[tuple[str, float]]:
+    """The destinations that want this event, each with how long to hold it (seconds).
+
+    With ``one_language``, an item in a fallback language is held for ``language_wait``, so
+    that the preferred language, usually published minutes later, can supersede it.
+    """
+    routed: list[tuple[str, float]] = []
+    for destination in destinations:
+        wanted = (
+            destination.enabled
+            and (not destination.languages or lang in destination.languages)
+            and (not destination.sources or source in destination.sources)
+            and event in destination.events
+        )
+        if not wanted:
+            continue
+        fallback = bool(
+            destination.one_language and destination.languages and lang != destination.languages[0]
+        )
+        routed.append((destination.name, destination.language_wait if fallback else 0.0))
+    return routed
+
+
+def superseded(destination: DestinationBase, lang: str | None, available: Sequence[str]) -> bool:
+    """PURE. True when the release exists in a language this destination prefers to ``lang``."""
+    if not destination.one_language or not destination.languages or lang is None:
+        return False
+    order = destination.languages
+    rank = order.index(lang) if lang in order else len(order)
+    return any(other in order and order.index(other) < rank for other in available)

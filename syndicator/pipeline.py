@@ -161,7 +161,7 @@ async def _process(
     if decision.event is None:
         result.unchanged += 1
         return True
-    routed: list[str] = []
+    routed: list[tuple[str, float]] = []
     if catching_up:
         log_event(
             log,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syndicator.decide import content_hash, decide, route
+from syndicator.decide import content_hash, decide, route, superseded
 from syndicator.deliver import console, webhook
 from syndicator.deliver.outbox import RetryPolicy, retry_delay
 from syndicator.model import Article, Link, StoredItem

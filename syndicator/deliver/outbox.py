@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from syndicator.configbase import DestinationBase
+from syndicator.decide import superseded
 from syndicator.deliver import kind_of
 from syndicator.deliver.render import render_message
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
@@ -148,6 +149,18 @@ async def _deliver_one(
         result.failed += 1
         return None
     event, entry = found
+    available = store.release_languages(delivery.release_id)
+    if superseded(config, entry.article.lang, available):
+        store.mark_skipped(delivery.id, reason=f"release exists in {available}", now=clock())
+        log_event(
+            log,
+            logging.INFO,
+            "delivery.superseded",
+            f"not sending [{entry.article.lang}]: the release exists in a preferred language",
+            url=entry.article.url,
+            **fields,
+        )
+        return None
     message = render_message(entry, event, config, delivery.idempotency_key)
     if dry_run:
         log_event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -61,12 +61,13 @@ class ReleaseRows:
         decision: Decision,
         stored: StoredItem | None,
         *,
-        destinations: Sequence[str],
+        destinations: Sequence[tuple[str, float]],
         now: datetime,
     ) -> int | None:
         """Write item, version, event and its outbox rows in ONE transaction; the event id.
 
-        ``destinations`` are the names routed for this event (empty during catch-up).
+        ``destinations`` are the (name, hold in seconds) routed for this event; empty during
+        catch-up.
         """
         if decision.event is None:
             return None
@@ -122,7 +123,7 @@ class ReleaseRows:
                     item_id=item_id, version_id=version_id, kind=decision.event, created_at=now
                 ),
             )
-            for name in destinations:
+            for name, hold in destinations:
                 key = _idempotency_key(article.url, decision.version, decision.event, name)
                 connection.execute(
                     deliveries.insert().values(
@@ -130,7 +131,7 @@ class ReleaseRows:
                         destination=name,
                         status="pending",
                         attempts=0,
-                        next_attempt_at=now,
+                        next_attempt_at=now + timedelta(seconds=hold),
                         idempotency_key=key,
                         created_at=now,
                         updated_at=now,
@@ -180,6 +181,11 @@ class ReleaseRows:
         if row is None:
             return None
         return row.kind, _entry(row, row.number, row.stored_at)
+
+    def release_languages(self, release_id: int) -> list[str]:
+        query = sa.select(items.c.lang).where(items.c.release_id == release_id).distinct()
+        with self.engine.connect() as connection:
+            return sorted(row.lang for row in connection.execute(query) if row.lang)
 
     def events_after(self, event_id: int = 0) -> list[StoredEvent]:
         query = (

@@ -40,8 +40,9 @@ def _save(
     store: Store, article: Article, destinations: tuple[str, ...] = ("hook",), now: datetime = NOW
 ) -> int | None:
     stored = store.find_item(article.url)
+    routed = [(name, 0.0) for name in destinations]
     return store.save_article(
-        "vaasa", article, decide(stored, article), stored, destinations=destinations, now=now
+        "vaasa", article, decide(stored, article), stored, destinations=routed, now=now
     )
 
 
@@ -78,7 +79,12 @@ def test_item_and_outbox_rows_commit_together(store: Store) -> None:
     # whole save must roll back — no new version, no event, no half-written item.
     with pytest.raises(sa.exc.IntegrityError):
         store.save_article(
-            "vaasa", edited, decide(stored, edited), stored, destinations=("hook", "hook"), now=NOW
+            "vaasa",
+            edited,
+            decide(stored, edited),
+            stored,
+            destinations=[("hook", 0.0), ("hook", 0.0)],
+            now=NOW,
         )
     with store.engine.connect() as connection:
         assert connection.execute(sa.select(items.c.version)).scalar_one() == 1
