@@ -1,0 +1,92 @@
+"""All feed documents at once (for ``feeds build`` and the out_dir rebuild), and atomic writes.
+
+The documents depend only on the entries and the configuration — never on the clock — so an
+unchanged store rebuilds to identical bytes and the same ETag.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from syndicator.config import Config
+from syndicator.model import Entry
+from syndicator.publish.atom import render_atom
+from syndicator.publish.channel import FILENAMES, Channel, Feed
+from syndicator.publish.jsonfeed import render_json_feed
+from syndicator.publish.rss import render_rss
+
+__all__ = ["EntriesFor", "all_feeds", "feed_documents", "render_feed", "write_feeds"]
+
+EntriesFor = Callable[[str | None, int], list[Entry]]
+
+_RENDERERS: dict[str, Callable[[Channel, Sequence[Entry]], bytes]] = {
+    "atom": render_atom,
+    "rss": render_rss,
+    "json": render_json_feed,
+}
+
+
+def all_feeds(config: Config) -> list[Feed]:
+    """Every document we publish: the combined feeds first, then each configured language."""
+    languages: list[str | None] = [None, *config.feeds.languages]
+    return [Feed(lang, fmt) for lang in languages for fmt in FILENAMES]
+
+
+def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
+    """One document from newest-first entries, cut to ``feeds.max_entries``."""
+    newest = list(entries)[: config.feeds.max_entries]
+    return _RENDERERS[feed.format](Channel.build(feed, newest, config), newest)
+
+
+def feed_documents(
+    entries_for: EntriesFor, config: Config, now: datetime
+) -> dict[str, tuple[bytes, str]]:
+    """Relative path → (bytes, content type) for every feed.
+
+    ``now`` is accepted for callers' convenience but deliberately unused: an empty feed's
+    ``updated`` is a fixed epoch, so the bytes depend on the store alone.
+    """
+    del now
+    documents: dict[str, tuple[bytes, str]] = {}
+    cache: dict[str | None, list[Entry]] = {}
+    for feed in all_feeds(config):
+        if feed.lang not in cache:
+            cache[feed.lang] = entries_for(feed.lang, config.feeds.max_entries)
+        documents[feed.path] = (render_feed(feed, cache[feed.lang], config), feed.content_type)
+    return documents
+
+
+def write_feeds(out_dir: Path, documents: dict[str, tuple[bytes, str]]) -> None:
+    """Write each document under ``out_dir``, atomically per file; unchanged files are left
+    alone (their mtime keeps serving as Last-Modified for a static web server)."""
+    for relative, (data, _content_type) in sorted(documents.items()):
+        target = out_dir / _safe_relative(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        _replace(target, data)
+
+
+def _safe_relative(relative: str) -> Path:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"not a relative feed path: {relative!r}")
+    return Path(*path.parts)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; feeds are public
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,68 @@
+"""RSS 2.0 with the ``content:encoded`` body, ``dc:creator`` and an Atom ``rel="self"`` link.
+
+RSS has no per-item language, so the combined feed carries no channel ``<language>``; each
+item instead gets a ``<category>`` in the BCP 47 domain naming its language.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from email.utils import format_datetime
+
+from lxml import etree  # type: ignore[import-untyped]  # no stubs in the venv
+
+from syndicator.model import Entry
+from syndicator.publish.atom import ATOM_NS
+from syndicator.publish.channel import Channel, aware, xml_safe
+
+__all__ = ["render_rss"]
+
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_NSMAP = {"atom": ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS}
+_LANGUAGE_DOMAIN = "urn:ietf:bcp:47"
+
+
+def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    """The whole document as UTF-8 bytes; identical input gives identical bytes."""
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap=_NSMAP)
+    element = etree.SubElement(rss, "channel")
+    _text(element, "title", channel.title)
+    _text(element, "link", channel.home_url)
+    _text(element, "description", channel.title)
+    if channel.feed.lang is not None:
+        _text(element, "language", channel.feed.lang)
+    _text(element, "lastBuildDate", format_datetime(aware(channel.updated)))
+    etree.SubElement(
+        element,
+        f"{{{ATOM_NS}}}link",
+        {"rel": "self", "type": "application/rss+xml", "href": channel.feed_url},
+    )
+    _text(element, "generator", "syndicator")
+    for entry in entries:
+        element.append(_item(entry))
+    return bytes(etree.tostring(rss, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def _item(entry: Entry) -> etree._Element:
+    article = entry.article
+    item = etree.Element("item")
+    _text(item, "title", article.title)
+    _text(item, "link", article.url)
+    _text(item, "guid", article.url).set("isPermaLink", "true")
+    _text(item, "pubDate", format_datetime(aware(entry.published)))
+    _text(item, f"{{{_DC_NS}}}creator", entry.source)
+    if article.lang:
+        _text(item, "category", article.lang).set("domain", _LANGUAGE_DOMAIN)
+    if article.lead:
+        _text(item, "description", html.escape(article.lead, quote=False))  # RSS: HTML
+    if article.body_html:
+        _text(item, f"{{{_CONTENT_NS}}}encoded", article.body_html)
+    return item
+
+
+def _text(parent: etree._Element, name: str, text: str) -> etree._Element:
+    child = etree.SubElement(parent, name)
+    child.text = xml_safe(text)
+    return child

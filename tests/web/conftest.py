@@ -1,0 +1,90 @@
+"""A small in-memory ReadStore and a real uvicorn server on 127.0.0.1:0."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+
+from syndicator.errors import StoreError
+from syndicator.model import Entry, SourceState
+from syndicator.web import create_app
+from tests.publish.samples import T0, make_config, sample_entries
+
+
+class MemoryStore:
+    """Implements ``syndicator.web.ReadStore`` over a list, newest first."""
+
+    def __init__(self, entries: list[Entry], states: list[SourceState]) -> None:
+        self.entries = entries
+        self.states = states
+        self.down = False
+
+    def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
+        self.check()
+        chosen = [e for e in self.entries if lang is None or e.article.lang == lang]
+        return chosen[:limit]
+
+    def check(self) -> None:
+        if self.down:
+            raise StoreError("database is locked", code="store.unreachable")
+
+    def source_states(self) -> list[SourceState]:
+        self.check()
+        return self.states
+
+
+def sample_states() -> list[SourceState]:
+    failed_at: datetime = T0 + timedelta(hours=1)
+    return [
+        SourceState("vaasa-fi", last_poll_at=T0, last_success_at=T0, items=6),
+        SourceState(
+            "vaasa-sv",
+            last_poll_at=failed_at,
+            last_success_at=T0,
+            last_error_code="fetch.http_503",
+            last_error="HTTP 503 <Service Unavailable>",
+            consecutive_failures=2,
+            items=1,
+        ),
+    ]
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore(sample_entries(), sample_states())
+
+
+@pytest.fixture
+def app(store: MemoryStore) -> Starlette:
+    return create_app(make_config(), store)
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+async def server_url(app: Starlette) -> AsyncIterator[str]:
+    """The app behind a real uvicorn socket, as partners reach it."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_config=None, lifespan="off", ws="none", http="h11"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    yield f"http://{host}:{port}"
+    server.should_exit = True
+    await task
