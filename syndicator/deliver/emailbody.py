@@ -1,0 +1,83 @@
+"""The two parts of a release e-mail: plain text and HTML, in the message's languages.
+
+The HTML part embeds ``message.html``, which extraction already sanitised (nh3 allow-list);
+everything else we put around it is escaped here.
+"""
+
+from __future__ import annotations
+
+from syndicator.deliver.render import escape_html, headline
+from syndicator.model import Link, Message
+
+__all__ = ["html_body", "text_body"]
+
+
+def text_body(message: Message) -> str:
+    labels = message.labels
+    lines = [message.title, "=" * min(len(message.title), 72), ""]
+    lines += [_date_line(message), ""]
+    if message.lead:
+        lines += [message.lead, ""]
+    if message.text and message.text.strip() != message.lead.strip():
+        lines += [message.text.strip(), ""]
+    lines.append(f"{labels.get('read_more', 'Read more')}: {message.url}")
+    lines += [f"- {link.label}: {link.url}" for link in message.read_more]
+    if message.alternates:
+        lines += ["", f"{labels.get('other_languages', 'In other languages')}:"]
+        lines += [f"- {link.label}: {link.url}" for link in message.alternates]
+    if message.source:
+        lines += ["", f"{labels.get('source', 'Source')}: {message.source}"]
+    return "\n".join(lines) + "\n"
+
+
+def html_body(message: Message) -> str:
+    labels = message.labels
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape_html(message.lang)}"><head><meta charset="utf-8">',
+        f"<title>{escape_html(message.title)}</title></head><body>",
+        f"<p><small>{escape_html(headline(message))} · {escape_html(_date_line(message))}"
+        "</small></p>",
+        f'<h1><a href="{escape_html(message.url)}">{escape_html(message.title)}</a></h1>',
+    ]
+    if message.image:
+        image = message.image
+        parts.append(
+            f'<p><img src="{escape_html(image.url)}" alt="{escape_html(image.alt)}"'
+            ' style="max-width:100%;height:auto"></p>'
+        )
+    if message.lead:
+        parts.append(f"<p><strong>{escape_html(message.lead)}</strong></p>")
+    if message.html.strip():
+        parts.append(message.html)
+    read_more = escape_html(labels.get("read_more", "Read more"))
+    parts.append(f'<p><a href="{escape_html(message.url)}">{read_more}</a></p>')
+    parts += _link_list("", message.read_more)
+    if message.alternates:
+        parts += _link_list(labels.get("other_languages", ""), message.alternates)
+    if message.source:
+        source = f"{labels.get('source', 'Source')}: {message.source}"
+        parts.append(f"<p><small>{escape_html(source)}</small></p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _date_line(message: Message) -> str:
+    labels = message.labels
+    line = f"{labels.get('published', 'Published')} {labels.get('published_at', '')}".strip()
+    if message.event == "updated":
+        line += f", {labels.get('updated', 'Updated')} {labels.get('updated_at', '')}".rstrip()
+    return line
+
+
+def _link_list(heading: str, links: tuple[Link, ...]) -> list[str]:
+    if not links:
+        return []
+    items = "".join(
+        f'<li><a href="{escape_html(link.url)}"'
+        + (f' hreflang="{escape_html(link.lang)}"' if link.lang else "")
+        + f">{escape_html(link.label or link.url)}</a></li>"
+        for link in links
+    )
+    head = f"<p>{escape_html(heading)}:</p>" if heading else ""
+    return [f"{head}<ul>{items}</ul>"]

@@ -1,0 +1,40 @@
+"""The destination registry: explicit, complete, and the public surface of ``deliver``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+
+import syndicator.deliver as deliver
+from syndicator.deliver import KINDS, console, email, kind_of, slack, webhook
+from syndicator.errors import ConfigError
+
+
+def test_exported_members() -> None:
+    assert sorted(deliver.__all__) == ["DestinationKind", "KINDS", "kind_of"]
+
+
+def test_every_kind_is_registered_under_its_name() -> None:
+    assert {"webhook": webhook, "slack": slack, "email": email, "console": console} == KINDS
+    for name, module in KINDS.items():
+        assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
+
+
+def test_kind_of_finds_the_module() -> None:
+    config = console.Config(kind="console", name="demo")
+    assert kind_of(config) is console
+
+
+def test_kind_of_rejects_an_unknown_config() -> None:
+    from syndicator.configbase import DestinationBase
+
+    with pytest.raises(ConfigError, match="no known kind"):
+        kind_of(DestinationBase(name="stray"))
+
+
+@pytest.mark.parametrize("module", [webhook, slack, email, console])
+def test_each_kind_declares_its_secrets(module: ModuleType) -> None:
+    secrets = module.SECRETS
+    config_class = module.Config
+    assert all(name in config_class.model_fields for name in secrets)

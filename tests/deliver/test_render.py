@@ -1,0 +1,156 @@
+"""Rendering: the Message per destination language, cutting and escaping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from syndicator.deliver import console
+from syndicator.deliver.masking import mask_url
+from syndicator.deliver.render import (
+    escape_html,
+    escape_mrkdwn,
+    fit,
+    mrkdwn_link,
+    render_message,
+    truncate,
+)
+from syndicator.deliver.response import parse_retry_after
+from syndicator.i18n import LANGUAGES, format_datetime, translate
+from tests.deliver.conftest import sample_entry
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Vaasa avaa uuden uimahallin", 100, "Vaasa avaa uuden uimahallin"),
+        ("Vaasa avaa uuden uimahallin", 27, "Vaasa avaa uuden uimahallin"),
+        ("Vaasa avaa uuden uimahallin", 20, "Vaasa avaa uuden…"),
+        ("Vaasa avaa uuden uimahallin", 17, "Vaasa avaa uuden…"),
+        ("Vaasa, avaa: uuden uimahallin", 13, "Vaasa, avaa…"),
+        ("Kaupunginvaltuustonkokous", 10, "Kaupungin…"),  # one long word: cut inside it
+        ("abc", 1, "…"),
+        ("abc", 0, ""),
+    ],
+)
+def test_truncate_cuts_at_word_boundaries(text: str, limit: int, expected: str) -> None:
+    result = truncate(text, limit)
+    assert result == expected
+    assert len(result) <= max(limit, 0)
+
+
+def test_fit_keeps_the_escaped_text_within_the_limit() -> None:
+    text = "a & b < c > d " * 50
+    escaped = fit(text, 100, escape_mrkdwn)
+    assert len(escaped) <= 100 and escaped.endswith("…")
+    assert "<" not in escaped and ">" not in escaped
+
+
+def test_slack_escaping() -> None:
+    assert escape_mrkdwn("<b> & <!channel>") == "&lt;b&gt; &amp; &lt;!channel&gt;"
+    assert mrkdwn_link("https://x.fi/?a=1&b=<2>|", "A | B <c>") == (
+        "<https://x.fi/?a=1&amp;b=%3C2%3E%7C|A ¦ B &lt;c&gt;>"
+    )
+
+
+def test_html_escaping() -> None:
+    assert escape_html('<a href="x">Ä & Ö</a>') == "&lt;a href=&quot;x&quot;&gt;Ä &amp; Ö&lt;/a&gt;"
+
+
+@pytest.mark.parametrize(
+    ("locale", "read_more", "new", "updated"),
+    [
+        ("fi", "Lue lisää", "Uusi tiedote", "Päivitetty tiedote"),
+        ("sv", "Läs mer", "Nytt pressmeddelande", "Uppdaterat pressmeddelande"),
+        ("en", "Read more", "New press release", "Updated press release"),
+    ],
+)
+def test_labels_in_the_destination_locale(
+    locale: str, read_more: str, new: str, updated: str
+) -> None:
+    config = console.Config(kind="console", name="c", locale=locale)
+    message = render_message(sample_entry(), "created", config, "k")
+    assert message.lang == "fi"  # the content stays in the item's language
+    assert message.labels["read_more"] == read_more
+    assert message.labels["new_release"] == new
+    assert message.labels["updated_release"] == updated
+    assert message.labels["locale"] == locale
+
+
+def test_labels_default_to_the_item_language() -> None:
+    config = console.Config(kind="console", name="c")
+    message = render_message(sample_entry(lang="sv-FI"), "updated", config, "key-1")
+    assert message.lang == "sv" and message.labels["read_more"] == "Läs mer"
+    assert message.event == "updated" and message.idempotency_key == "key-1"
+    assert message.labels["published_at"] == "12.3.2025 kl. 10.00"
+    assert message.labels["locale"] == "sv"
+
+
+def test_message_fields() -> None:
+    config = console.Config(kind="console", name="c")
+    message = render_message(sample_entry(lead="", read_more=()), "created", config, "k")
+    assert message.lead.startswith("Vaasan uusi uimahalli")  # no lead: the text's beginning
+    assert [link.label for link in message.alternates] == ["På svenska", "In English"]
+    assert message.image is not None and message.image.alt == "Uimahallin allas"
+    assert message.source == "vaasa-fi" and message.release_id == 3
+    assert message.published == datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+
+
+def test_translate_falls_back() -> None:
+    assert translate("read_more", "de") == "Read more"
+    assert translate("no_such_key", "fi") == "no_such_key"
+    assert translate("error.fetch.http_503", "fi") == "Palvelin vastasi virhekoodilla"
+    assert translate("error.fetch.timeout", "sv") == "Servern svarade inte i tid"
+    assert translate("error.delivery.smtp_451", "en") == "The mail server refused the message"
+    assert translate("error.fetch.something_new", "en") == "Fetching failed"
+    assert translate("error.nope.x", "en") == "error.nope.x"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "read_more",
+        "new_release",
+        "updated_release",
+        "published",
+        "updated",
+        "other_languages",
+        "source",
+        "error.fetch.timeout",
+        "error.fetch.http_status",
+        "error.fetch.too_large",
+        "error.fetch.blocked_address",
+        "error.fetch.robots_disallowed",
+        "error.extract.no_article",
+        "error.delivery.failed",
+    ],
+)
+def test_required_keys_exist_in_every_language(key: str) -> None:
+    words = [translate(key, lang) for lang in LANGUAGES]
+    assert key not in words and all(words)
+
+
+def test_dates_in_each_language() -> None:
+    moment = datetime(2025, 6, 1, 21, 5, tzinfo=UTC)  # Helsinki is UTC+3 in summer
+    assert format_datetime(moment, "fi") == "2.6.2025 klo 0.05"
+    assert format_datetime(moment, "sv") == "2.6.2025 kl. 0.05"
+    assert format_datetime(moment, "en") == "2 June 2025, 00:05"
+
+
+def test_mask_url() -> None:
+    assert mask_url("https://hooks.slack.com/services/T0123ABCD/B01/xyz", visible_segments=1) == (
+        "https://hooks.slack.com/services/T01…/***"
+    )
+    assert mask_url("https://user:pw@h.example:8443/a/b?t=1", visible_segments=9) == (
+        "https://h.example:8443/a/b?***"
+    )
+    assert mask_url("https://h.example/short", visible_segments=0) == "https://h.example/***"
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after("Wed, 12 Mar 2025 08:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Wed, 12 Mar 2025 07:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
