@@ -45,6 +45,7 @@ class Config(DestinationBase):
     password: SecretStr | None = None
     sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
     recipients: tuple[str, ...] = Field(min_length=1)
+    hide_recipients: bool = True  # journalists must not see each other: To is the sender
     timeout: float = 30.0
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
 
@@ -71,7 +72,7 @@ def build_email(config: Config, message: Message) -> EmailMessage:
     email = EmailMessage()
     email["Subject"] = f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}"
     email["From"] = config.sender
-    email["To"] = ", ".join(config.recipients)
+    email["To"] = config.sender if config.hide_recipients else ", ".join(config.recipients)
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = message_id(message.idempotency_key, config.sender)
     email["Auto-Submitted"] = "auto-generated"
@@ -99,7 +100,7 @@ def _session(config: Config, email: EmailMessage) -> list[str]:
             if config.username:
                 password = config.password.get_secret_value() if config.password else ""
                 smtp.login(config.username, password)
-            refused = smtp.send_message(email)
+            refused = smtp.send_message(email, to_addrs=list(config.recipients))
     except (smtplib.SMTPException, OSError) as exc:
         raise _smtp_error(target, exc) from None
     except UnicodeEncodeError:  # smtplib sends AUTH credentials as ASCII only

@@ -40,7 +40,10 @@ async def test_sends_multipart_utf8_message(
     [sent] = smtp_sink.messages
     assert sent["Subject"] == "Uusi tiedote: Kaupunki avaa uuden uimahallin Hietalahteen"
     assert sent["From"] == "tiedotteet@vaasa.example"
-    assert [str(address) for address in sent["To"].addresses] == list(RECIPIENTS)
+    # Journalists must not see each other: every recipient is in the envelope, none in To.
+    assert [str(address) for address in sent["To"].addresses] == ["tiedotteet@vaasa.example"]
+    assert sorted(smtp_sink.envelopes[0][1]) == sorted(RECIPIENTS)
+    assert all(address not in str(sent) for address in RECIPIENTS)
     assert sent["Auto-Submitted"] == "auto-generated"
     assert sent["Content-Language"] == "fi"
     assert sent.get_content_type() == "multipart/alternative"
