@@ -1,15 +1,116 @@
-"""Kind ``feed``: an existing RSS or Atom feed (feedparser); article pages are fetched for full text."""
+"""Kind ``feed``: an existing RSS or Atom feed (feedparser); pages are fetched for full text.
+
+With ``fetch_article = false`` each candidate carries ``html``: a small document synthesised
+from the entry's content (``sources.document.synthesize_document``), so no page is fetched.
+A feed that parses to no entries (garbage, an HTML error page) yields ``[]`` and a warning.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import feedparser
 
 from syndicator.configbase import SourceBase, Url
+from syndicator.http import Fetcher
+from syndicator.model import Candidate
+from syndicator.sources.document import fragment_text, synthesize_document
+from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config"]
+__all__ = ["Config", "candidates"]
+
+log = logging.getLogger("syndicator.sources")
+_HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class Config(SourceBase):
     kind: Literal["feed"]
     url: Url
     fetch_article: bool = True  # fetch each entry's page for the full text
+
+
+async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
+    page = await fetcher.get(source.url, conditional=True, source=source.name)
+    if page is None:
+        return None
+    parsed = feedparser.parse(page.content, response_headers={"content-location": page.url})
+    entries: list[Any] = list(parsed.get("entries") or [])
+    if not entries and parsed.get("bozo"):
+        log.warning(
+            "%s: %s is not a feed: %s",
+            source.name,
+            page.url,
+            parsed.get("bozo_exception"),
+            extra={
+                "event": "source.invalid_feed",
+                "source": source.name,
+                "url": page.url,
+                "error_code": "source.invalid_feed",
+            },
+        )
+    feed_lang = _lang(parsed.get("feed", {}).get("language"))
+    found: dict[str, Candidate] = {}
+    for entry in entries:
+        candidate = _candidate(entry, page.url, feed_lang, source)
+        if candidate is not None:
+            found.setdefault(candidate.url, candidate)
+    return list(found.values())[: source.max_items]
+
+
+def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> Candidate | None:
+    link = str(entry.get("link") or "")
+    absolute = absolute_url(link, base) if link else None
+    if absolute is None:
+        return None
+    url = canonical_url(absolute)
+    title = fragment_text(str(entry.get("title") or ""))
+    # dict.get: FeedParserDict maps a missing updated_* to published_* with a warning.
+    updated = _moment(dict.get(entry, "updated_parsed"))
+    published = _moment(dict.get(entry, "published_parsed")) or updated
+    lang = _entry_lang(entry) or feed_lang or source.language
+    html = None
+    if not source.fetch_article:
+        contents = entry.get("content") or []
+        body = str(contents[0].get("value", "")) if contents else str(entry.get("summary") or "")
+        html = synthesize_document(
+            url=url,
+            title=title,
+            body_html=body,
+            lang=lang,
+            published=published,
+            modified=updated,
+        )
+    return Candidate(
+        url=url,
+        title=title or None,
+        published=published,
+        teaser=fragment_text(str(entry.get("summary") or "")),
+        lang=lang,
+        html=html,
+    )
+
+
+def _moment(value: Any) -> datetime | None:
+    """feedparser's UTC ``struct_time`` → an aware Europe/Helsinki datetime."""
+    if not isinstance(value, time.struct_time):
+        return None
+    return datetime(*value[:6], tzinfo=UTC).astimezone(_HELSINKI)
+
+
+def _entry_lang(entry: Any) -> str | None:
+    for detail in (entry.get("title_detail"), *(entry.get("content") or [])):
+        if detail and (lang := _lang(detail.get("language"))):
+            return lang
+    return None
+
+
+def _lang(value: Any) -> str | None:
+    """``fi-FI`` → ``fi``."""
+    if not value:
+        return None
+    primary = str(value).replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

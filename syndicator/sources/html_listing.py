@@ -1,14 +1,27 @@
-"""Kind ``html``: a listing page (and its next pages) read with CSS selectors from feeds.toml."""
+"""Kind ``html``: a listing page (and its next pages) read with CSS selectors from feeds.toml.
+
+Each ``urls`` entry is fetched conditionally; while it changed, up to ``max_pages`` pages are
+followed through ``selectors.next_page``. Items become candidates with absolute canonical
+URLs, de-duplicated, at most ``max_items``. A listing whose items match nothing yields ``[]``.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+from pydantic import Field, field_validator
 
 from syndicator.configbase import Frozen, SourceBase, Url
+from syndicator.extract.dates import parse_date
+from syndicator.http import Fetcher
+from syndicator.model import Candidate, Link
+from syndicator.sources.document import parse_html
+from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config", "ListingSelectors"]
+__all__ = ["Config", "ListingSelectors", "candidates"]
 
 
 class ListingSelectors(Frozen):
@@ -20,9 +33,123 @@ class ListingSelectors(Frozen):
     read_more: str | None = None
     next_page: str | None = None  # on the listing: the link to the next page
 
+    @field_validator("*")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                soupsieve.compile(value)
+            except soupsieve.SelectorSyntaxError as exc:
+                raise ValueError(f"not a valid CSS selector: {exc}") from None
+        return value
+
 
 class Config(SourceBase):
     kind: Literal["html"]
     urls: tuple[Url, ...] = Field(min_length=1)
     selectors: ListingSelectors = ListingSelectors()
     max_pages: int = Field(default=1, ge=1, le=20)
+
+
+async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
+    """None when every listing URL answered 304 Not Modified."""
+    found: dict[str, Candidate] = {}
+    changed = False
+    for url in source.urls:
+        if len(found) >= source.max_items:
+            break
+        changed |= await _read_listing(url, source, fetcher, found)
+    if not changed:
+        return None
+    return list(found.values())[: source.max_items]
+
+
+async def _read_listing(
+    start: str, source: Config, fetcher: Fetcher, found: dict[str, Candidate]
+) -> bool:
+    """Add the items of ``start`` and its next pages to ``found``; False on a 304."""
+    url: str | None = start
+    visited: set[str] = set()
+    changed = False
+    while url is not None and url not in visited and len(visited) < source.max_pages:
+        visited.add(url)
+        page = await fetcher.get(url, conditional=True, source=source.name)
+        if page is None:
+            break
+        changed = True
+        soup = parse_html(page.text)
+        for candidate in _items(soup, page.url, source):
+            found.setdefault(candidate.url, candidate)
+        if len(found) >= source.max_items:
+            break
+        url = _next_page(soup, page.url, source.selectors)
+    return changed
+
+
+def _items(soup: BeautifulSoup, base: str, source: Config) -> list[Candidate]:
+    selectors, found = source.selectors, []
+    for item in soup.select(selectors.item):
+        link = item if item.name == "a" else item.select_one(selectors.link)
+        url = _absolute(link, base)
+        if url is None:
+            continue
+        title = _text(item.select_one(selectors.title)) if selectors.title else ""
+        found.append(
+            Candidate(
+                url=url,
+                title=title or _text(link) or None,
+                published=_date(item, selectors.date, source.language),
+                teaser=_text(item.select_one(selectors.teaser)) if selectors.teaser else "",
+                lang=source.language,
+                read_more=_read_more(item, selectors.read_more, base),
+            )
+        )
+    return found
+
+
+def _text(element: Tag | None) -> str:
+    return " ".join(element.get_text(" ").split()) if element is not None else ""
+
+
+def _attr(element: Tag | None, name: str) -> str | None:
+    value = element.get(name) if element is not None else None
+    if isinstance(value, list):
+        value = " ".join(value)
+    return value.strip() if value else None
+
+
+def _absolute(link: Tag | None, base: str) -> str | None:
+    href = _attr(link, "href")
+    absolute = absolute_url(href, base) if href else None
+    return canonical_url(absolute) if absolute else None
+
+
+def _date(item: Tag, selector: str | None, lang: str | None) -> datetime | None:
+    element = item.select_one(selector) if selector else None
+    if element is None:
+        return None
+    for text in (_attr(element, "datetime"), _attr(element, "content"), _text(element)):
+        if text and (moment := parse_date(text, lang)) is not None:
+            return moment
+    return None
+
+
+def _read_more(item: Tag, selector: str | None, base: str) -> tuple[Link, ...]:
+    if not selector:
+        return ()
+    links = []
+    for anchor in item.select(selector):
+        link = anchor if anchor.name == "a" else anchor.select_one("a[href]")
+        url = _absolute(link, base)
+        if url is not None:
+            links.append(Link(url=url, label=_text(link)))
+    return tuple(links)
+
+
+def _next_page(soup: BeautifulSoup, base: str, selectors: ListingSelectors) -> str | None:
+    if not selectors.next_page:
+        return None
+    element = soup.select_one(selectors.next_page)
+    link = element if element is None or element.name == "a" else element.select_one("a[href]")
+    href = _attr(link, "href")
+    return absolute_url(href, base) if href else None

@@ -1,14 +1,31 @@
-"""Kind ``wordpress``: the WordPress REST API (``/wp-json/wp/v2/<type>?_embed``)."""
+"""Kind ``wordpress``: the WordPress REST API (``/wp-json/wp/v2/<type>?_embed``).
+
+One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=1&per_page=N[&lang=xx]``. Each
+post becomes a candidate whose ``html`` is a synthesised article document (title, canonical,
+dates, featured image, hreflang alternates, ``content.rendered``), so no page is fetched.
+A body that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from syndicator.configbase import SourceBase, Url
+from syndicator.errors import FetchError
+from syndicator.http import Fetcher
+from syndicator.model import Candidate, Link
+from syndicator.sources.document import fragment_text, synthesize_document
+from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config"]
+__all__ = ["Config", "api_url", "candidates"]
+
+_HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class Config(SourceBase):
@@ -17,3 +34,117 @@ class Config(SourceBase):
     post_type: str = Field(default="posts", pattern=r"^[a-z0-9_-]+$")
     lang: str | None = None  # sent as ?lang= where the site has a multilingual plugin
     per_page: int = Field(default=20, ge=1, le=100)
+
+
+def api_url(source: Config) -> str:
+    base = source.url if source.url.endswith("/") else source.url + "/"
+    query: dict[str, str | int] = {"_embed": 1, "per_page": source.per_page}
+    if source.lang:
+        query["lang"] = source.lang
+    return f"{base}wp-json/wp/v2/{source.post_type}?{urlencode(query)}"
+
+
+async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
+    url = api_url(source)
+    page = await fetcher.get(url, conditional=True, source=source.name)
+    if page is None:
+        return None
+    try:
+        posts = json.loads(page.content)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise FetchError(
+            f"GET {url}: not JSON: {exc}", code="fetch.invalid_json", url=url
+        ) from None
+    if not isinstance(posts, list):
+        raise FetchError(
+            f"GET {url}: expected a JSON list of posts, got {type(posts).__name__}",
+            code="fetch.invalid_json",
+            url=url,
+        )
+    found: dict[str, Candidate] = {}
+    for post in posts:
+        candidate = _candidate(post, page.url, source) if isinstance(post, dict) else None
+        if candidate is not None:
+            found.setdefault(candidate.url, candidate)
+    return list(found.values())[: source.max_items]
+
+
+def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | None:
+    link = post.get("link")
+    absolute = absolute_url(link, base) if isinstance(link, str) and link else None
+    if absolute is None:
+        return None
+    url = canonical_url(absolute)
+    title = fragment_text(_rendered(post, "title"))
+    published = _gmt(post.get("date_gmt"))
+    lang = _lang(post.get("lang")) or source.lang or source.language
+    html = synthesize_document(
+        url=url,
+        title=title,
+        body_html=_rendered(post, "content"),
+        lang=lang,
+        published=published,
+        modified=_gmt(post.get("modified_gmt")),
+        image=_featured_image(post),
+        alternates=_alternates(post, base),
+        post_id=post["id"] if isinstance(post.get("id"), int) else None,
+    )
+    return Candidate(
+        url=url,
+        title=title or None,
+        published=published,
+        teaser=fragment_text(_rendered(post, "excerpt")),
+        lang=lang,
+        html=html,
+    )
+
+
+def _rendered(post: dict[str, Any], name: str) -> str:
+    value = post.get(name)
+    rendered = value.get("rendered") if isinstance(value, dict) else value
+    return rendered if isinstance(rendered, str) else ""
+
+
+def _gmt(value: Any) -> datetime | None:
+    """WordPress ``date_gmt`` (naive, UTC) → an aware Europe/Helsinki datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_HELSINKI)
+
+
+def _featured_image(post: dict[str, Any]) -> str | None:
+    embedded = post.get("_embedded")
+    media = embedded.get("wp:featuredmedia") if isinstance(embedded, dict) else None
+    first = media[0] if isinstance(media, list) and media else None
+    source_url = first.get("source_url") if isinstance(first, dict) else None
+    return source_url if isinstance(source_url, str) and source_url else None
+
+
+def _alternates(post: dict[str, Any], base: str) -> tuple[Link, ...]:
+    """Polylang-style ``translations: {lang: URL}`` or WPML ``wpml_translations``; ids skipped."""
+    pairs: list[tuple[Any, Any]] = []
+    translations = post.get("translations")
+    if isinstance(translations, dict):
+        pairs.extend(translations.items())
+    wpml = post.get("wpml_translations")
+    if isinstance(wpml, list):
+        pairs.extend((t.get("locale"), t.get("href")) for t in wpml if isinstance(t, dict))
+    links = []
+    for lang, href in pairs:
+        absolute = absolute_url(href, base) if isinstance(href, str) and href else None
+        if absolute and (code := _lang(lang)):
+            links.append(Link(url=canonical_url(absolute), lang=code))
+    return tuple(links)
+
+
+def _lang(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    primary = value.replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

@@ -1,0 +1,297 @@
+"""The one polite outbound client for sources.
+
+``Fetcher.get`` builds the request (user agent, conditional headers, robots.txt, address guard,
+per-host pacing), sends it hop by hop following at most five redirects, and interprets the
+response (status → ``FetchError`` code, charset, size cap). httpx exceptions are mapped to
+``FetchError`` here and nowhere else. Codes: ``fetch.timeout``, ``fetch.connect``,
+``fetch.http_<status>``, ``fetch.blocked_address``, ``fetch.robots_disallowed``,
+``fetch.invalid_url``, ``fetch.too_many_redirects``, ``fetch.decoding``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from syndicator.charset import decode_body
+from syndicator.configbase import HttpSettings
+from syndicator.errors import FetchError
+from syndicator.httperrors import exhausted, status_error, transport_error
+from syndicator.netguard import Resolver, check_host, system_resolver
+from syndicator.robots import RobotsCache
+
+__all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorStore"]
+
+log = logging.getLogger("syndicator.http")
+
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect"})
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
+
+
+class ValidatorStore(Protocol):
+    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """``(etag, last_modified)`` saved for ``url`` after its last successful poll."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str  # final URL, after redirects
+    status: int
+    content: bytes
+    text: str
+    encoding: str
+    content_type: str
+    headers: Mapping[str, str]  # lowercase keys
+    truncated: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class _Response:
+    url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    truncated: bool
+
+
+@dataclass(slots=True)
+class _HostSlot:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last: float = float("-inf")
+
+
+class Fetcher:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        validators: ValidatorStore | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self.settings = settings
+        self.validators = validators
+        self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+            follow_redirects=False,
+        )
+        self._resolver = resolver or system_resolver
+        self._hosts: dict[str, _HostSlot] = {}
+        self._robots = RobotsCache(self._fetch_robots, settings.user_agent)
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(self, url: str, *, conditional: bool = False, source: str = "") -> Page | None:
+        """The page at ``url``; None only when a conditional request answered 304."""
+        _check_url(url)
+        if self.settings.respect_robots and not await self._robots.allowed(url, source=source):
+            raise FetchError(
+                f"GET {url} is disallowed by the site's robots.txt",
+                code="fetch.robots_disallowed",
+                url=url,
+            )
+        headers = self._conditional_headers(url) if conditional else {}
+        response = await self._with_retries(url, headers, source)
+        return self._interpret(url, response, conditional=conditional)
+
+    # --- building the request -------------------------------------------------------------
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        saved = self.validators.get_validators(url) if self.validators else None
+        etag, last_modified = saved or (None, None)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+    async def _with_retries(self, url: str, headers: dict[str, str], source: str) -> _Response:
+        attempts = self.settings.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                response = await self._follow(url, headers)
+                error = status_error(url, response) if response.status in _RETRY_STATUSES else None
+            except FetchError as exc:
+                if exc.code not in _RETRY_CODES:
+                    raise
+                error = exc
+            if error is None:
+                return response
+            delay = self._retry_delay(attempt, error)
+            if attempt + 1 >= attempts:
+                raise exhausted(error, attempts)
+            log.warning(
+                "%s; retrying in %.1f s",
+                error.message,
+                delay,
+                extra={
+                    "event": "fetch.retry",
+                    "url": url,
+                    "source": source,
+                    "attempt": attempt + 1,
+                    "retry_in_s": round(delay, 3),
+                    "error_code": error.code,
+                },
+            )
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_delay(self, attempt: int, error: FetchError) -> float:
+        """Retry-After when the server gave one, else full-jitter exponential backoff."""
+        settings = self.settings
+        if error.retry_after is not None:
+            if error.retry_after > settings.backoff_max:
+                raise FetchError(
+                    f"{error.message}; Retry-After {error.retry_after:.0f} s exceeds "
+                    f"backoff_max {settings.backoff_max:.0f} s, giving up for now",
+                    code=error.code,
+                    url=error.url,
+                    status=error.status,
+                    retry_after=error.retry_after,
+                )
+            return error.retry_after
+        return random.uniform(0, min(settings.backoff_max, settings.backoff_base * 2**attempt))
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> _Response:
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = await self._send(current, headers)
+            location = response.headers.get("location")
+            if response.status not in _REDIRECTS or not location:
+                return response
+            current = urljoin(current, location.strip())
+            _check_url(current)
+        raise FetchError(
+            f"GET {url} redirected more than {MAX_REDIRECTS} times",
+            code="fetch.too_many_redirects",
+            url=url,
+        )
+
+    async def _send(self, url: str, headers: dict[str, str]) -> _Response:
+        """One hop: address guard, host pacing, streamed body cut at max_body_bytes."""
+        parts = httpx.URL(url)
+        if not self.settings.allow_private_networks:
+            await check_host(url, parts.host, parts.port or _default_port(parts), self._resolver)
+        async with self._host_turn(parts.host):
+            try:
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    content, truncated = await self._read_capped(url, response)
+            except httpx.HTTPError as exc:
+                raise transport_error(url, exc, self.settings) from None
+        return _Response(
+            url=url,
+            status=response.status_code,
+            headers={key.lower(): value for key, value in response.headers.items()},
+            content=content,
+            truncated=truncated,
+        )
+
+    @asynccontextmanager
+    async def _host_turn(self, host: str) -> AsyncIterator[None]:
+        """One request at a time per host, at least ``min_host_delay`` after the last one."""
+        slot = self._hosts.setdefault(host.lower(), _HostSlot())
+        async with slot.lock:
+            wait = slot.last + self.settings.min_host_delay - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                slot.last = time.monotonic()
+
+    async def _read_capped(self, url: str, response: httpx.Response) -> tuple[bytes, bool]:
+        limit = self.settings.max_body_bytes
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            room = limit - len(body)
+            if len(chunk) > room:
+                body += chunk[:room]
+                log.warning(
+                    "GET %s: body cut at max_body_bytes (%d bytes)",
+                    url,
+                    limit,
+                    extra={"event": "fetch.truncated", "url": url, "limit": limit},
+                )
+                return bytes(body), True
+            body += chunk
+        return bytes(body), False
+
+    async def _fetch_robots(self, url: str) -> tuple[int, bytes]:
+        response = await self._follow(url, {})
+        return response.status, response.content
+
+    # --- interpreting the response --------------------------------------------------------
+
+    def _interpret(self, url: str, response: _Response, *, conditional: bool) -> Page | None:
+        if response.status == 304 and conditional:
+            return None
+        if not 200 <= response.status < 300:
+            raise status_error(url, response)
+        headers = response.headers
+        etag, last_modified = headers.get("etag"), headers.get("last-modified")
+        if conditional:
+            self.pending_validators[url] = (etag, last_modified)
+        content_type = headers.get("content-type", "")
+        text, encoding = decode_body(response.content, content_type)
+        return Page(
+            url=response.url,
+            status=response.status,
+            content=response.content,
+            text=text,
+            encoding=encoding,
+            content_type=content_type,
+            headers=headers,
+            truncated=response.truncated,
+            etag=etag,
+            last_modified=last_modified,
+        )
+
+
+def _check_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        valid = False
+    if not valid:
+        raise FetchError(
+            f"GET {url!r}: not an absolute http(s) URL", code="fetch.invalid_url", url=url
+        )
+
+
+def _default_port(url: httpx.URL) -> int:
+    return 443 if url.scheme == "https" else 80

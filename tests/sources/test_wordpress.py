@@ -1,0 +1,74 @@
+"""Kind ``wordpress`` against the sample site's REST API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from syndicator.demo.site import SampleSite
+from syndicator.errors import FetchError
+from syndicator.http import Fetcher
+from syndicator.sources import wordpress
+from tests.sources.conftest import MemoryValidators
+
+_API = "wp-json/wp/v2/tiedote"
+
+
+def _source(site: SampleSite, **fields: object) -> wordpress.Config:
+    values = {"name": "demo-wp", "kind": "wordpress", "url": site.url, "post_type": "tiedote"}
+    return wordpress.Config.model_validate({**values, **fields})
+
+
+def test_api_url(site: SampleSite) -> None:
+    assert wordpress.api_url(_source(site, lang="sv", per_page=5)) == (
+        f"{site.url}{_API}?_embed=1&per_page=5&lang=sv"
+    )
+
+
+async def test_posts_become_candidates_with_documents(site: SampleSite, fetcher: Fetcher) -> None:
+    found = await wordpress.candidates(_source(site, lang="en"), fetcher)
+    assert found is not None and len(found) == 4
+    release = site.releases[0]
+    text = release.texts["en"]
+    first = found[0]
+    assert first.url == f"{site.url}en/tiedote/{text.slug}/"
+    assert first.title == text.title  # &#8217; unescaped
+    assert first.teaser == text.lead and first.lang == "en"
+    assert first.published == release.published
+    assert first.published is not None and first.published.utcoffset() == timedelta(hours=2)
+    html = first.html
+    assert html is not None
+    assert html.startswith('<!doctype html><html lang="en">')
+    assert f'<link rel="canonical" href="{first.url}">' in html
+    assert f'hreflang="sv" href="{site.url}sv/tiedote/{release.texts["sv"].slug}/"' in html
+    assert '<meta property="og:image" content="' + site.url + "wp-content/uploads/" in html
+    assert '<meta property="article:published_time" content="2026-11-27T08:15:00+00:00">' in html
+    assert f'<body class="postid-{release.post_id}">' in html
+    assert '<h1 class="entry-title">' in html and '<div class="entry-content"><p class' in html
+
+
+async def test_per_page_and_default_language(site: SampleSite, fetcher: Fetcher) -> None:
+    found = await wordpress.candidates(_source(site, per_page=2), fetcher)
+    assert found is not None and len(found) == 2 and {c.lang for c in found} == {"fi"}
+
+
+async def test_not_modified(
+    site: SampleSite, fetcher: Fetcher, validators: MemoryValidators
+) -> None:
+    assert await wordpress.candidates(_source(site), fetcher) is not None
+    validators.save(fetcher)
+    assert await wordpress.candidates(_source(site), fetcher) is None
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"code": "rest_no_route"}', b"\xff\xfe\x00"])
+async def test_invalid_json_raises(site: SampleSite, fetcher: Fetcher, body: bytes) -> None:
+    site.override(_API, body, content_type="application/json")
+    with pytest.raises(FetchError) as caught:
+        await wordpress.candidates(_source(site), fetcher)
+    assert caught.value.code == "fetch.invalid_json"
+
+
+async def test_empty_list_and_odd_posts(site: SampleSite, fetcher: Fetcher) -> None:
+    site.override(_API, b'[1, {"title": "no link"}, []]', content_type="application/json")
+    assert await wordpress.candidates(_source(site), fetcher) == []
