@@ -51,6 +51,7 @@ class ServiceSettings(Frozen):
     outbox_interval: Duration = 5.0  # how often the outbox is drained
     retry_base: Duration = 30.0  # first delivery retry after this long, doubling
     retry_max: Duration = 21600.0  # longest wait between two delivery attempts
+    delivery_lease: Duration = 120.0  # a send without an outcome after this long is retried
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
 

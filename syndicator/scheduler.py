@@ -38,13 +38,15 @@ _SHUTDOWN_GRACE = 8.0
 def failure_backoff(failures: int, interval: float, retry_after: float | None) -> float:
     """PURE. Seconds until the next poll of a failing source: 30 s doubling, at most four
     intervals, never sooner than the source's Retry-After."""
-    delay = min(30.0 * 2 ** max(0, failures - 1), 4 * interval)
+    delay = min(30.0 * 2.0 ** max(0, failures - 1), 4 * interval)
     return max(delay, retry_after or 0.0)
 
 
 def delivery_client(config: Config) -> httpx.AsyncClient:
+    # A request must end well inside its lease, or a slow success could be sent twice.
+    timeout = min(30.0, config.service.delivery_lease / 2)
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(30.0, connect=10.0),
+        timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
         headers={"User-Agent": config.http.user_agent},
         follow_redirects=False,
     )
@@ -74,7 +76,8 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
 
 
 def _policy(config: Config) -> RetryPolicy:
-    return RetryPolicy(base=config.service.retry_base, cap=config.service.retry_max)
+    service = config.service
+    return RetryPolicy(base=service.retry_base, cap=service.retry_max, lease=service.delivery_lease)
 
 
 class _Server(uvicorn.Server):

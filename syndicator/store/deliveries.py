@@ -92,6 +92,17 @@ class DeliveryRows:
             updated_at=now,
         )
 
+    def mark_skipped(self, delivery_id: int, *, reason: str, now: datetime) -> None:
+        """Not sent on purpose (superseded by a preferred language); kept for the record."""
+        self._update(
+            delivery_id,
+            status="skipped",
+            last_error_code="delivery.superseded",
+            last_error=reason,
+            claimed_until=None,
+            updated_at=now,
+        )
+
     def release(
         self, delivery_ids: Sequence[int], *, next_attempt_at: datetime, now: datetime
     ) -> None:

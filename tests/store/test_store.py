@@ -145,3 +145,14 @@ def test_reopen_keeps_everything(database_url: str) -> None:
         second.check()
     finally:
         second.close()
+
+
+def test_release_languages_and_skipped_rows(store: Store) -> None:
+    _save(store, FI, destinations=("sv-desk",))
+    _save(store, SV, destinations=("sv-desk",))
+    release_id = store.latest_entries("fi", 1)[0].release_id
+    assert store.release_languages(release_id) == ["fi", "sv"]
+    fi_row = store.claim_due(NOW)[0]
+    store.mark_skipped(fi_row.id, reason="release exists in ['sv']", now=NOW)
+    assert store.count_deliveries() == {"skipped": 1, "sending": 1}
+    assert store.list_deliveries("skipped")[0].last_error_code == "delivery.superseded"
