@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LANGUAGES", "SiteLanguage", "demo_sources"]
+__all__ = ["LANGUAGES", "SiteLanguage", "demo_source", "demo_sources"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,19 +157,40 @@ LANGUAGES: dict[str, SiteLanguage] = {
 }
 
 
-def demo_sources(base_url: str, *, interval: str = "10s") -> str:
-    """The ``[[sources]]`` of feeds.toml for the sample site: kind html, fi + sv + en."""
+def demo_sources(
+    base_url: str,
+    *,
+    interval: str = "10s",
+    languages: tuple[str, ...] = ("fi", "sv", "en"),
+    catch_up: bool = True,
+    prefix: str = "demo",
+) -> str:
+    """The ``[[sources]]`` of feeds.toml for the sample site: kind html, one per language."""
     base = base_url if base_url.endswith("/") else base_url + "/"
-    blocks = []
-    for code, words in LANGUAGES.items():
-        blocks.append(
-            f"""[[sources]]
-name = "demo-{code}"
+    return "\n".join(
+        demo_source(
+            f"{prefix}-{code}",
+            f"{base}{LANGUAGES[code].listing}",
+            code,
+            interval=interval,
+            catch_up=catch_up,
+        )
+        for code in languages
+    )
+
+
+def demo_source(
+    name: str, url: str, language: str, *, interval: str = "10s", catch_up: bool = True
+) -> str:
+    """One ``[[sources]]`` block with the sample site's listing and article selectors."""
+    return f"""[[sources]]
+name = "{name}"
 kind = "html"
-language = "{code}"
-urls = ["{base}{words.listing}"]
+language = "{language}"
+urls = ["{url}"]
 interval = "{interval}"
 jitter = "0s"
+catch_up = {str(catch_up).lower()}
 max_pages = 2
 [sources.selectors]
 item = "article.news-item"
@@ -186,5 +207,3 @@ published = "time.entry-date.published"
 updated = "time.updated"
 remove = [".share-buttons", ".related-posts", "#cookie-notice", ".lang-switcher"]
 """
-        )
-    return "\n".join(blocks)
