@@ -113,8 +113,8 @@ async def poll_source(
         + (" (catch-up: nothing sent)" if catching_up else ""),
         source=source.name,
         items=result.candidates,
-        created=result.created,
-        updated=result.updated,
+        new=result.created,
+        edited=result.updated,
         skipped=result.unchanged,
         errors=result.errors,
     )

@@ -1,0 +1,209 @@
+"""One article page → :class:`~syndicator.model.Article`.
+
+Order matters: ``<head>``, JSON-LD and the language switcher are read first (boilerplate
+removal drops them), then banners, navigation, share widgets and related lists go, and only
+then are title, dates and body read. The site profile's selectors come first; generic
+candidates and trafilatura are the fallbacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from syndicator.configbase import ArticleProfile
+from syndicator.errors import ExtractError
+from syndicator.extract.blocks import flatten
+from syndicator.extract.contacts import find_contacts
+from syndicator.extract.dates import HELSINKI, parse_date
+from syndicator.extract.fallback import generic_body
+from syndicator.extract.language import alternates, page_language
+from syndicator.extract.lead import find_lead
+from syndicator.extract.media import find_attachments, find_images, resolve_lazy_images
+from syndicator.extract.metadata import PageMeta, read_meta
+from syndicator.extract.page import parse_page, remove_boilerplate, select_one
+from syndicator.extract.readmore import read_more_links
+from syndicator.extract.sanitize import html_to_text, sanitize_html
+from syndicator.extract.timestamps import find_dates
+from syndicator.logs import log_event
+from syndicator.model import Article
+from syndicator.urls import absolute_url, canonical_url
+
+__all__ = ["extract_article"]
+
+_log = logging.getLogger(__name__)
+
+_TITLE_SELECTORS = ("h1.entry-title", "article h1", "main h1", "[itemprop=headline]")
+_BODY_SELECTORS = (
+    ".entry-content", "article .content", "[itemprop=articleBody]", ".wp-block-post-content",
+    ".post-content", ".article-content", ".article__body", "article", "main", "[role=main]",
+)  # fmt: skip
+# Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
+_BODY_CHROME = "h1, header, .entry-header, .entry-meta, .post-meta, .byline, .posted-on, time"
+_BYLINE = re.compile(
+    r"julkaistu|päivitetty|publicerad|uppdaterad|published|updated|posted", re.IGNORECASE
+)
+_MAX_BYLINE = 120
+_BYLINE_CANDIDATES = 30  # bylines sit at the top; do not scan a long body
+_TITLE_SUFFIX = re.compile(r"\s+[–—|-]\s+[^–—|]+$")
+_POST_ID = re.compile(r"^postid-(\d+)$")
+_SHORTLINK_ID = re.compile(r"[?&]p=(\d+)(?:&|$)")
+_ARTICLE_ID = re.compile(r"^post-(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    element: Tag
+    generic: bool  # found by trafilatura, not by a selector
+
+
+def extract_article(
+    html: str,
+    url: str,
+    profile: ArticleProfile | None = None,
+    *,
+    language: str | None = None,
+    first_seen: datetime | None = None,
+) -> Article:
+    """The article of ``html``; ``ExtractError`` (``extract.no_article``) when there is none.
+
+    Never raises anything but :class:`ExtractError`, whatever the input.
+    """
+    try:
+        return _extract(html, url, profile or ArticleProfile(), language, first_seen)
+    except ExtractError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise ExtractError(f"{url}: page too deeply nested", code="extract.too_complex") from exc
+    except Exception as exc:
+        # The one boundary of this stage: a parser or library bug on a strange page must
+        # become a per-item error with a code, not stop the poll.
+        raise ExtractError(f"{url}: {type(exc).__name__}: {exc}", code="extract.failed") from exc
+
+
+def _extract(
+    html: str, url: str, profile: ArticleProfile, hint: str | None, first_seen: datetime | None
+) -> Article:
+    if not isinstance(html, str) or not html.strip():
+        raise ExtractError(f"{url}: empty page", code="extract.no_article")
+    soup = parse_page(html)
+    meta = read_meta(soup)
+    page_url = _page_url(meta, url)
+    other_versions = alternates(soup, meta, page_url, page_language(meta, page_url, hint, ""))
+    remove_boilerplate(soup, profile.remove)
+    title = _title(soup, profile, meta)
+    published, updated = find_dates(soup, profile, meta, hint)
+    body = _body(soup, profile, page_url)
+    if not title or body is None:
+        raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
+    if body.generic:
+        # a hint that the source's selectors need fixing (see ``syndicator extract URL``)
+        log_event(_log, logging.INFO, "extract.fallback", "generic extraction used", url=page_url)
+    resolve_lazy_images(body.element, page_url)
+    body_html = sanitize_html(body.element.decode_contents(), page_url)
+    text = html_to_text(body_html)
+    if not text or _clean(text) == title:  # a lone headline is not an article
+        raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
+    lang = page_language(meta, page_url, hint, text)
+    lines = flatten(body.element)
+    from_first_seen = published is None and updated is None
+    return Article(
+        url=page_url,
+        title=title,
+        lang=lang,
+        published=published or updated or _now(first_seen),
+        updated=updated,
+        lead=find_lead(soup, body.element, lines, profile, meta.description),
+        body_html=body_html,
+        text=text,
+        images=find_images(body.element, meta.og_image, meta.og_image_alt, page_url),
+        attachments=find_attachments(body.element, page_url),
+        contacts=find_contacts(lines),
+        read_more=read_more_links(lines, page_url, page_url),
+        alternates=tuple(link for link in other_versions if link.lang != lang),
+        post_id=_post_id(soup, meta),
+        date_from_first_seen=from_first_seen,
+    )
+
+
+def _now(first_seen: datetime | None) -> datetime:
+    moment = first_seen or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=HELSINKI)
+    return moment.astimezone(HELSINKI)
+
+
+def _page_url(meta: PageMeta, url: str) -> str:
+    """The page's own canonical link when it stays on the same site, else ``url``."""
+    canonical = absolute_url(meta.canonical, url) if meta.canonical else None
+    if canonical is not None and _site(canonical) == _site(url):
+        return canonical_url(canonical)
+    return canonical_url(url)
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _title(soup: BeautifulSoup, profile: ArticleProfile, meta: PageMeta) -> str:
+    for selector in (profile.title, *_TITLE_SELECTORS):
+        found = select_one(soup, selector)
+        if found is not None and (text := _clean(found.get_text(" "))):
+            return text
+    if text := _clean(meta.og_title):
+        return text
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag) and (text := _clean(h1.get_text(" "))):
+        return text
+    title = _clean(meta.title_tag)
+    stripped = _TITLE_SUFFIX.sub("", title)
+    return stripped or title
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body | None:
+    for selector in (profile.body, *_BODY_SELECTORS):
+        found = select_one(soup, selector)
+        if found is None:
+            continue
+        if found.name in ("article", "main") or selector == "[role=main]":
+            _strip_chrome(found)
+        if found.get_text(strip=True):
+            return _Body(found, generic=False)
+    generic = generic_body(str(soup), page_url)
+    return _Body(generic, generic=True) if generic is not None else None
+
+
+def _strip_chrome(body: Tag) -> None:
+    """Title, byline and dateline of a body taken as a whole ``<article>``."""
+    for chrome in body.select(_BODY_CHROME):
+        chrome.decompose()
+    for element in body.find_all(["div", "p", "span"], limit=_BYLINE_CANDIDATES):
+        if element.decomposed:
+            continue
+        text = element.get_text(" ", strip=True)
+        if len(text) <= _MAX_BYLINE and _BYLINE.search(text) and parse_date(text) is not None:
+            element.decompose()
+
+
+def _post_id(soup: BeautifulSoup, meta: PageMeta) -> str | None:
+    for token in meta.body_classes:
+        if match := _POST_ID.match(token):
+            return match.group(1)
+    if meta.shortlink and (match := _SHORTLINK_ID.search(meta.shortlink)):
+        return match.group(1)
+    article = soup.find("article")
+    if isinstance(article, Tag):
+        for token in [str(article.get("id") or ""), *article.get_attribute_list("class")]:
+            if match := _ARTICLE_ID.match(token):
+                return match.group(1)
+    return None

@@ -1,0 +1,144 @@
+"""Which language a page is in, and where its other language versions are.
+
+Markup wins (``<html lang>``, ``og:locale``), then the URL prefix (``/sv/``, ``/en/``), then
+the source's configured language; a stop-word count over the text is the last resort.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from syndicator.extract.metadata import PageMeta
+from syndicator.model import Link
+from syndicator.urls import absolute_url, canonical_url
+
+__all__ = ["alternates", "guess_language", "normalize_lang", "page_language", "url_language"]
+
+_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+_URL_PREFIXES = frozenset({"fi", "sv", "en", "se", "de", "ru", "et"})
+_SWITCHERS = (
+    ".lang-switcher a, .language-switcher a, .wpml-ls a, [class*=wpml-ls] a, .pll-switcher a,"
+    " .lang-item a, [class*=lang-switch] a, [class*=language-switch] a, .lang-menu a"
+)
+_SWITCH_LABELS = {
+    "suomeksi": "fi", "suomi": "fi", "på finska": "fi", "finska": "fi", "in finnish": "fi",
+    "finnish": "fi", "på svenska": "sv", "svenska": "sv", "ruotsiksi": "sv", "in swedish": "sv",
+    "swedish": "sv", "in english": "en", "english": "en", "englanniksi": "en",
+    "på engelska": "en", "engelska": "en",
+}  # fmt: skip
+_STOP_TEXT = {
+    "fi": (
+        "ja on että ei se hän ovat oli myös kanssa tai kun joka mukaan sekä kaupungin "
+        "vuoden jotka sen niin kuin tämä mutta vielä voi"
+    ),
+    "sv": (
+        "och är att det som en ett på för med av till inte har om kommer också staden de "
+        "den vi kan men så från efter"
+    ),
+    "en": (
+        "the and is of to that for with on are was by will also this from have has it be an "
+        "which their city"
+    ),
+}
+_STOP_WORDS = {lang: frozenset(words.split()) for lang, words in _STOP_TEXT.items()}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def normalize_lang(code: str | None) -> str | None:
+    """``fi-FI`` / ``fi_FI`` / ``FI`` → ``fi``; None for ``x-default`` and nonsense."""
+    if not code:
+        return None
+    match = _CODE.match(code.strip())
+    return match.group(1).lower() if match else None
+
+
+def url_language(url: str) -> str | None:
+    """The language prefix of a path (``/sv/tiedote/…`` → ``sv``), if any."""
+    try:
+        segment = urlsplit(url).path.strip("/").split("/", 1)[0].lower()
+    except ValueError:
+        return None
+    return segment if segment in _URL_PREFIXES else None
+
+
+def guess_language(text: str) -> str | None:
+    """fi, sv or en by counting common words; None when the text is too short to tell."""
+    words = [word.lower() for word in _WORD.findall(text[:5000])]
+    scores = {lang: sum(word in stops for word in words) for lang, stops in _STOP_WORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    runner_up = max(score for lang, score in scores.items() if lang != best)
+    return best if scores[best] >= 3 and scores[best] > runner_up * 1.5 else None
+
+
+def page_language(meta: PageMeta, url: str, hint: str | None, text: str) -> str | None:
+    return (
+        normalize_lang(meta.html_lang)
+        or normalize_lang(meta.og_locale)
+        or url_language(url)
+        or normalize_lang(hint)
+        or guess_language(text)
+    )
+
+
+def alternates(
+    soup: BeautifulSoup, meta: PageMeta, page_url: str, own: str | None
+) -> tuple[Link, ...]:
+    """Other language versions: ``hreflang`` links first, language switchers second.
+
+    Read before boilerplate removal: switchers live in the site header.
+    """
+    own_url = canonical_url(page_url)
+    found: dict[str, Link] = {}
+    for lang, href, label in (*_from_hreflang(meta), *_from_switchers(soup)):
+        url = absolute_url(href, page_url)
+        if lang is None or lang == own or url is None:
+            continue
+        url = canonical_url(url)
+        if url == own_url or _is_language_root(url):
+            continue  # WPML and Polylang link the home page when no translation exists
+        if lang in found:
+            if label and not found[lang].label:
+                found[lang] = Link(found[lang].url, label, lang)
+            continue
+        found[lang] = Link(url, label, lang)
+    return tuple(found.values())
+
+
+def _from_hreflang(meta: PageMeta) -> Iterator[tuple[str | None, str, str]]:
+    for code, href in meta.hreflang:
+        yield normalize_lang(code), href, ""
+
+
+def _from_switchers(soup: BeautifulSoup) -> Iterator[tuple[str | None, str, str]]:
+    seen: set[int] = set()
+    anchors = [*soup.select(_SWITCHERS), *soup.find_all("a", string=_is_switch_label)]
+    for anchor in anchors:
+        if id(anchor) in seen or not isinstance(anchor, Tag):
+            continue
+        seen.add(id(anchor))
+        href = anchor.get("href")
+        if not isinstance(href, str):
+            continue
+        label = anchor.get_text(" ", strip=True)
+        yield _anchor_language(anchor, href, label), href, label
+
+
+def _is_switch_label(text: str | None) -> bool:
+    return bool(text) and (text or "").strip().lower() in _SWITCH_LABELS
+
+
+def _anchor_language(anchor: Tag, href: str, label: str) -> str | None:
+    for attribute in ("hreflang", "lang"):
+        value = anchor.get(attribute)
+        if isinstance(value, str) and (code := normalize_lang(value)):
+            return code
+    return _SWITCH_LABELS.get(label.lower()) or url_language(href)
+
+
+def _is_language_root(url: str) -> bool:
+    path = urlsplit(url).path.strip("/")
+    return path == "" or path.lower() in _URL_PREFIXES

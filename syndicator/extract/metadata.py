@@ -1,0 +1,147 @@
+"""What a page says about itself in ``<head>``, JSON-LD and ``<body class>``.
+
+Read before boilerplate removal, which drops ``<script>`` (JSON-LD) and ``<meta>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+
+__all__ = ["PageMeta", "read_meta"]
+
+_PUBLISHED_META = (
+    "article:published_time", "datepublished", "date", "pubdate", "dc.date.issued",
+    "dcterms.created", "publish-date", "og:published_time",
+)  # fmt: skip
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle"})
+_MAX_JSON_LD = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    html_lang: str | None = None
+    og_locale: str | None = None
+    og_title: str = ""
+    title_tag: str = ""
+    site_name: str = ""
+    description: str = ""
+    og_image: str | None = None
+    og_image_alt: str = ""
+    canonical: str | None = None
+    shortlink: str | None = None
+    body_classes: tuple[str, ...] = ()
+    published: str | None = None  # raw text, parsed by the caller
+    modified: str | None = None
+    hreflang: tuple[tuple[str, str], ...] = ()  # (hreflang, href) from <link rel=alternate>
+
+
+def read_meta(soup: BeautifulSoup) -> PageMeta:
+    metas = _meta_values(soup)
+    links = _link_values(soup)
+    ld_published, ld_modified = _json_ld_dates(soup)
+    html = soup.find("html")
+    body = soup.find("body")
+    title = soup.find("title")
+    return PageMeta(
+        html_lang=_attr(html, "lang") or _attr(html, "xml:lang"),
+        og_locale=metas.get("og:locale"),
+        og_title=metas.get("og:title", ""),
+        title_tag=title.get_text(" ", strip=True) if isinstance(title, Tag) else "",
+        site_name=metas.get("og:site_name", ""),
+        description=metas.get("og:description") or metas.get("description", ""),
+        og_image=metas.get("og:image:secure_url") or metas.get("og:image"),
+        og_image_alt=metas.get("og:image:alt", ""),
+        canonical=links.get("canonical"),
+        shortlink=links.get("shortlink"),
+        body_classes=tuple(_attr(body, "class").split()),
+        published=_first(metas, _PUBLISHED_META) or ld_published,
+        modified=_first(metas, _MODIFIED_META) or ld_modified,
+        hreflang=tuple(_hreflang(soup)),
+    )
+
+
+def _attr(tag: object, name: str) -> str:
+    if not isinstance(tag, Tag):
+        return ""
+    value = tag.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return (value or "").strip()
+
+
+def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = (_attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")).lower()
+        content = _attr(meta, "content")
+        if key and content:
+            values.setdefault(key, content)
+    return values
+
+
+def _link_values(soup: BeautifulSoup) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for link in soup.find_all("link"):
+        href = _attr(link, "href")
+        for rel in _attr(link, "rel").lower().split():
+            if href:
+                values.setdefault(rel, href)
+    return values
+
+
+def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((values[key] for key in keys if values.get(key)), None)
+
+
+def _hreflang(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
+    for link in soup.find_all("link", hreflang=True):
+        if "alternate" not in _attr(link, "rel").lower().split():
+            continue
+        href, code = _attr(link, "href"), _attr(link, "hreflang")
+        if href and code:
+            yield code, href
+
+
+def _json_ld_dates(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    published: str | None = None
+    modified: str | None = None
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.IGNORECASE)):
+        raw = script.string or script.get_text()
+        if not raw or len(raw) > _MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):  # hand-written JSON-LD is often broken
+            continue
+        for node in sorted(_nodes(data, 0), key=_article_first):
+            published = published or _text(node.get("datePublished"))
+            modified = modified or _text(node.get("dateModified"))
+    return published, modified
+
+
+def _nodes(data: object, depth: int) -> Iterator[dict[str, object]]:
+    if depth > 20:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            yield from _nodes(data.get(key), depth + 1)
+
+
+def _article_first(node: dict[str, object]) -> int:
+    kinds = node.get("@type")
+    names = kinds if isinstance(kinds, list) else [kinds]
+    return 0 if any(str(name).lower() in _ARTICLE_TYPES for name in names) else 1
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

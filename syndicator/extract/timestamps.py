@@ -1,0 +1,107 @@
+"""When a release was published and last updated, from the most to the least reliable sign.
+
+Profile selectors, then ``<time>`` markup, then ``<meta>`` / JSON-LD, then visible labels
+("Julkaistu 27.11.2026 klo 10.15"), then any date-looking element near the title.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from syndicator.configbase import ArticleProfile
+from syndicator.extract.dates import parse_date
+from syndicator.extract.metadata import PageMeta
+from syndicator.extract.page import select_all, select_one
+
+__all__ = ["find_dates"]
+
+_PUBLISHED_MARKUP = (
+    "time.published, time.entry-date, [itemprop=datePublished], time.post-date, "
+    "time[pubdate], .published[datetime]"
+)
+_UPDATED_MARKUP = "time.updated, [itemprop=dateModified], time.modified, .updated[datetime]"
+_PUBLISHED_LABEL = re.compile(
+    r"(?:julkaistu|julkaisupäivä|publicerad|publicerat|published|posted(?:\s+on)?)\s*:?\s*",
+    re.IGNORECASE,
+)
+_UPDATED_LABEL = re.compile(
+    r"(?:päivitetty|muokattu|uppdaterad|uppdaterat|senast\s+uppdaterad|updated|last\s+modified)"
+    r"\s*:?\s*",
+    re.IGNORECASE,
+)
+_DATE_CLASS = re.compile(r"date|posted|published|entry-meta|post-meta|byline|time", re.I)
+_MAX_REGION = 20_000
+
+
+def find_dates(
+    soup: BeautifulSoup, profile: ArticleProfile, meta: PageMeta, lang: str | None
+) -> tuple[datetime | None, datetime | None]:
+    """(published, updated); either may be None. Call after boilerplate removal."""
+    region = _region(soup)
+    text = region.get_text(" ")[:_MAX_REGION] if region is not None else ""
+    published = (
+        _from_selector(soup, profile.published, lang)
+        or _from_markup(region, _PUBLISHED_MARKUP, lang)
+        or _parse(meta.published, lang)
+        or _after_label(text, _PUBLISHED_LABEL, lang)
+        or _near_title(region, lang)
+    )
+    updated = (
+        _from_selector(soup, profile.updated, lang)
+        or _from_markup(region, _UPDATED_MARKUP, lang)
+        or _parse(meta.modified, lang)
+        or _after_label(text, _UPDATED_LABEL, lang)
+    )
+    return published, updated
+
+
+def _region(soup: BeautifulSoup) -> Tag | None:
+    for selector in ("article", "main", "[role=main]", "body"):
+        if (found := select_one(soup, selector)) is not None:
+            return found
+    return None
+
+
+def _parse(text: str | None, lang: str | None) -> datetime | None:
+    return parse_date(text, lang) if text else None
+
+
+def _from_selector(soup: BeautifulSoup, selector: str | None, lang: str | None) -> datetime | None:
+    found = select_one(soup, selector)
+    return _from_element(found, lang) if found is not None else None
+
+
+def _from_markup(region: Tag | None, selector: str, lang: str | None) -> datetime | None:
+    for element in select_all(region, selector) if region is not None else ():
+        if (moment := _from_element(element, lang)) is not None:
+            return moment
+    return None
+
+
+def _from_element(element: Tag, lang: str | None) -> datetime | None:
+    for attribute in ("datetime", "content", "title"):
+        value = element.get(attribute)
+        if isinstance(value, str) and (moment := parse_date(value, lang)) is not None:
+            return moment
+    return parse_date(element.get_text(" ", strip=True)[:200], lang)
+
+
+def _after_label(text: str, label: re.Pattern[str], lang: str | None) -> datetime | None:
+    for match in label.finditer(text):
+        if (moment := parse_date(text[match.end() : match.end() + 60], lang)) is not None:
+            return moment
+    return None
+
+
+def _near_title(region: Tag | None, lang: str | None) -> datetime | None:
+    """A bare date in a date-ish element ("<span class=date>27.11.2026</span>")."""
+    if region is None:
+        return None
+    for element in region.find_all(class_=_DATE_CLASS, limit=8):
+        text = element.get_text(" ", strip=True)
+        if len(text) <= 80 and (moment := parse_date(text, lang)) is not None:
+            return moment
+    return None
