@@ -133,12 +133,15 @@ def _check_config(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from syndicator.inspection import extract_target
+    from syndicator.inspection import extract_file, extract_url
 
     configure_logging("WARNING")
     config = load_config(args.config) if args.config else None
     try:
-        article = asyncio.run(extract_target(args.target, args.url, config, args.source))
+        if args.target.startswith(("http://", "https://")):
+            article = asyncio.run(extract_url(args.target, config, args.source))
+        else:
+            article = extract_file(Path(args.target), args.url, config, args.source)
     except SyndicatorError as exc:
         print(f"syndicator: {exc.code}: {exc.message}", file=sys.stderr)
         return 1

@@ -40,7 +40,9 @@ DestinationConfig = Annotated[
     Field(discriminator="kind"),
 ]
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")  # ${NAME} or ${NAME:-default}
+_ENV_REF = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}"
+)  # ${NAME} or ${NAME:-default}
 
 
 class ServiceSettings(Frozen):

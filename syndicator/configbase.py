@@ -117,7 +117,9 @@ class DestinationBase(Frozen):
     name: Name
     languages: tuple[Lang, ...] = ()  # item languages wanted, in order of preference; empty = all
     one_language: bool = False  # only the most preferred language a release has
-    language_wait: Duration = 1800.0  # with one_language: hold a fallback this long for a better one
+    language_wait: Duration = (
+        1800.0  # with one_language: hold a fallback this long for a better one
+    )
     locale: Lang | None = None  # language of our own words (labels); default: item language
     sources: tuple[Name, ...] = ()  # only releases from these sources; empty = all
     events: tuple[str, ...] = ("created", "updated")

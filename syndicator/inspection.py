@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from syndicator.charset import decode_body
 from syndicator.config import Config
 from syndicator.configbase import ArticleProfile, HttpSettings
 from syndicator.errors import ConfigError, ExtractError
@@ -12,31 +13,35 @@ from syndicator.extract import extract_article
 from syndicator.http import Fetcher
 from syndicator.model import Article
 
-__all__ = ["describe", "extract_target"]
+__all__ = ["describe", "extract_file", "extract_url"]
 
 
-async def extract_target(
-    target: str, url: str | None, config: Config | None, source_name: str | None
+def extract_file(
+    path: Path, url: str | None, config: Config | None, source_name: str | None
 ) -> Article:
-    """Fetch (URL) or read (file) ``target`` and extract it with the source's profile."""
+    """Extract a saved page; its charset is found like the fetcher finds it (meta, BOM)."""
     profile, language = _profile(config, source_name)
-    if target.startswith(("http://", "https://")):
-        settings = config.http if config else HttpSettings()
-        async with Fetcher(settings) as fetcher:
-            page = await fetcher.get(target)
-        if page is None:
-            raise ExtractError(f"{target}: not modified", code="extract.no_article")
-        html, page_url = page.text, page.url
-    else:
-        path = Path(target)
-        try:
-            html = _decode(path.read_bytes())
-        except OSError as exc:
-            raise ExtractError(
-                f"{target}: cannot read: {exc.strerror}", code="extract.unreadable"
-            ) from None
-        page_url = url or path.resolve().as_uri()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(
+            f"{path}: cannot read: {exc.strerror}", code="extract.unreadable"
+        ) from None
+    html, _encoding = decode_body(content, "text/html")
+    page_url = url or path.resolve().as_uri()
     return extract_article(html, page_url, profile, language=language, first_seen=datetime.now(UTC))
+
+
+async def extract_url(url: str, config: Config | None, source_name: str | None) -> Article:
+    """Fetch ``url`` politely (the config's HTTP settings) and extract it."""
+    profile, language = _profile(config, source_name)
+    async with Fetcher(config.http if config else HttpSettings()) as fetcher:
+        page = await fetcher.get(url)
+    if page is None:
+        raise ExtractError(f"{url}: not modified", code="extract.no_article")
+    return extract_article(
+        page.text, page.url, profile, language=language, first_seen=datetime.now(UTC)
+    )
 
 
 def describe(article: Article) -> str:
@@ -70,10 +75,3 @@ def _profile(config: Config | None, name: str | None) -> tuple[ArticleProfile | 
         if source.name == name:
             return source.article, source.language
     raise ConfigError(f"no source named {name!r} in the config")
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("windows-1252", errors="replace")

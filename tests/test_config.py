@@ -103,7 +103,7 @@ def test_env_default_and_duplicate_names() -> None:
     assert parse_config(text, "f", {}).destinations[0].secret.get_secret_value() == "whsec_default"
     doubled = VALID + "\n[[destinations]]" + VALID.split("[[destinations]]")[1]
     with pytest.raises(ConfigError, match="used twice"):
-        parse_config(doubled, "f", {"HOOK_SECRET": "x"})
+        parse_config(doubled, "f", {"HOOK_SECRET": "whsec_abc"})
 
 
 def test_unreadable_and_invalid_toml(tmp_path: Path) -> None:
@@ -120,5 +120,5 @@ def test_unknown_key_is_rejected() -> None:
         parse_config(
             VALID.replace('language = "fi"', 'language = "fi"\ncolour = "blue"'),
             "f",
-            {"HOOK_SECRET": "x"},
+            {"HOOK_SECRET": "whsec_abc"},
         )

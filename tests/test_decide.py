@@ -10,7 +10,7 @@ import pytest
 from syndicator.decide import content_hash, decide, route, superseded
 from syndicator.deliver import console, webhook
 from syndicator.deliver.outbox import RetryPolicy, retry_delay
-from syndicator.model import Article, Link, StoredItem
+from syndicator.model import Article, EventKind, Link, StoredItem
 from syndicator.scheduler import failure_backoff
 
 BASE = Article(
@@ -70,15 +70,31 @@ def test_route_filters_language_source_event_and_enabled() -> None:
             name="off", kind="webhook", url="https://x.example/", secret="whsec_eA==", enabled=False
         ),
     ]
-    assert route(destinations, source="vaasa-fi", lang="fi", event="created") == [
-        "all",
-        "created-only",
-    ]
-    assert route(destinations, source="vaasa-sv", lang="sv", event="updated") == [
-        "all",
-        "sv-only",
-        "other-source",
-    ]
+
+    def names(source: str, lang: str, event: EventKind) -> list[str]:
+        return [name for name, _hold in route(destinations, source=source, lang=lang, event=event)]
+
+    assert names("vaasa-fi", "fi", "created") == ["all", "created-only"]
+    assert names("vaasa-sv", "sv", "updated") == ["all", "sv-only", "other-source"]
+
+
+def test_one_language_holds_fallbacks_and_supersedes() -> None:
+    journalist = console.Config(
+        name="sv-desk",
+        kind="console",
+        languages=("sv", "fi"),
+        one_language=True,
+        language_wait="10m",
+    )
+    assert route([journalist], source="s", lang="sv", event="created") == [("sv-desk", 0.0)]
+    assert route([journalist], source="s", lang="fi", event="created") == [("sv-desk", 600.0)]
+    assert route([journalist], source="s", lang="en", event="created") == []
+    assert superseded(journalist, "fi", ["fi", "sv"])
+    assert not superseded(journalist, "fi", ["fi"])
+    assert not superseded(journalist, "sv", ["fi", "sv"])
+    every = console.Config(name="all", kind="console", languages=("sv", "fi"))
+    assert route([every], source="s", lang="fi", event="created") == [("all", 0.0)]
+    assert not superseded(every, "fi", ["fi", "sv"])
 
 
 @pytest.mark.parametrize(
@@ -86,7 +102,8 @@ def test_route_filters_language_source_event_and_enabled() -> None:
     [
         (1, None, 8.0, 12.0),
         (2, None, 16.0, 24.0),
-        (5, None, 128.0, 192.0),
+        (4, None, 64.0, 96.0),
+        (5, None, 80.0, 100.0),
         (30, None, 80.0, 100.0),  # capped at 100 s, jitter stays under the cap
         (1, 2.0, 8.0, 12.0),  # Retry-After shorter than our backoff: ours wins
         (1, 60.0, 60.0, 60.0),  # Retry-After longer: never sooner than asked

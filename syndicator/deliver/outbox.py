@@ -59,10 +59,8 @@ def retry_delay(
     """PURE. Seconds to wait after ``attempts`` failed tries: exponential with jitter,
     never sooner than the remote's ``Retry-After``."""
     exponential = min(policy.cap, policy.base * 2.0 ** max(0, attempts - 1))
-    jittered = exponential * (0.8 + 0.4 * rand())
-    if retry_after is not None:
-        return max(retry_after, min(jittered, policy.cap)) if retry_after > 0 else jittered
-    return jittered
+    jittered = min(policy.cap, exponential * (0.8 + 0.4 * rand()))
+    return max(retry_after or 0.0, jittered)
 
 
 async def drain(
