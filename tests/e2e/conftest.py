@@ -22,7 +22,6 @@ from tests.sinks import SlackSink, SmtpSink, WebhookSink
 
 SECRET = "whsec_" + base64.b64encode(b"syndicator-e2e-secret-0123456789").decode()
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "partner-repost.txt"
 COOKIE_PHRASES = (
     "Yksityisyydensuoja",
     "evästeitä",
