@@ -26,7 +26,8 @@ demo: install
 	$(PY) -m syndicator demo
 
 lint: install-test
-	$(VENV)/bin/ruff check syndicator tests bench
+	$(VENV)/bin/ruff check syndicator tests
+	$(VENV)/bin/ruff format --check syndicator tests
 	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: install-test
