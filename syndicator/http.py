@@ -115,12 +115,8 @@ class Fetcher:
     async def get(self, url: str, *, conditional: bool = False, source: str = "") -> Page | None:
         """The page at ``url``; None only when a conditional request answered 304."""
         _check_url(url)
-        if self.settings.respect_robots and not await self._robots.allowed(url, source=source):
-            raise FetchError(
-                f"GET {url} is disallowed by the site's robots.txt",
-                code="fetch.robots_disallowed",
-                url=url,
-            )
+        if self.settings.respect_robots:
+            await self._robots.check(url, source=source)
         headers = self._conditional_headers(url) if conditional else {}
         response = await self._with_retries(url, headers, source)
         return self._interpret(url, response, conditional=conditional)

@@ -114,6 +114,11 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "Webbplatsens robots.txt förbjuder hämtning",
         "The site's robots.txt disallows fetching",
     ),
+    "error.fetch.robots_unavailable": (
+        "Sivuston robots.txt ei vastaa; haku odottaa",
+        "Webbplatsens robots.txt svarar inte; hämtningen väntar",
+        "The site's robots.txt does not answer; fetching waits",
+    ),
     "error.fetch.invalid_url": ("Virheellinen osoite", "Ogiltig adress", "Invalid URL"),
     "error.fetch.invalid_json": (
         "Vastaus ei ole kelvollista JSONia",

@@ -36,6 +36,7 @@ _DISALLOW_ALL = ("User-agent: *", "Disallow: /")
 class _Entry:
     parser: RobotFileParser
     expires: float
+    failure: FetchError | None = None  # why robots.txt could not be read (then: disallow all)
 
 
 class RobotsCache:
@@ -48,7 +49,26 @@ class RobotsCache:
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def allowed(self, url: str, *, source: str = "") -> bool:
+    async def check(self, url: str, *, source: str = "") -> None:
+        """Raise FetchError unless robots.txt lets us fetch ``url``. When robots.txt itself
+        could not be read, the error names that cause (an unreachable host stays
+        ``fetch.connect``), not a misleading "disallowed"."""
+        entry = await self._entry(url, source)
+        if entry.failure is not None:
+            raise FetchError(
+                f"GET {url} not attempted: {entry.failure.message}",
+                code=entry.failure.code,
+                url=url,
+                retry_after=entry.failure.retry_after,
+            )
+        if not entry.parser.can_fetch(self._agent, url):
+            raise FetchError(
+                f"GET {url} is disallowed by the site's robots.txt",
+                code="fetch.robots_disallowed",
+                url=url,
+            )
+
+    async def _entry(self, url: str, source: str) -> _Entry:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         lock = self._locks.setdefault(origin, asyncio.Lock())
@@ -57,7 +77,7 @@ class RobotsCache:
             if entry is None or entry.expires <= self._clock():
                 entry = await self._load(origin, source)
                 self._entries[origin] = entry
-        return entry.parser.can_fetch(self._agent, url)
+        return entry
 
     async def _load(self, origin: str, source: str) -> _Entry:
         robots_url = f"{origin}/robots.txt"
@@ -69,21 +89,25 @@ class RobotsCache:
                 raise
             self._log_failure(robots_url, source, exc.code, exc.message)
             parser.parse(_DISALLOW_ALL)
-            return _Entry(parser, self._clock() + ERROR_TTL_S)
+            return _Entry(parser, self._clock() + ERROR_TTL_S, exc)
         if 200 <= status < 300:
             parser.parse(body.decode("utf-8", errors="replace").splitlines())
         elif 400 <= status < 500:
             parser.parse([])  # no rules: everything allowed
         else:
-            code = f"fetch.http_{status}"
-            self._log_failure(robots_url, source, code, f"GET {robots_url} answered {status}")
+            message = f"GET {robots_url} answered {status} (RFC 9309: wait until it answers)"
+            self._log_failure(robots_url, source, f"fetch.http_{status}", message)
             parser.parse(_DISALLOW_ALL)
-            return _Entry(parser, self._clock() + ERROR_TTL_S)
+            failure = FetchError(
+                message, code="fetch.robots_unavailable", url=robots_url, status=status
+            )
+            return _Entry(parser, self._clock() + ERROR_TTL_S, failure)
         return _Entry(parser, self._clock() + TTL_S)
 
     @staticmethod
     def _log_failure(url: str, source: str, code: str, message: str) -> None:
-        log.warning(
+        # INFO: the poll that cannot go on logs the WARNING, with this cause in it.
+        log.info(
             "%s: robots.txt unavailable, treating the host as disallowed (RFC 9309)",
             message,
             extra={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import pytest
 
@@ -43,12 +44,25 @@ async def test_missing_robots_allows_everything(server: ScriptServer) -> None:
 async def test_robots_server_error_disallows_everything_with_a_log_line(
     server: ScriptServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="syndicator.http")
     server.script("/robots.txt", Reply(500))
     server.script("/page", Reply(200, body=b"ok"))
     async with Fetcher(settings(respect_robots=True)) as fetcher:
         with pytest.raises(FetchError) as caught:
             await fetcher.get(server.url + "page")
-    assert caught.value.code == "fetch.robots_disallowed"
+    assert caught.value.code == "fetch.robots_unavailable"
+    assert "robots.txt answered 500" in caught.value.message
     [record] = [r for r in caplog.records if r.__dict__.get("event") == "fetch.robots_unavailable"]
-    assert record.levelno == logging.WARNING and record.__dict__["error_code"] == "fetch.http_500"
+    assert record.levelno == logging.INFO and record.__dict__["error_code"] == "fetch.http_500"
     assert "/page" not in server.paths()
+
+
+async def test_unreachable_robots_reports_the_real_cause() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with Fetcher(settings(respect_robots=True)) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.get(f"http://127.0.0.1:{port}/tiedotteet/")
+    assert caught.value.code == "fetch.connect"
+    assert "not attempted" in caught.value.message and "robots.txt" in caught.value.message
