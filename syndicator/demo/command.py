@@ -37,7 +37,7 @@ min_host_delay = "0.1s"
 
 [feeds]
 title = "Vaasan kaupunki (demo)"
-out_dir = "{workdir / "feeds"}"
+out_dir = "{workdir / "public"}"
 [feeds.titles]
 fi = "Vaasan kaupunki – tiedotteet (demo)"
 sv = "Vasa stad – pressmeddelanden (demo)"

@@ -180,3 +180,33 @@ def test_first_poll_of_a_new_source_is_a_catch_up(
         "Torin joulumarkkinat alkavat"
     ]
     assert len(sinks.slack.requests) == 1
+
+
+def test_dead_letters_are_listed_and_retried_and_feeds_build_writes_files(
+    site: tuple[SampleSite, SiteHandle], sinks: Sinks, tmp_path: Path
+) -> None:
+    _sample, handle = site
+    config = write_config(
+        tmp_path, sources_toml(handle.url, catch_up=False, langs=("fi",)), all_destinations(sinks)
+    )
+    sinks.webhook.respond(400, 400)  # the partner rejects both releases: permanent, no retry
+    syndicator("poll", "--once", "--config", str(config))
+    failed = syndicator("deliveries", "list", "--status", "failed", "--config", str(config))
+    assert failed.stdout.count("partner-hook") == 2 and "delivery.http_400" in failed.stdout
+    syndicator("poll", "--once", "--config", str(config))
+    assert len(sinks.webhook.requests) == 2  # dead letters are not retried by themselves
+
+    retried = syndicator("deliveries", "retry", "--all-failed", "--config", str(config))
+    assert retried.stdout.strip() == "2 deliveries queued again"
+    syndicator("poll", "--once", "--config", str(config))
+    assert [r.headers["webhook-id"] for r in sinks.webhook.requests[2:]] == [
+        r.headers["webhook-id"] for r in sinks.webhook.requests[:2]
+    ]
+    assert "failed" not in syndicator("deliveries", "list", "--config", str(config)).stdout
+
+    out = tmp_path / "built"
+    built = syndicator("feeds", "build", "--out", str(out), "--config", str(config))
+    assert len(built.stdout.splitlines()) == 12
+    parsed = feedparser.parse((out / "feeds" / "fi" / "rss.xml").read_bytes())
+    assert parsed.bozo == 0 and len(parsed.entries) == 2
+    assert syndicator("deliveries", "retry", "--config", str(config), check=False).returncode == 2
