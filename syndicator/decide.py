@@ -15,7 +15,7 @@ from typing import Literal
 from syndicator.configbase import DestinationBase
 from syndicator.model import Article, EventKind, StoredItem
 
-__all__ = ["Decision", "content_hash", "decide", "route", "superseded"]
+__all__ = ["Decision", "assess_health", "content_hash", "decide", "route", "superseded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +94,27 @@ def superseded(destination: DestinationBase, lang: str | None, available: Sequen
     order = destination.languages
     rank = order.index(lang) if lang in order else len(order)
     return any(other in order and order.index(other) < rank for other in available)
+
+
+def assess_health(
+    *,
+    candidates: int,
+    not_modified: bool,
+    known_items: int,
+    extracted: int,
+    generic: int,
+    previous: str | None,
+) -> str | None:
+    """PURE. Why a source's selectors look broken after a successful poll, or None.
+
+    A listing that suddenly yields nothing (it had items before) or pages that mostly need
+    the generic path mean a redesign; a 304 or a poll with nothing new to read proves
+    nothing, so the previous verdict stands.
+    """
+    if not_modified:
+        return previous
+    if candidates == 0:
+        return "source.no_candidates" if known_items > 0 else None
+    if extracted == 0:
+        return None if previous == "source.no_candidates" else previous
+    return "source.profile_misses" if generic * 2 > extracted else None

@@ -82,6 +82,11 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "Källan kunde inte läsas",
         "The source failed",
     ),
+    "error.source.profile_misses": (
+        "Valitsimet eivät enää löydä tiedotteiden tekstiä (sivusto uudistettu?)",
+        "Väljarna hittar inte längre pressmeddelandenas text (ny webbplats?)",
+        "The selectors no longer find the releases' text (site redesigned?)",
+    ),
     "error.source.no_candidates": (
         "Lähteestä ei löytynyt yhtään tiedotetta",
         "Inga pressmeddelanden hittades i källan",

@@ -91,6 +91,7 @@ class Article:
     alternates: tuple[Link, ...] = ()  # the same release in other languages
     post_id: str | None = None  # the site's own id (WordPress ``postid-N``), if exposed
     date_from_first_seen: bool = False  # no date on the page: ``published`` is when we first saw it
+    generic: bool = False  # the site profile found no body: the generic path (trafilatura) did
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,7 @@ class SourceState:
     last_error: str | None = None
     consecutive_failures: int = 0
     items: int = 0
+    degraded: str | None = None  # e.g. "source.no_candidates": selectors need fixing
 
 
 @dataclass(frozen=True, slots=True)

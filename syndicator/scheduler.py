@@ -66,7 +66,11 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
             if source.enabled:
                 results.append(
                     await poll_source(
-                        source, store=store, fetcher=fetcher, destinations=config.destinations
+                        source,
+                        store=store,
+                        fetcher=fetcher,
+                        destinations=config.destinations,
+                        languages=config.feeds.languages,
                     )
                 )
     rebuild_feeds(config, store)
@@ -156,7 +160,11 @@ class Worker:
             return
         async with self._poll_lock:
             result = await poll_source(
-                source, store=self.store, fetcher=fetcher, destinations=self.config.destinations
+                source,
+                store=self.store,
+                fetcher=fetcher,
+                destinations=self.config.destinations,
+                languages=self.config.feeds.languages,
             )
         if result.created or result.updated:
             rebuild_feeds(self.config, self.store)

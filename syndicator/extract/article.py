@@ -128,6 +128,7 @@ def _extract(
         alternates=tuple(link for link in other_versions if link.lang != lang),
         post_id=_post_id(soup, meta),
         date_from_first_seen=from_first_seen,
+        generic=body.generic,
     )
 
 
@@ -178,7 +179,9 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
         if found.name in ("article", "main") or selector == "[role=main]":
             _strip_chrome(found)
         if found.get_text(strip=True):
-            return _Body(found, generic=False)
+            # a profile whose body selector no longer matches is a miss, even when a
+            # generic selector still finds something
+            return _Body(found, generic=bool(profile.body) and selector != profile.body)
     generic = generic_body(str(soup), page_url)
     return _Body(generic, generic=True) if generic is not None else None
 

@@ -32,6 +32,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "alternates": [_link(link) for link in article.alternates],
         "post_id": article.post_id,
         "date_from_first_seen": article.date_from_first_seen,
+        "generic": article.generic,
     }
 
 
@@ -52,6 +53,7 @@ def article_from_json(data: dict[str, Any]) -> Article:
         alternates=tuple(Link(**link) for link in data.get("alternates", [])),
         post_id=data.get("post_id"),
         date_from_first_seen=bool(data.get("date_from_first_seen", False)),
+        generic=bool(data.get("generic", False)),
     )
 
 

@@ -53,6 +53,7 @@ source_state = sa.Table(
     sa.Column("last_error_code", sa.String(64)),
     sa.Column("last_error", sa.Text),
     sa.Column("consecutive_failures", sa.Integer, nullable=False, default=0),
+    sa.Column("degraded", sa.String(64)),
 )
 
 http_validators = sa.Table(

@@ -28,8 +28,13 @@ class SourceRows:
         *,
         error_code: str | None = None,
         error: str | None = None,
-    ) -> None:
-        """A successful poll also marks the source as caught up (its first poll is done)."""
+        degraded: str | None = None,
+    ) -> str | None:
+        """Record one poll; the source's previous ``degraded`` reason is returned.
+
+        A successful poll also marks the source as caught up (its first poll is done) and
+        sets ``degraded``; a failed one leaves ``degraded`` as it was.
+        """
         with self.engine.begin() as connection:
             row = connection.execute(
                 sa.select(source_state).where(source_state.c.name == name)
@@ -38,9 +43,9 @@ class SourceRows:
                 connection.execute(
                     source_state.insert().values(name=name, caught_up=False, consecutive_failures=0)
                 )
-                failures = 0
+                failures, previous = 0, None
             else:
-                failures = row.consecutive_failures
+                failures, previous = row.consecutive_failures, row.degraded
             if error_code is None:
                 values: dict[str, object] = dict(
                     last_poll_at=now,
@@ -49,6 +54,7 @@ class SourceRows:
                     last_error=None,
                     consecutive_failures=0,
                     caught_up=True,
+                    degraded=degraded,
                 )
             else:
                 values = dict(
@@ -60,6 +66,12 @@ class SourceRows:
             connection.execute(
                 source_state.update().where(source_state.c.name == name).values(**values)
             )
+        return previous
+
+    def item_count(self, source: str) -> int:
+        query = sa.select(sa.func.count()).select_from(items).where(items.c.source == source)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
 
     def source_states(self) -> list[SourceState]:
         counts = (
@@ -82,6 +94,7 @@ class SourceRows:
                     last_error=row.last_error,
                     consecutive_failures=row.consecutive_failures,
                     items=int(row.n or 0),
+                    degraded=row.degraded,
                 )
                 for row in connection.execute(query)
             ]

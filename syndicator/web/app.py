@@ -121,6 +121,7 @@ def _state_json(state: SourceState) -> dict[str, Any]:
         "last_error": state.last_error,
         "consecutive_failures": state.consecutive_failures,
         "items": state.items,
+        "degraded": state.degraded,
     }
 
 

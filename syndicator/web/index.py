@@ -192,6 +192,11 @@ def _status_row(lang: str, state: SourceState) -> str:
         )
     else:
         error = escape(word("ok", lang))
+    if state.degraded:  # selectors need fixing: the feeds keep their previous content
+        error += (
+            f' <span class="error">⚠ {escape(error_text(state.degraded, lang))}</span>'
+            f" <code>{escape(state.degraded)}</code>"
+        )
     return (
         f"<tr><td>{escape(state.name)}</td><td>{_time(lang, state.last_poll_at)}</td>"
         f"<td>{error}</td><td>{state.items}</td></tr>\n"

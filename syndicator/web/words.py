@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from syndicator.i18n import translate
+
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGE_NAMES", "UI_LANGUAGES", "error_text", "word"]
 
 UI_LANGUAGES = ("fi", "sv", "en")
@@ -65,29 +67,6 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 # Error codes by family (the part before the dot); the code itself is shown beside.
-_ERRORS: dict[str, dict[str, str]] = {
-    "fi": {
-        "fetch": "Sivun haku epäonnistui",
-        "extract": "Tiedotteen lukeminen epäonnistui",
-        "store": "Tallennus epäonnistui",
-        "config": "Asetuksissa on virhe",
-        "": "Virhe",
-    },
-    "sv": {
-        "fetch": "Hämtningen misslyckades",
-        "extract": "Meddelandet kunde inte läsas",
-        "store": "Lagringen misslyckades",
-        "config": "Fel i inställningarna",
-        "": "Fel",
-    },
-    "en": {
-        "fetch": "Fetching failed",
-        "extract": "The release could not be read",
-        "store": "Storing failed",
-        "config": "The configuration has an error",
-        "": "Error",
-    },
-}
 
 
 def word(key: str, lang: str) -> str:
@@ -95,6 +74,5 @@ def word(key: str, lang: str) -> str:
 
 
 def error_text(code: str, lang: str) -> str:
-    """A short translated description of an error code's family."""
-    errors = _ERRORS.get(lang, _ERRORS[DEFAULT_LANGUAGE])
-    return errors.get(code.split(".", 1)[0], errors[""])
+    """The translated description of an error code (``syndicator.i18n`` owns the words)."""
+    return translate(f"error.{code}", lang)

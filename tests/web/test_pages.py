@@ -92,7 +92,7 @@ async def test_index_lists_releases_and_status_escaped(
     assert len(rows) == 3
     failing = rows[2].text_content()
     assert "vaasa-sv" in failing and "fetch.http_503" in failing
-    assert "Sivun haku epäonnistui" in failing
+    assert "Palvelin vastasi virhekoodilla" in failing  # the code's own words, from i18n
     assert not page.xpath("//script|//link[@rel='stylesheet']|//img")
 
 

@@ -1,0 +1,145 @@
+"""A body in two languages (Finnish then Swedish, or alternating) → one Article per language.
+
+Each top-level block of the sanitised body is labelled with its detected language; short or
+undecided blocks follow the block before them. A language becomes its own item only when it
+holds a real share of the text, so a Swedish name or quotation inside a Finnish release does
+not split it. The declared language keeps the page URL; the others get ``#<lang>`` on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import lxml.html  # type: ignore[import-untyped]
+from lxml.etree import ParserError  # type: ignore[import-untyped]
+
+from syndicator.extract.detect import MIN_CONFIDENCE, detect_language
+from syndicator.extract.sanitize import html_to_text
+from syndicator.model import Article, Link
+
+__all__ = ["split_languages"]
+
+_MIN_PART_CHARS = 200
+_MIN_PART_SHARE = 0.2
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LABEL = re.compile(
+    r"^(på svenska|svenska|suomeksi|på finska|in english|på engelska|englanniksi)\s*[:–-]\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    html: str
+    text: str
+    heading: bool
+    lang: str | None
+
+
+def split_languages(article: Article, languages: Sequence[str]) -> list[Article]:
+    """``[article]`` unless its body holds substantial runs in several ``languages``."""
+    blocks = _label(_blocks(article.body_html), languages, article.lang)
+    total = sum(len(block.text) for block in blocks)
+    sizes: dict[str, int] = {}
+    for block in blocks:
+        if block.lang:
+            sizes[block.lang] = sizes.get(block.lang, 0) + len(block.text)
+    parts = [
+        lang for lang, size in sizes.items()
+        if size >= _MIN_PART_CHARS and total and size / total >= _MIN_PART_SHARE
+    ]  # fmt: skip
+    if len(parts) < 2:
+        return [article]
+    primary = article.lang if article.lang in parts else blocks[0].lang or parts[0]
+    urls = {lang: article.url if lang == primary else f"{article.url}#{lang}" for lang in parts}
+    return [
+        _part(article, lang, [b for b in blocks if b.lang == lang], urls, primary)
+        for lang in sorted(parts, key=lambda lang: lang != primary)
+    ]
+
+
+def _blocks(body_html: str) -> list[tuple[str, str, bool]]:
+    try:
+        elements = lxml.html.fragments_fromstring(body_html)
+    except (ParserError, ValueError):
+        return []
+    while len(elements) == 1 and not isinstance(elements[0], str) and len(elements[0]):
+        elements = list(elements[0])  # one wrapper <div>: its children are the blocks
+    blocks = []
+    for element in elements:
+        if isinstance(element, str):
+            if element.strip():
+                blocks.append((element, element.strip(), False))
+            continue
+        html = lxml.html.tostring(element, encoding="unicode")
+        text = " ".join(element.text_content().split())
+        if text:
+            blocks.append((html, text, _is_heading(element)))
+    return blocks
+
+
+def _is_heading(element: lxml.html.HtmlElement) -> bool:
+    if element.tag in _HEADINGS:
+        return True
+    children = list(element)
+    own = (element.text or "").strip() + "".join((c.tail or "").strip() for c in children)
+    return (
+        element.tag == "p" and len(children) == 1 and children[0].tag in ("strong", "b") and not own
+    )
+
+
+def _label(
+    raw: list[tuple[str, str, bool]], languages: Sequence[str], declared: str | None
+) -> list[_Block]:
+    labelled: list[_Block] = []
+    previous = declared
+    for html, text, heading in raw:
+        found = detect_language(_LABEL.sub("", text), languages)
+        lang = found[0] if found and found[1] >= MIN_CONFIDENCE and len(text) > 30 else None
+        if lang is None and _LABEL.match(text):
+            lang = _label_language(text)
+        lang = lang or previous
+        labelled.append(_Block(html, text, heading, lang))
+        previous = lang
+    return labelled
+
+
+def _label_language(text: str) -> str | None:
+    lowered = text.lower()
+    if "svenska" in lowered:
+        return "sv"
+    if "suomeksi" in lowered or "finska" in lowered:
+        return "fi"
+    return "en" if "english" in lowered or "engelska" in lowered else None
+
+
+def _part(
+    article: Article, lang: str, blocks: list[_Block], urls: dict[str, str], primary: str
+) -> Article:
+    title = article.title
+    if lang != primary:
+        heading = next((b for b in blocks[:2] if b.heading), None)
+        if heading is not None:
+            blocks = [b for b in blocks if b is not heading]
+            title = _LABEL.sub("", heading.text)
+        else:
+            title = re.split(r"(?<=[.!?])\s", blocks[0].text, maxsplit=1)[0]
+    body_html = "\n".join(block.html for block in blocks)
+    text = html_to_text(body_html)
+    others = tuple(Link(url, "", other) for other, url in urls.items() if other != lang)
+    return replace(
+        article,
+        url=urls[lang],
+        lang=lang,
+        title=title,
+        body_html=body_html,
+        text=text,
+        lead=article.lead
+        if lang == primary
+        else next((b.text for b in blocks if not b.heading), ""),
+        read_more=tuple(link for link in article.read_more if link.url in body_html)
+        or (article.read_more if lang == primary else ()),
+        alternates=(*others, *(link for link in article.alternates if link.lang not in urls)),
+    )
