@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syndicator.decide import content_hash, decide, route, superseded
+from syndicator.decide import assess_health, content_hash, decide, route, superseded
 from syndicator.deliver import console, webhook
 from syndicator.deliver.outbox import RetryPolicy, retry_delay
 from syndicator.model import Article, EventKind, Link, StoredItem
@@ -124,3 +124,39 @@ def test_failure_backoff(
     failures: int, interval: float, retry_after: float | None, expected: float
 ) -> None:
     assert failure_backoff(failures, interval, retry_after) == expected
+
+
+@pytest.mark.parametrize(
+    ("candidates", "not_modified", "known", "extracted", "generic", "previous", "verdict"),
+    [
+        (5, False, 10, 5, 0, None, None),  # healthy
+        (0, False, 10, 0, 0, None, "source.no_candidates"),  # listing suddenly empty
+        (0, False, 0, 0, 0, None, None),  # a new, empty source is not "degraded"
+        (0, True, 10, 0, 0, "source.no_candidates", "source.no_candidates"),  # 304 proves nothing
+        (5, False, 10, 4, 3, None, "source.profile_misses"),  # mostly generic extraction
+        (5, False, 10, 4, 2, None, None),  # half is not "mostly"
+        (5, False, 10, 0, 0, "source.profile_misses", "source.profile_misses"),  # nothing read
+        (5, False, 10, 0, 0, "source.no_candidates", None),  # the listing works again
+        (5, False, 10, 3, 0, "source.profile_misses", None),  # recovered
+    ],
+)
+def test_assess_health(
+    candidates: int,
+    not_modified: bool,
+    known: int,
+    extracted: int,
+    generic: int,
+    previous: str | None,
+    verdict: str | None,
+) -> None:
+    assert (
+        assess_health(
+            candidates=candidates,
+            not_modified=not_modified,
+            known_items=known,
+            extracted=extracted,
+            generic=generic,
+            previous=previous,
+        )
+        == verdict
+    )

@@ -21,7 +21,7 @@ from syndicator.model import Article, Link
 
 __all__ = ["split_languages"]
 
-_MIN_PART_CHARS = 200
+_MIN_PART_CHARS = 150
 _MIN_PART_SHARE = 0.2
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LABEL = re.compile(
