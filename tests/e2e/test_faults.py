@@ -9,12 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
+import httpx
+import pytest
 
 from syndicator.config import load_config
 from syndicator.demo.languages import demo_source
 from syndicator.demo.site import SampleSite, SiteHandle
 from syndicator.scheduler import run_once
 from syndicator.store import open_store
+from syndicator.web import create_app
 from tests.e2e.conftest import (
     SECRET,
     Sinks,
@@ -172,3 +175,45 @@ async def test_destination_429_retry_after_is_honoured(
     first, second = sinks.webhook.requests[0], sinks.webhook.requests[1]
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert second.at - first.at >= 2.0
+
+
+async def test_a_redesigned_listing_marks_the_source_degraded_and_keeps_the_feed(
+    site: tuple[SampleSite, SiteHandle],
+    sinks: Sinks,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sample, handle = site
+    config_path = write_config(
+        tmp_path, sources_toml(handle.url, catch_up=True, langs=("fi",)),
+        WEBHOOK_ONLY.format(url=sinks.webhook.url),
+    )  # fmt: skip
+    config = load_config(config_path, env={**os.environ, "E2E_WEBHOOK_SECRET": SECRET})
+    store = open_store(config.service.database_url)
+    app = create_app(config, store)
+    await run_once(config, store)
+    before = (tmp_path / "public" / "feeds" / "atom.xml").read_bytes()
+
+    redesigned = (
+        b"<html><body><div class='uutiset'><a href='/x/'>Uusi ulkoasu</a></div></body></html>"
+    )
+    sample.override("/ajankohtaista/tiedotteet/", redesigned)
+    await run_once(config, store)
+    await run_once(config, store)  # still broken: said once, not at every poll
+    said = [r for r in caplog.records if getattr(r, "event", None) == "source.degraded"]
+    assert len(said) == 1 and "syndicator extract" in said[0].getMessage()
+    [state] = store.source_states()
+    assert state.degraded == "source.no_candidates" and state.last_error_code is None
+    assert (tmp_path / "public" / "feeds" / "atom.xml").read_bytes() == before  # feed kept
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as web:
+        ready = (await web.get("/readyz")).json()
+        assert ready["sources"][0]["degraded"] == "source.no_candidates"
+        index = (await web.get("/?lang=en")).text
+        assert "source.no_candidates" in index
+
+    sample.clear_faults()
+    await run_once(config, store)
+    assert store.source_states()[0].degraded is None
+    store.close()
