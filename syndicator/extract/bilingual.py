@@ -23,6 +23,14 @@ __all__ = ["split_languages"]
 
 _MIN_PART_CHARS = 150
 _MIN_PART_SHARE = 0.2
+_MIN_BLOCK_LETTERS = 25
+# Addresses, e-mails and phone numbers say nothing about the language of the prose.
+_NOT_PROSE = re.compile(r"https?://\S+|\S+@\S+|\+?\d[\d\s()-]{5,}\d")
+_CONTACTS = re.compile(
+    r"^(lisätietoja|lisätiedot|mer information|ytterligare information|further information"
+    r"|more information|for more information)",
+    re.IGNORECASE,
+)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LABEL = re.compile(
     r"^(på svenska|svenska|suomeksi|på finska|in english|på engelska|englanniksi)\s*[:–-]\s*",
@@ -36,16 +44,17 @@ class _Block:
     text: str
     heading: bool
     lang: str | None
+    evidence: int = 0  # letters of prose whose language was detected (not inherited)
 
 
 def split_languages(article: Article, languages: Sequence[str]) -> list[Article]:
     """``[article]`` unless its body holds substantial runs in several ``languages``."""
     blocks = _label(_blocks(article.body_html), languages, article.lang)
-    total = sum(len(block.text) for block in blocks)
+    total = sum(block.evidence for block in blocks)
     sizes: dict[str, int] = {}
     for block in blocks:
         if block.lang:
-            sizes[block.lang] = sizes.get(block.lang, 0) + len(block.text)
+            sizes[block.lang] = sizes.get(block.lang, 0) + block.evidence
     parts = [
         lang for lang, size in sizes.items()
         if size >= _MIN_PART_CHARS and total and size / total >= _MIN_PART_SHARE
@@ -95,13 +104,19 @@ def _label(
 ) -> list[_Block]:
     labelled: list[_Block] = []
     previous = declared
+    contacts = False  # names in a contact block are no evidence of the prose's language
     for html, text, heading in raw:
-        found = detect_language(_LABEL.sub("", text), languages)
-        lang = found[0] if found and found[1] >= MIN_CONFIDENCE and len(text) > 30 else None
+        if heading:
+            contacts = bool(_CONTACTS.match(text))
+        prose = "" if contacts else _NOT_PROSE.sub(" ", _LABEL.sub("", text))
+        letters = sum(character.isalpha() for character in prose)
+        found = detect_language(prose, languages) if letters >= _MIN_BLOCK_LETTERS else None
+        lang = found[0] if found and found[1] >= MIN_CONFIDENCE else None
+        evidence = letters if lang else 0
         if lang is None and _LABEL.match(text):
             lang = _label_language(text)
         lang = lang or previous
-        labelled.append(_Block(html, text, heading, lang))
+        labelled.append(_Block(html, text, heading, lang, evidence))
         previous = lang
     return labelled
 

@@ -73,3 +73,17 @@ def test_detection_is_restricted_to_the_configured_languages() -> None:
     )  # type: ignore[index]
     assert detect_language("ok", LANGS) is None
     assert detect_language("Vaasan kaupunki tiedottaa", ("fi",)) is None  # nothing to decide
+
+
+def test_finnish_names_in_a_swedish_contact_block_do_not_split_it() -> None:
+    contacts = "".join(
+        f"<p>{name}, {title}, tfn 040 123 45{i}{i}, {name.split()[0].lower()}@vaasa.fi</p>"
+        for i, (name, title) in enumerate(
+            [("Maija Meikäläinen", "bibliotekschef"), ("Pekka Virtanen", "byggchef"),
+             ("Tuula Järvinen", "kommunikationschef"), ("Jukka Mäkinen", "stadsdirektör")]
+        )
+    )  # fmt: skip
+    article = extract_article(
+        _page(SV + "<h2>Mer information</h2>" + contacts), "https://www.vaasa.fi/sv/tiedote/x/"
+    )
+    assert split_languages(article, LANGS) == [article]
