@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CONFIG ?= feeds.toml
 
-.PHONY: install install-test run test lint typecheck demo bench clean
+.PHONY: install install-test run test lint typecheck demo bench bench-extract clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ demo: install
 	$(PY) -m syndicator demo
 
 lint: install-test
-	$(VENV)/bin/ruff check syndicator tests
-	$(VENV)/bin/ruff format --check syndicator tests
+	$(VENV)/bin/ruff check syndicator tests bench
+	$(VENV)/bin/ruff format --check syndicator tests bench
 	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: install-test
@@ -35,6 +35,12 @@ typecheck: install-test
 
 test: lint typecheck
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Figures, never assertions: correctness is the golden test's job, speed is the machine's.
+bench: bench-extract
+
+bench-extract: install-test
+	$(PY) -m bench.extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var
