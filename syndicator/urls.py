@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
-__all__ = ["absolute_url", "canonical_url"]
+__all__ = [
+    "absolute_url",
+    "canonical_url",
+    "url_variants",
+]
 
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
 _TRACKING = frozenset(
@@ -88,3 +92,24 @@ def absolute_url(href: str, base: str) -> str | None:
     except ValueError:  # e.g. an unbalanced IPv6 bracket in a hand-written href
         return None
     return resolved
+
+
+def url_variants(url: str) -> tuple[str, ...]:
+    """``url`` first, then the spellings that name the same page: http/https and with or
+    without a trailing slash. The store looks an item up by all of them, so a site that
+    switches scheme or slash style does not turn one release into two."""
+    base, hash_mark, fragment = url.partition("#")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https"):
+        return (url,)
+    path = parts.path or "/"
+    paths = [path] if path == "/" else [path, path[:-1] if path.endswith("/") else path + "/"]
+    variants = [url]
+    for scheme in (parts.scheme, "https" if parts.scheme == "http" else "http"):
+        for other in paths:
+            spelled = (
+                urlunsplit((scheme, parts.netloc, other, parts.query, "")) + hash_mark + fragment
+            )
+            if spelled not in variants:
+                variants.append(spelled)
+    return tuple(variants)

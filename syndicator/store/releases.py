@@ -13,6 +13,7 @@ from syndicator.decide import Decision
 from syndicator.model import Article, Entry, EventKind, StoredItem
 from syndicator.store.codec import article_from_json, article_to_json
 from syndicator.store.schema import deliveries, events, items, releases, versions
+from syndicator.urls import url_variants
 
 __all__ = ["ReleaseRows", "StoredEvent"]
 
@@ -34,10 +35,13 @@ class ReleaseRows:
     def find_item(
         self, url: str, *, source: str | None = None, post_id: str | None = None
     ) -> StoredItem | None:
-        """The item with this canonical URL, or with this site post id from the same source."""
-        query = sa.select(items).where(items.c.url == url)
+        """The item with this canonical URL (or another spelling of it: http/https, trailing
+        slash), else the one with this site post id from the same source."""
+        variants = url_variants(url)
+        query = sa.select(items).where(items.c.url.in_(variants))
         with self.engine.connect() as connection:
-            row = connection.execute(query).first()
+            rows = connection.execute(query).all()
+            row = min(rows, key=lambda r: variants.index(r.url)) if rows else None
             if row is None and source and post_id:
                 by_post = sa.select(items).where(
                     items.c.source == source, items.c.post_id == post_id

@@ -156,3 +156,20 @@ def test_release_languages_and_skipped_rows(store: Store) -> None:
     store.mark_skipped(fi_row.id, reason="release exists in ['sv']", now=NOW)
     assert store.count_deliveries() == {"skipped": 1, "sending": 1}
     assert store.list_deliveries("skipped")[0].last_error_code == "delivery.superseded"
+
+
+def test_url_spellings_and_post_ids_find_the_same_item(store: Store) -> None:
+    _save(store, FI)  # https://www.vaasa.fi/tiedote/kirjasto/
+    for spelling in (
+        "http://www.vaasa.fi/tiedote/kirjasto/",
+        "https://www.vaasa.fi/tiedote/kirjasto",
+        "http://www.vaasa.fi/tiedote/kirjasto",
+    ):
+        found = store.find_item(spelling)
+        assert found is not None and found.url == FI.url
+    assert store.find_item("https://www.vaasa.fi/tiedote/kirjasto-2/") is None
+    moved = store.find_item(
+        "https://www.vaasa.fi/tiedote/uusi-osoite/", source="vaasa", post_id="101"
+    )
+    assert moved is not None and moved.url == FI.url  # same WordPress post, new slug
+    assert store.find_item("https://www.vaasa.fi/x/", source="other", post_id="101") is None
