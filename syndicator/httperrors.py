@@ -37,8 +37,9 @@ def status_error(url: str, response: _Answer) -> FetchError:
     )
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds from now: delta-seconds or an HTTP-date."""
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds from ``now``: delta-seconds or an HTTP-date; None if unusable.
+    Fetching and delivering both honour it, through this one function."""
     if not value:
         return None
     value = value.strip()
@@ -46,11 +47,11 @@ def parse_retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def exhausted(error: FetchError, attempts: int) -> FetchError:

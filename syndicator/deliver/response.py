@@ -9,20 +9,18 @@ redacted target, never the real URL (which may be the credential, as with Slack)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from syndicator.configbase import HttpSettings
 from syndicator.deliver.masking import scrub
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.httperrors import parse_retry_after
 
 __all__ = [
     "DEFAULT_USER_AGENT",
     "RETRYABLE_STATUSES",
     "check_status",
-    "parse_retry_after",
     "post",
 ]
 
@@ -63,22 +61,6 @@ def check_status(target: str, response: httpx.Response) -> None:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise RetryableDeliveryError(message, code=code, status=status, retry_after=retry_after)
     raise PermanentDeliveryError(message, code=code, status=status)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds from ``now``: delta-seconds or an HTTP-date; None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _detail(response: httpx.Response) -> str:
