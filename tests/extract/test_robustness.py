@@ -12,9 +12,10 @@ from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
 from syndicator.extract import extract_article
 from syndicator.model import Article
+from tests.extract.corpus import load_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction"
-PAGES = [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.html"))]
+PAGES = [page.html for page in load_corpus()]  # decoded as the fetcher would (cp1252 too)
 URL = "https://www.vaasa.fi/tiedote/x/"
 SETTINGS = settings(
     max_examples=int(os.environ.get("EXTRACT_EXAMPLES", "60")),
