@@ -21,14 +21,15 @@ from syndicator.errors import ExtractError
 from syndicator.extract.blocks import flatten
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import HELSINKI, parse_date
-from syndicator.extract.fallback import generic_body
+from syndicator.extract.fallback import densest_block, generic_body
 from syndicator.extract.language import alternates, page_language
 from syndicator.extract.lead import find_lead
 from syndicator.extract.media import find_attachments, find_images, resolve_lazy_images
 from syndicator.extract.metadata import PageMeta, read_meta
-from syndicator.extract.page import parse_page, remove_boilerplate, select_one
+from syndicator.extract.page import gone, parse_page, remove_boilerplate, select_one
 from syndicator.extract.readmore import read_more_links
 from syndicator.extract.sanitize import html_to_text, sanitize_html
+from syndicator.extract.teasers import drop_teaser_lists
 from syndicator.extract.timestamps import find_dates
 from syndicator.logs import log_event
 from syndicator.model import Article
@@ -41,14 +42,19 @@ _log = logging.getLogger(__name__)
 _TITLE_SELECTORS = ("h1.entry-title", "article h1", "main h1", "[itemprop=headline]")
 _BODY_SELECTORS = (
     ".entry-content", "article .content", "[itemprop=articleBody]", ".wp-block-post-content",
-    ".post-content", ".article-content", ".article__body", "article", "main", "[role=main]",
+    ".post-content", ".article-content", ".article__body", ".elementor-widget-theme-post-content",
+    "article", "main", "[role=main]",
 )  # fmt: skip
+# WordPress body classes of pages that are not one post: archives, searches, the 404 page.
+_NOT_A_POST = frozenset({"error404", "archive", "blog", "search", "category", "tag", "home"})
+_LISTING_TEASERS = 3
 # Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
 _BODY_CHROME = "h1, header, .entry-header, .entry-meta, .post-meta, .byline, .posted-on, time"
 _BYLINE = re.compile(
     r"julkaistu|päivitetty|publicerad|uppdaterad|published|updated|posted", re.IGNORECASE
 )
 _MAX_BYLINE = 120
+_TITLE_BLOCK_DEPTH = 8  # page builders wrap a headline in five or six boxes
 _BYLINE_CANDIDATES = 30  # bylines sit at the top; do not scan a long body
 _TITLE_SUFFIX = re.compile(r"\s+[–—|-]\s+[^–—|]+$")
 _POST_ID = re.compile(r"^postid-(\d+)$")
@@ -96,6 +102,11 @@ def _extract(
     page_url = _page_url(meta, url)
     other_versions = alternates(soup, meta, page_url, page_language(meta, page_url, hint, ""))
     remove_boilerplate(soup, profile.remove)
+    teasers = drop_teaser_lists(soup)
+    if _NOT_A_POST.intersection(meta.body_classes) or (
+        meta.og_type == "website" and teasers >= _LISTING_TEASERS
+    ):
+        raise ExtractError(f"{url}: a listing, not an article", code="extract.no_article")
     title = _title(soup, profile, meta)
     published, updated = find_dates(soup, profile, meta, hint)
     body = _body(soup, profile, page_url)
@@ -178,10 +189,17 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
             continue
         if found.name in ("article", "main") or selector == "[role=main]":
             _strip_chrome(found)
+        _strip_title_block(found)
+        _strip_bylines(found)
         if found.get_text(strip=True):
             # a profile whose body selector no longer matches is a miss, even when a
             # generic selector still finds something
             return _Body(found, generic=bool(profile.body) and selector != profile.body)
+    dense = densest_block(soup)
+    if dense is not None:
+        _strip_title_block(dense)
+        _strip_bylines(dense)
+        return _Body(dense, generic=True)
     generic = generic_body(str(soup), page_url)
     return _Body(generic, generic=True) if generic is not None else None
 
@@ -190,8 +208,28 @@ def _strip_chrome(body: Tag) -> None:
     """Title, byline and dateline of a body taken as a whole ``<article>``."""
     for chrome in body.select(_BODY_CHROME):
         chrome.decompose()
-    for element in body.find_all(["div", "p", "span"], limit=_BYLINE_CANDIDATES):
-        if element.decomposed:
+
+
+def _strip_title_block(body: Tag) -> None:
+    """The headline and what sits beside it (category, date): the largest small box of it."""
+    h1 = body.find("h1")
+    if not isinstance(h1, Tag):
+        return
+    limit = len(h1.get_text(" ", strip=True)) + _MAX_BYLINE
+    block = h1
+    for depth, parent in enumerate(h1.parents):
+        if parent is body or depth >= _TITLE_BLOCK_DEPTH:
+            break
+        if len(parent.get_text(" ", strip=True)) > limit:
+            break
+        block = parent
+    block.decompose()
+
+
+def _strip_bylines(body: Tag) -> None:
+    """ "Julkaistu 8.9.2026 klo 13.45" lines near the top of the body."""
+    for element in body.find_all(["div", "p", "span", "li"], limit=_BYLINE_CANDIDATES):
+        if gone(element):
             continue
         text = element.get_text(" ", strip=True)
         if len(text) <= _MAX_BYLINE and _BYLINE.search(text) and parse_date(text) is not None:

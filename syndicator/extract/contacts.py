@@ -84,11 +84,24 @@ def _parse(texts: list[str]) -> tuple[Contact, ...]:
     contacts: list[Contact] = []
     draft = _Draft()
     for text in texts:
-        for part in _parts(text):
+        parts = _parts(text)
+        if parts and _complete(draft) and not _reach(parts[0]):
+            # "Talvikunnossapidon päivystys, p. 06 …" after a person: a service, not them
+            contacts.append(draft.frozen())
+            draft = _Draft()
+        for part in parts:
             draft = _absorb(draft, part, contacts)
     if draft.name and (draft.phone or draft.email or draft.title):
         contacts.append(draft.frozen())
     return tuple(contacts)
+
+
+def _complete(draft: _Draft) -> bool:
+    return bool(draft.name and (draft.phone or draft.email))
+
+
+def _reach(part: str) -> bool:
+    return bool(_EMAIL.fullmatch(part.strip()) or _PHONE.fullmatch(part.strip()))
 
 
 def _parts(text: str) -> list[str]:

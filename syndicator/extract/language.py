@@ -20,10 +20,11 @@ __all__ = ["alternates", "guess_language", "normalize_lang", "page_language", "u
 
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _URL_PREFIXES = frozenset({"fi", "sv", "en", "se", "de", "ru", "et"})
-_SWITCHERS = (
-    ".lang-switcher a, .language-switcher a, .wpml-ls a, [class*=wpml-ls] a, .pll-switcher a,"
-    " .lang-item a, [class*=lang-switch] a, [class*=language-switch] a, .lang-menu a"
+# Classes of the box around a switcher's links (WPML, Polylang, themes).
+_SWITCHER_CLASS = re.compile(
+    r"lang-switch|language-switch|wpml-ls|(?:^|\s)(?:pll-switcher|lang-item|lang-menu)(?:\s|$)"
 )
+_SWITCHER_DEPTH = 6
 _SWITCH_LABELS = {
     "suomeksi": "fi", "suomi": "fi", "på finska": "fi", "finska": "fi", "in finnish": "fi",
     "finnish": "fi", "på svenska": "sv", "svenska": "sv", "ruotsiksi": "sv", "in swedish": "sv",
@@ -114,17 +115,30 @@ def _from_hreflang(meta: PageMeta) -> Iterator[tuple[str | None, str, str]]:
 
 
 def _from_switchers(soup: BeautifulSoup) -> Iterator[tuple[str | None, str, str]]:
-    seen: set[int] = set()
-    anchors = [*soup.select(_SWITCHERS), *soup.find_all("a", string=_is_switch_label)]
-    for anchor in anchors:
-        if id(anchor) in seen or not isinstance(anchor, Tag):
-            continue
-        seen.add(id(anchor))
+    """Links inside a language switcher first, then links labelled "På svenska" & co."""
+    in_switcher: list[Tag] = []
+    labelled: list[Tag] = []
+    for anchor in soup.find_all("a", href=True):
+        if _in_switcher(anchor):
+            in_switcher.append(anchor)
+        elif _is_switch_label(anchor.string):
+            labelled.append(anchor)
+    for anchor in (*in_switcher, *labelled):
         href = anchor.get("href")
         if not isinstance(href, str):
             continue
         label = anchor.get_text(" ", strip=True)
         yield _anchor_language(anchor, href, label), href, label
+
+
+def _in_switcher(anchor: Tag) -> bool:
+    for depth, parent in enumerate(anchor.parents):
+        if depth >= _SWITCHER_DEPTH or parent.name in ("body", "html"):
+            return False
+        classes = parent.get("class")
+        if isinstance(classes, list) and _SWITCHER_CLASS.search(" ".join(classes)):
+            return True
+    return False
 
 
 def _is_switch_label(text: str | None) -> bool:
@@ -140,5 +154,6 @@ def _anchor_language(anchor: Tag, href: str, label: str) -> str | None:
 
 
 def _is_language_root(url: str) -> bool:
-    path = urlsplit(url).path.strip("/")
-    return path == "" or path.lower() in _URL_PREFIXES
+    path = urlsplit(url).path.strip("/").lower()
+    stem = path.split(".", 1)[0] if "/" not in path else path  # "svenska.html", "en/"
+    return stem in ("", "index") or stem in _URL_PREFIXES or stem in _SWITCH_LABELS

@@ -27,6 +27,7 @@ _MAX_JSON_LD = 200_000
 class PageMeta:
     html_lang: str | None = None
     og_locale: str | None = None
+    og_type: str = ""
     og_title: str = ""
     title_tag: str = ""
     site_name: str = ""
@@ -51,6 +52,7 @@ def read_meta(soup: BeautifulSoup) -> PageMeta:
     return PageMeta(
         html_lang=_attr(html, "lang") or _attr(html, "xml:lang"),
         og_locale=metas.get("og:locale"),
+        og_type=metas.get("og:type", "").lower(),
         og_title=metas.get("og:title", ""),
         title_tag=title.get_text(" ", strip=True) if isinstance(title, Tag) else "",
         site_name=metas.get("og:site_name", ""),

@@ -13,21 +13,22 @@ from collections.abc import Callable, Iterable
 import soupsieve
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
-__all__ = ["parse_fragment", "parse_page", "remove_boilerplate", "select_all", "select_one"]
+__all__ = [
+    "gone",
+    "holds_article",
+    "parse_fragment",
+    "parse_page",
+    "remove_boilerplate",
+    "select_all",
+    "select_one",
+]
 
-_DROPPED_TAGS = [
+_DROPPED_TAGS = frozenset([
     "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
     "object", "embed", "svg", "canvas", "button", "select", "input", "textarea", "dialog",
     "link", "meta",
-]  # fmt: skip
-_DROPPED_SELECTORS = (
-    '[role="navigation"]',
-    '[role="contentinfo"]',
-    '[role="dialog"]',
-    '[role="alertdialog"]',
-    '[aria-modal="true"]',
-    "[hidden]",
-)
+])  # fmt: skip
+_DROPPED_ROLES = frozenset({"navigation", "contentinfo", "dialog", "alertdialog"})
 # Matched against each class token and the id, whole-word-ish, case-insensitive.
 _BOILERPLATE_TOKEN = re.compile(
     r"cookie|consent|gdpr|cmplz|complianz|cybot|moove|borlabs|^cky-|cookieyes|onetrust"
@@ -46,10 +47,13 @@ _COOKIE_WORDS = 3  # one mention is a sentence; three in one small box is a bann
 _MAX_BANNER_TEXT = 3000
 _SHARE_LABEL = re.compile(r"^\s*(?:jaa|dela|share)\b[^.!?]{0,25}:?\s*$", re.IGNORECASE)
 _MAX_SHARE_LABEL = 40
+# "« Takaisin uutisiin", "← Tillbaka", "Back to news": a way out, not the article
+_BACK_LINK = re.compile(
+    r"^\s*(?:[«‹←<]\s*)?(?:takaisin|palaa|tillbaka|back\s+to)\b[^.!?]{0,30}$", re.IGNORECASE
+)
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
 _Finder = Callable[[Tag], Tag | None]
-_GUARDED = "main, h1, .entry-content, [itemprop=articleBody]"
 
 
 def parse_page(html: str) -> BeautifulSoup:
@@ -69,8 +73,12 @@ def parse_fragment(html: str) -> Tag:
 
 def select_one(root: Tag, selector: str | None) -> Tag | None:
     """First match, or None; an invalid selector from the config matches nothing."""
-    found = select_all(root, selector)
-    return found[0] if found else None
+    if not selector:
+        return None
+    try:
+        return root.select_one(selector)
+    except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError):
+        return None
 
 
 def select_all(root: Tag, selector: str | None) -> list[Tag]:
@@ -83,29 +91,46 @@ def select_all(root: Tag, selector: str | None) -> list[Tag]:
 
 
 def remove_boilerplate(root: Tag, extra: Iterable[str] = ()) -> None:
-    """Drop scripts, navigation, banners, share widgets and related lists in place."""
-    for tag in root.find_all(_DROPPED_TAGS):
-        _drop(tag)
-    for selector in (*_DROPPED_SELECTORS, *extra):
+    """Drop scripts, navigation, banners, share widgets and related lists in place.
+
+    One walk over the tree decides by tag, attributes and class tokens; one walk over its
+    strings finds banners and widgets by their words. The page is the hot path.
+    """
+    for tag in root.find_all(True):
+        if not gone(tag) and _is_dropped(tag):
+            tag.decompose()
+    for selector in extra:
         for tag in select_all(root, selector):
             _drop(tag)
-    for header in root.find_all("header"):
-        if header.find_parent("article") is None and header.find("h1") is None:
-            _drop(header)
-    for tag in root.find_all(_is_boilerplate):
-        _drop(tag)
-    _drop_by_text(root, _COOKIE_WORD, _cookie_banner)
-    _drop_by_text(root, _SHARE_LABEL, _share_widget)
-
-
-def _drop_by_text(root: Tag, words: re.Pattern[str], container: _Finder) -> None:
-    """Banners and widgets whose markup we do not know, recognised by their words."""
-    for string in root.find_all(string=words):
+    for string in root.find_all(string=_SIGNAL_WORDS):
         parent = getattr(string, "parent", None)  # None once an earlier drop took it
-        if isinstance(parent, Tag) and not parent.decomposed:
-            found = container(parent)
-            if found is not None:
+        if not isinstance(parent, Tag) or gone(parent):
+            continue
+        for words, container in _BY_TEXT:
+            if words.search(string) and (found := container(parent)) is not None:
                 _drop(found)
+                break
+
+
+def gone(tag: Tag) -> bool:
+    """Decomposed already. (``Tag.decomposed`` searches the subtree for a ``<_decomposed>``.)"""
+    return tag.__dict__.get("_decomposed", False) is True
+
+
+def _is_dropped(tag: Tag) -> bool:
+    name = tag.name
+    if name in _NEVER_DROPPED:
+        return False
+    if name in _DROPPED_TAGS:
+        return True
+    attrs = tag.attrs
+    if attrs.get("role") in _DROPPED_ROLES or "hidden" in attrs:
+        return True
+    if str(attrs.get("aria-modal", "")).lower() == "true":
+        return True
+    if name == "header" and tag.find("h1") is None and tag.find_parent("article") is None:
+        return True
+    return _is_boilerplate(tag)
 
 
 def _cookie_banner(start: Tag) -> Tag | None:
@@ -119,7 +144,7 @@ def _cookie_banner(start: Tag) -> Tag | None:
             break
         if tag.name in _CONTAINERS and len(_COOKIE_WORD.findall(text)) >= _COOKIE_WORDS:
             best = tag
-    return best if best is not None and not select_all(best, _GUARDED) else None
+    return best if best is not None and not holds_article(best) else None
 
 
 def _share_widget(start: Tag) -> Tag | None:
@@ -135,15 +160,41 @@ def _share_widget(start: Tag) -> Tag | None:
     return None
 
 
+def _back_link(start: Tag) -> Tag | None:
+    """The link, or the paragraph that holds nothing else."""
+    link = start if start.name == "a" else start.find_parent("a")
+    if not isinstance(link, Tag):
+        return None
+    holder = link.parent
+    alone = isinstance(holder, Tag) and holder.name in ("p", "div", "li", "span")
+    if (
+        alone
+        and isinstance(holder, Tag)
+        and holder.get_text(" ", strip=True) == link.get_text(" ", strip=True)
+    ):
+        return holder
+    return link
+
+
 def _is_boilerplate(tag: Tag) -> bool:
-    if tag.name in _NEVER_DROPPED or tag.decomposed:
-        return False
     tokens = [*_tokens(tag.get("class")), *_tokens(tag.get("id"))]
     hit = any(
         _BOILERPLATE_TOKEN.search(token) and not _TAXONOMY_TOKEN.match(token) for token in tokens
     )
     # a wrapper named "social-theme" around the whole article is layout, not a widget
-    return hit and not select_all(tag, _GUARDED)
+    return hit and not holds_article(tag)
+
+
+def holds_article(tag: Tag) -> bool:
+    """``tag`` holds the article (``main``, the headline, the content box)."""
+    return tag.find(_is_guard) is not None
+
+
+def _is_guard(tag: Tag) -> bool:
+    if tag.name in ("main", "h1") or tag.get("itemprop") == "articleBody":
+        return True
+    classes = tag.get("class")
+    return isinstance(classes, list) and "entry-content" in classes
 
 
 def _tokens(value: object) -> list[str]:
@@ -155,5 +206,13 @@ def _tokens(value: object) -> list[str]:
 
 
 def _drop(tag: Tag) -> None:
-    if not tag.decomposed:
+    if not gone(tag):
         tag.decompose()
+
+
+_BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (
+    (_COOKIE_WORD, _cookie_banner),
+    (_SHARE_LABEL, _share_widget),
+    (_BACK_LINK, _back_link),
+)
+_SIGNAL_WORDS = re.compile("|".join(f"(?:{words.pattern})" for words, _ in _BY_TEXT), re.I)

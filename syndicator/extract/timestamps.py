@@ -7,7 +7,7 @@ Profile selectors, then ``<time>`` markup, then ``<meta>`` / JSON-LD, then visib
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 
 from bs4 import BeautifulSoup, Tag
 
@@ -42,20 +42,32 @@ def find_dates(
     """(published, updated); either may be None. Call after boilerplate removal."""
     region = _region(soup)
     text = region.get_text(" ")[:_MAX_REGION] if region is not None else ""
-    published = (
+    meta_published = _parse(meta.published, lang)
+    published = _with_meta_time(
         _from_selector(soup, profile.published, lang)
         or _from_markup(region, _PUBLISHED_MARKUP, lang)
-        or _parse(meta.published, lang)
+        or meta_published
         or _after_label(text, _PUBLISHED_LABEL, lang)
-        or _near_title(region, lang)
+        or _near_title(region, lang),
+        meta_published,
     )
     updated = (
         _from_selector(soup, profile.updated, lang)
-        or _from_markup(region, _UPDATED_MARKUP, lang)
+        or _from_markup(region, _UPDATED_MARKUP, lang, skip=_PUBLISHED_MARKUP)
         or _parse(meta.modified, lang)
         or _after_label(text, _UPDATED_LABEL, lang)
     )
+    # WordPress writes modified_time = published_time for a post never edited: no update
+    if updated is not None and published is not None and not _later(updated, published):
+        updated = None
     return published, updated
+
+
+def _with_meta_time(shown: datetime | None, meta: datetime | None) -> datetime | None:
+    """A date shown without a time ("20 april 2026") takes the time of the same day's meta."""
+    if shown is None or meta is None or shown.time() != time() or meta.date() != shown.date():
+        return shown
+    return meta
 
 
 def _region(soup: BeautifulSoup) -> Tag | None:
@@ -74,8 +86,13 @@ def _from_selector(soup: BeautifulSoup, selector: str | None, lang: str | None) 
     return _from_element(found, lang) if found is not None else None
 
 
-def _from_markup(region: Tag | None, selector: str, lang: str | None) -> datetime | None:
+def _from_markup(
+    region: Tag | None, selector: str, lang: str | None, skip: str = ""
+) -> datetime | None:
+    """The first parseable match; ``skip``: "entry-date updated" is the published time."""
     for element in select_all(region, selector) if region is not None else ():
+        if skip and element.css.match(skip):
+            continue
         if (moment := _from_element(element, lang)) is not None:
             return moment
     return None
@@ -105,3 +122,9 @@ def _near_title(region: Tag | None, lang: str | None) -> datetime | None:
         if len(text) <= 80 and (moment := parse_date(text, lang)) is not None:
             return moment
     return None
+
+
+def _later(one: datetime, other: datetime) -> bool:
+    # by instant: within one tzinfo Python compares wall clocks, and 03.30 (EEST) on the
+    # autumn night the clocks go back is earlier than 03.30 (EET)
+    return one.timestamp() > other.timestamp()
