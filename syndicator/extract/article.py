@@ -22,13 +22,14 @@ from syndicator.extract.blocks import flatten
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import HELSINKI, parse_date
 from syndicator.extract.fallback import densest_block, generic_body
+from syndicator.extract.landmarks import BODY_RULES, TITLE_RULES, first_matches
 from syndicator.extract.language import alternates, page_language
 from syndicator.extract.lead import find_lead
 from syndicator.extract.media import find_attachments, find_images, resolve_lazy_images
 from syndicator.extract.metadata import PageMeta, read_meta
 from syndicator.extract.page import gone, parse_page, remove_boilerplate, select_one
 from syndicator.extract.readmore import read_more_links
-from syndicator.extract.sanitize import html_to_text, sanitize_html
+from syndicator.extract.sanitize import lines_to_text, sanitize_html
 from syndicator.extract.teasers import drop_teaser_lists
 from syndicator.extract.timestamps import find_dates
 from syndicator.logs import log_event
@@ -39,12 +40,6 @@ __all__ = ["extract_article"]
 
 _log = logging.getLogger(__name__)
 
-_TITLE_SELECTORS = ("h1.entry-title", "article h1", "main h1", "[itemprop=headline]")
-_BODY_SELECTORS = (
-    ".entry-content", "article .content", "[itemprop=articleBody]", ".wp-block-post-content",
-    ".post-content", ".article-content", ".article__body", ".elementor-widget-theme-post-content",
-    "article", "main", "[role=main]",
-)  # fmt: skip
 # WordPress body classes of pages that are not one post: archives, searches, the 404 page.
 _NOT_A_POST = frozenset({"error404", "archive", "blog", "search", "category", "tag", "home"})
 _LISTING_TEASERS = 3
@@ -117,11 +112,11 @@ def _extract(
         log_event(_log, logging.INFO, "extract.fallback", "generic extraction used", url=page_url)
     resolve_lazy_images(body.element, page_url)
     body_html = sanitize_html(body.element.decode_contents(), page_url)
-    text = html_to_text(body_html)
+    lines = flatten(body.element)
+    text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
     if not text or _clean(text) == title:  # a lone headline is not an article
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
     lang = page_language(meta, page_url, hint, text)
-    lines = flatten(body.element)
     from_first_seen = published is None and updated is None
     return Article(
         url=page_url,
@@ -164,9 +159,11 @@ def _site(url: str) -> str:
 
 
 def _title(soup: BeautifulSoup, profile: ArticleProfile, meta: PageMeta) -> str:
-    for selector in (profile.title, *_TITLE_SELECTORS):
-        found = select_one(soup, selector)
-        if found is not None and (text := _clean(found.get_text(" "))):
+    found = select_one(soup, profile.title)
+    candidates = [found] if found is not None else []
+    candidates += [tag for _, tag in first_matches(soup, TITLE_RULES)]
+    for found in candidates:
+        if text := _clean(found.get_text(" ")):
             return text
     if text := _clean(meta.og_title):
         return text
@@ -183,13 +180,15 @@ def _clean(text: str) -> str:
 
 
 def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body | None:
-    for selector in (profile.body, *_BODY_SELECTORS):
-        found = select_one(soup, selector)
-        if found is None:
+    found = select_one(soup, profile.body)
+    candidates = [(profile.body or "", found)] if found is not None else []
+    candidates += [(rule.css, tag) for rule, tag in first_matches(soup, BODY_RULES)]
+    for selector, found in candidates:
+        if gone(found):  # inside a candidate stripped before
             continue
+        _strip_title_block(found)
         if found.name in ("article", "main") or selector == "[role=main]":
             _strip_chrome(found)
-        _strip_title_block(found)
         _strip_bylines(found)
         if found.get_text(strip=True):
             # a profile whose body selector no longer matches is a miss, even when a

@@ -21,6 +21,8 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle"})
 _MAX_JSON_LD = 200_000
+_HEAD_TAGS = ["meta", "link", "script", "title"]
+_LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +45,19 @@ class PageMeta:
 
 
 def read_meta(soup: BeautifulSoup) -> PageMeta:
-    metas = _meta_values(soup)
-    links = _link_values(soup)
-    ld_published, ld_modified = _json_ld_dates(soup)
+    tags = _HeadTags()
+    for tag in soup.find_all(_HEAD_TAGS):  # one walk for <meta>, <link>, JSON-LD and <title>
+        tags.add(tag)
+    metas, links = tags.metas, tags.links
+    ld_published, ld_modified = _json_ld_dates(tags.scripts)
     html = soup.find("html")
     body = soup.find("body")
-    title = soup.find("title")
     return PageMeta(
         html_lang=_attr(html, "lang") or _attr(html, "xml:lang"),
         og_locale=metas.get("og:locale"),
         og_type=metas.get("og:type", "").lower(),
         og_title=metas.get("og:title", ""),
-        title_tag=title.get_text(" ", strip=True) if isinstance(title, Tag) else "",
+        title_tag=tags.title,
         site_name=metas.get("og:site_name", ""),
         description=metas.get("og:description") or metas.get("description", ""),
         og_image=metas.get("og:image:secure_url") or metas.get("og:image"),
@@ -64,8 +67,44 @@ def read_meta(soup: BeautifulSoup) -> PageMeta:
         body_classes=tuple(_attr(body, "class").split()),
         published=_first(metas, _PUBLISHED_META) or ld_published,
         modified=_first(metas, _MODIFIED_META) or ld_modified,
-        hreflang=tuple(_hreflang(soup)),
+        hreflang=tuple(tags.hreflang),
     )
+
+
+class _HeadTags:
+    """What ``<meta>``, ``<link>``, ``<script type=ld+json>`` and ``<title>`` say."""
+
+    def __init__(self) -> None:
+        self.metas: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.hreflang: list[tuple[str, str]] = []
+        self.scripts: list[Tag] = []
+        self.title = ""
+        self._titled = False
+
+    def add(self, tag: Tag) -> None:
+        if tag.name == "meta":
+            key = (_attr(tag, "property") or _attr(tag, "name") or _attr(tag, "itemprop")).lower()
+            if key and (content := _attr(tag, "content")):
+                self.metas.setdefault(key, content)
+        elif tag.name == "link":
+            self._link(tag)
+        elif tag.name == "script":
+            if _LD_JSON.search(_attr(tag, "type")):
+                self.scripts.append(tag)
+        elif not self._titled:  # the first <title>
+            self._titled = True
+            self.title = tag.get_text(" ", strip=True)
+
+    def _link(self, tag: Tag) -> None:
+        href = _attr(tag, "href")
+        rels = _attr(tag, "rel").lower().split()
+        for rel in rels:
+            if href:
+                self.links.setdefault(rel, href)
+        code = _attr(tag, "hreflang")
+        if "alternate" in rels and href and code and tag.has_attr("hreflang"):
+            self.hreflang.append((code, href))
 
 
 def _attr(tag: object, name: str) -> str:
@@ -77,43 +116,14 @@ def _attr(tag: object, name: str) -> str:
     return (value or "").strip()
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
-        key = (_attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")).lower()
-        content = _attr(meta, "content")
-        if key and content:
-            values.setdefault(key, content)
-    return values
-
-
-def _link_values(soup: BeautifulSoup) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for link in soup.find_all("link"):
-        href = _attr(link, "href")
-        for rel in _attr(link, "rel").lower().split():
-            if href:
-                values.setdefault(rel, href)
-    return values
-
-
 def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[key] for key in keys if values.get(key)), None)
 
 
-def _hreflang(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
-    for link in soup.find_all("link", hreflang=True):
-        if "alternate" not in _attr(link, "rel").lower().split():
-            continue
-        href, code = _attr(link, "href"), _attr(link, "hreflang")
-        if href and code:
-            yield code, href
-
-
-def _json_ld_dates(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+def _json_ld_dates(scripts: list[Tag]) -> tuple[str | None, str | None]:
     published: str | None = None
     modified: str | None = None
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.IGNORECASE)):
+    for script in scripts:
         raw = script.string or script.get_text()
         if not raw or len(raw) > _MAX_JSON_LD:
             continue

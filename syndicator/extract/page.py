@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterable
+from itertools import islice
 
 import soupsieve
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
@@ -26,7 +27,7 @@ __all__ = [
 _DROPPED_TAGS = frozenset([
     "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
     "object", "embed", "svg", "canvas", "button", "select", "input", "textarea", "dialog",
-    "link", "meta",
+    "link", "meta", "math",
 ])  # fmt: skip
 _DROPPED_ROLES = frozenset({"navigation", "contentinfo", "dialog", "alertdialog"})
 # Matched against each class token and the id, whole-word-ish, case-insensitive.
@@ -37,7 +38,8 @@ _BOILERPLATE_TOKEN = re.compile(
     r"|breadcrumb|^comments?(?:$|[-_])|^comment-respond|^respond$|skip-link|screen-reader"
     r"|^menu|-menu$|navigation|^navbar|^sidebar|^site-header|^site-footer|newsletter"
     r"|^wpml-ls|^pll-|lang-switch|language-switch|^post-navigation|^nav-links"
-    r"|^wp-block-(?:query|latest-posts|navigation|social-links|polylang)",
+    r"|^wp-block-(?:query|latest-posts|navigation|social-links|polylang|file__button$)"
+    r"|^(?:cat|tags)-links$|^(?:entry|post|td)-categor",  # taxonomy links by the headline
     re.IGNORECASE,
 )
 # WordPress tags the article with its taxonomy ("category-social-affairs"): not boilerplate.
@@ -47,6 +49,7 @@ _COOKIE_WORDS = 3  # one mention is a sentence; three in one small box is a bann
 _MAX_BANNER_TEXT = 3000
 _SHARE_LABEL = re.compile(r"^\s*(?:jaa|dela|share)\b[^.!?]{0,25}:?\s*$", re.IGNORECASE)
 _MAX_SHARE_LABEL = 40
+_MAX_WIDGET_TEXT = 600  # a share widget or a back link is short; longer is content
 # "« Takaisin uutisiin", "← Tillbaka", "Back to news": a way out, not the article
 _BACK_LINK = re.compile(
     r"^\s*(?:[«‹←<]\s*)?(?:takaisin|palaa|tillbaka|back\s+to)\b[^.!?]{0,30}$", re.IGNORECASE
@@ -136,11 +139,11 @@ def _is_dropped(tag: Tag) -> bool:
 def _cookie_banner(start: Tag) -> Tag | None:
     """The largest small container around ``start`` that keeps talking about cookies."""
     best: Tag | None = None
-    for tag in (start, *list(start.parents)[:8]):
+    for tag in (start, *islice(start.parents, 8)):
         if tag.name in _NEVER_DROPPED:
             break
-        text = tag.get_text(" ")
-        if len(text) > _MAX_BANNER_TEXT:
+        text = _short_text(tag, _MAX_BANNER_TEXT)
+        if text is None:
             break
         if tag.name in _CONTAINERS and len(_COOKIE_WORD.findall(text)) >= _COOKIE_WORDS:
             best = tag
@@ -149,11 +152,13 @@ def _cookie_banner(start: Tag) -> Tag | None:
 
 def _share_widget(start: Tag) -> Tag | None:
     """ "Jaa: Facebook X LinkedIn": a label followed by nothing but links."""
-    for tag in (start, *list(start.parents)[:3]):
+    for tag in (start, *islice(start.parents, 3)):
         if tag.name in _NEVER_DROPPED:
             return None
         if tag.name in _CONTAINERS or tag.name == "p":
-            text = tag.get_text(" ", strip=True)
+            text = _short_text(tag, _MAX_WIDGET_TEXT)
+            if text is None:
+                return None
             links = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
             plain = len(text) - len(links)
             return tag if links and plain <= _MAX_SHARE_LABEL else None
@@ -167,13 +172,27 @@ def _back_link(start: Tag) -> Tag | None:
         return None
     holder = link.parent
     alone = isinstance(holder, Tag) and holder.name in ("p", "div", "li", "span")
-    if (
-        alone
-        and isinstance(holder, Tag)
-        and holder.get_text(" ", strip=True) == link.get_text(" ", strip=True)
-    ):
-        return holder
+    if alone and isinstance(holder, Tag):
+        text = _short_text(holder, _MAX_WIDGET_TEXT)
+        if text is not None and text == _short_text(link, _MAX_WIDGET_TEXT):
+            return holder
     return link
+
+
+def _short_text(tag: Tag, limit: int) -> str | None:
+    """``tag``'s text (spaces squeezed) when at most ``limit`` characters, else None.
+
+    Stops reading at the limit: a banner check on a string deep in a huge box must not read
+    the whole box once per string.
+    """
+    pieces: list[str] = []
+    size = 0
+    for string in tag.strings:
+        size += len(string)
+        if size > limit:
+            return None
+        pieces.append(string)
+    return " ".join(" ".join(pieces).split())
 
 
 def _is_boilerplate(tag: Tag) -> bool:

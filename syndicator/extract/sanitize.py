@@ -11,11 +11,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import nh3
 
-from syndicator.extract.blocks import flatten
+from syndicator.extract.blocks import Line, flatten
 from syndicator.extract.page import parse_fragment
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["html_to_text", "sanitize_html"]
+__all__ = ["html_to_text", "lines_to_text", "sanitize_html"]
 
 _TAGS = frozenset(
     {
@@ -85,7 +85,11 @@ def html_to_text(html: str) -> str:
     """Plain text: paragraphs separated by blank lines, ``<br>`` as a single newline."""
     if not html or not html.strip():
         return ""
-    lines = flatten(parse_fragment(html))
+    return lines_to_text(flatten(parse_fragment(html)))
+
+
+def lines_to_text(lines: list[Line]) -> str:
+    """:func:`html_to_text` of lines already flattened (the body's, without a second parse)."""
     pieces: list[str] = []
     for line in lines:
         text = line.text

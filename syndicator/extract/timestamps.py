@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from syndicator.configbase import ArticleProfile
 from syndicator.extract.dates import parse_date
 from syndicator.extract.metadata import PageMeta
-from syndicator.extract.page import select_all, select_one
+from syndicator.extract.page import select_one
 
 __all__ = ["find_dates"]
 
@@ -23,6 +23,7 @@ _PUBLISHED_MARKUP = (
     "time[pubdate], .published[datetime]"
 )
 _UPDATED_MARKUP = "time.updated, [itemprop=dateModified], time.modified, .updated[datetime]"
+_DATE_MARKUP_CLASSES = frozenset({"published", "updated"})  # the two not tied to <time>
 _PUBLISHED_LABEL = re.compile(
     r"(?:julkaistu|julkaisupäivä|publicerad|publicerat|published|posted(?:\s+on)?)\s*:?\s*",
     re.IGNORECASE,
@@ -43,9 +44,10 @@ def find_dates(
     region = _region(soup)
     text = region.get_text(" ")[:_MAX_REGION] if region is not None else ""
     meta_published = _parse(meta.published, lang)
+    marked = region.find_all(_may_be_date_markup) if region is not None else []
     published = _with_meta_time(
         _from_selector(soup, profile.published, lang)
-        or _from_markup(region, _PUBLISHED_MARKUP, lang)
+        or _from_markup(marked, _PUBLISHED_MARKUP, lang)
         or meta_published
         or _after_label(text, _PUBLISHED_LABEL, lang)
         or _near_title(region, lang),
@@ -53,7 +55,7 @@ def find_dates(
     )
     updated = (
         _from_selector(soup, profile.updated, lang)
-        or _from_markup(region, _UPDATED_MARKUP, lang, skip=_PUBLISHED_MARKUP)
+        or _from_markup(marked, _UPDATED_MARKUP, lang, skip=_PUBLISHED_MARKUP)
         or _parse(meta.modified, lang)
         or _after_label(text, _UPDATED_LABEL, lang)
     )
@@ -87,15 +89,23 @@ def _from_selector(soup: BeautifulSoup, selector: str | None, lang: str | None) 
 
 
 def _from_markup(
-    region: Tag | None, selector: str, lang: str | None, skip: str = ""
+    marked: list[Tag], selector: str, lang: str | None, skip: str = ""
 ) -> datetime | None:
     """The first parseable match; ``skip``: "entry-date updated" is the published time."""
-    for element in select_all(region, selector) if region is not None else ():
-        if skip and element.css.match(skip):
+    for element in marked:
+        if not element.css.match(selector) or (skip and element.css.match(skip)):
             continue
         if (moment := _from_element(element, lang)) is not None:
             return moment
     return None
+
+
+def _may_be_date_markup(tag: Tag) -> bool:
+    """Every element the markup selectors could match (and a few more): one walk, not two."""
+    if tag.name == "time" or tag.has_attr("itemprop"):
+        return True
+    classes = tag.get("class")
+    return isinstance(classes, list) and not _DATE_MARKUP_CLASSES.isdisjoint(classes)
 
 
 def _from_element(element: Tag, lang: str | None) -> datetime | None:

@@ -1,0 +1,67 @@
+"""Where the headline and the content box usually are, found in one walk over the page.
+
+The generic selectors are few and simple (a tag, a class, an attribute, "inside an
+``<article>``"), so they are checked in Python in a single pass rather than by one CSS
+traversal each: this runs on every page. Site profiles keep full CSS (``page.select_one``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import Tag
+
+__all__ = ["BODY_RULES", "TITLE_RULES", "Rule", "first_matches"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    css: str  # the selector this rule stands for
+    name: str | None = None
+    cls: str | None = None
+    attr: tuple[str, str] | None = None
+    inside: str | None = None  # the tag name of an ancestor
+
+    def matches(self, tag: Tag, classes: list[str]) -> bool:
+        if self.name is not None and tag.name != self.name:
+            return False
+        if self.cls is not None and self.cls not in classes:
+            return False
+        if self.attr is not None and tag.get(self.attr[0]) != self.attr[1]:
+            return False
+        return self.inside is None or tag.find_parent(self.inside) is not None
+
+
+TITLE_RULES = (
+    Rule("h1.entry-title", name="h1", cls="entry-title"),
+    Rule("article h1", name="h1", inside="article"),
+    Rule("main h1", name="h1", inside="main"),
+    Rule("[itemprop=headline]", attr=("itemprop", "headline")),
+)
+BODY_RULES = (
+    Rule(".entry-content", cls="entry-content"),
+    Rule("article .content", cls="content", inside="article"),
+    Rule("[itemprop=articleBody]", attr=("itemprop", "articleBody")),
+    Rule(".wp-block-post-content", cls="wp-block-post-content"),
+    Rule(".post-content", cls="post-content"),
+    Rule(".article-content", cls="article-content"),
+    Rule(".article__body", cls="article__body"),
+    Rule(".elementor-widget-theme-post-content", cls="elementor-widget-theme-post-content"),
+    Rule("article", name="article"),
+    Rule("main", name="main"),
+    Rule("[role=main]", attr=("role", "main")),
+)
+
+
+def first_matches(root: Tag, rules: tuple[Rule, ...]) -> list[tuple[Rule, Tag]]:
+    """For each rule that matches, its first element in document order; in rule order."""
+    first: dict[int, Tag] = {}
+    for tag in root.find_all(True):
+        value = tag.get("class")
+        classes = value if isinstance(value, list) else []
+        for index, rule in enumerate(rules):
+            if index not in first and rule.matches(tag, classes):
+                first[index] = tag
+        if len(first) == len(rules):
+            break
+    return [(rules[index], first[index]) for index in sorted(first)]
