@@ -31,6 +31,12 @@ _CONTACTS = re.compile(
     r"|more information|for more information)",
     re.IGNORECASE,
 )
+_SHARED = "*"  # a block that belongs to every language version
+_CLOSING = {
+    "fi": re.compile(r"\b(lue lisää|lisätietoja)\b", re.IGNORECASE),
+    "sv": re.compile(r"\b(läs mer|mer information)\b", re.IGNORECASE),
+    "en": re.compile(r"\b(read more|further information)\b", re.IGNORECASE),
+}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LABEL = re.compile(
     r"^(på svenska|svenska|suomeksi|på finska|in english|på engelska|englanniksi)\s*[:–-]\s*",
@@ -53,7 +59,7 @@ def split_languages(article: Article, languages: Sequence[str]) -> list[Article]
     total = sum(block.evidence for block in blocks)
     sizes: dict[str, int] = {}
     for block in blocks:
-        if block.lang:
+        if block.lang and block.lang != _SHARED:
             sizes[block.lang] = sizes.get(block.lang, 0) + block.evidence
     parts = [
         lang for lang, size in sizes.items()
@@ -61,10 +67,11 @@ def split_languages(article: Article, languages: Sequence[str]) -> list[Article]
     ]  # fmt: skip
     if len(parts) < 2:
         return [article]
-    primary = article.lang if article.lang in parts else blocks[0].lang or parts[0]
+    first = next((b.lang for b in blocks if b.lang in parts), parts[0])
+    primary = article.lang if article.lang in parts else first
     urls = {lang: article.url if lang == primary else f"{article.url}#{lang}" for lang in parts}
     return [
-        _part(article, lang, [b for b in blocks if b.lang == lang], urls, primary)
+        _part(article, lang, [b for b in blocks if b.lang in (lang, _SHARED)], urls, primary)
         for lang in sorted(parts, key=lambda lang: lang != primary)
     ]
 
@@ -115,10 +122,24 @@ def _label(
         evidence = letters if lang else 0
         if lang is None and _LABEL.match(text):
             lang = _label_language(text)
+        if lang is None:
+            lang = _closing_language(text)  # "Läs mer: …" is Swedish; "Lue lisää / Läs mer" both
+        if lang == _SHARED:
+            labelled.append(_Block(html, text, heading, _SHARED, 0))
+            continue
         lang = lang or previous
         labelled.append(_Block(html, text, heading, lang, evidence))
         previous = lang
     return labelled
+
+
+def _closing_language(text: str) -> str | None:
+    """The language of a read-more or contact label opening ``text``; ``_SHARED`` when the
+    line carries the labels of several languages."""
+    found = {lang for lang, label in _CLOSING.items() if label.search(text[:60])}
+    if len(found) > 1:
+        return _SHARED
+    return found.pop() if found else None
 
 
 def _label_language(text: str) -> str | None:

@@ -87,3 +87,17 @@ def test_finnish_names_in_a_swedish_contact_block_do_not_split_it() -> None:
         _page(SV + "<h2>Mer information</h2>" + contacts), "https://www.vaasa.fi/sv/tiedote/x/"
     )
     assert split_languages(article, LANGS) == [article]
+
+
+def test_closing_lines_follow_their_label_language() -> None:
+    body = (
+        FI + "<p>Lue lisää: https://www.vaasa.fi/tiedote/uimahalli/</p>"
+        "<h2>På svenska: Staden öppnar en ny simhall</h2>" + SV
+        + "<p>Läs mer: https://www.vaasa.fi/sv/tiedote/simhall/</p>"
+        "<p>Lue lisää / Läs mer: https://www.vaasa.fi/uimahalli-kuvat/</p>"
+    )  # fmt: skip
+    article = extract_article(_page(body), "https://www.vaasa.fi/tiedote/uimahalli/")
+    fi, sv = split_languages(article, LANGS)
+    assert "tiedote/uimahalli/" in fi.text and "tiedote/uimahalli/" not in sv.text
+    assert "sv/tiedote/simhall/" in sv.text and "sv/tiedote/simhall/" not in fi.text
+    assert "uimahalli-kuvat" in fi.text and "uimahalli-kuvat" in sv.text  # both languages
