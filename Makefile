@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CONFIG ?= feeds.toml
 
-.PHONY: install install-test run test lint typecheck demo bench bench-extract clean
+.PHONY: install install-test run test lint typecheck demo bench bench-extract smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ bench: bench-extract
 
 bench-extract: install-test
 	$(PY) -m bench.extract
+
+# The package as ops install it (no test extras, not editable): does every import resolve?
+smoke:
+	rm -rf build/smoke-venv
+	$(PYTHON) -m venv build/smoke-venv
+	build/smoke-venv/bin/python -m pip install --quiet .
+	cd build && smoke-venv/bin/syndicator check-config ../$(CONFIG)
+	cd build && smoke-venv/bin/python -c "import syndicator.scheduler, syndicator.demo.command, syndicator.inspection"
+	rm -rf build/smoke-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var
