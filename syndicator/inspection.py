@@ -54,6 +54,12 @@ def describe(article: Article) -> str:
         + ("  (no date on the page: first seen)" if article.date_from_first_seen else ""),
         f"updated:    {article.updated.isoformat() if article.updated else '-'}",
         f"post id:    {article.post_id or '-'}",
+        "body from:  "
+        + (
+            "generic fallback (the profile found no body: fix its selectors)"
+            if article.generic
+            else "selectors"
+        ),
         f"lead:       {article.lead}",
     ]
     lines += [f"read more:  {link.url}  ({link.label})" for link in article.read_more]
