@@ -10,12 +10,21 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from syndicator.configbase import DestinationBase
 from syndicator.model import Article, EventKind, StoredItem
 
-__all__ = ["Decision", "assess_health", "content_hash", "decide", "route", "superseded"]
+__all__ = [
+    "Decision",
+    "assess_health",
+    "content_hash",
+    "decide",
+    "recheck_due",
+    "route",
+    "superseded",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +127,23 @@ def assess_health(
     if extracted == 0:
         return None if previous == "source.no_candidates" else previous
     return "source.profile_misses" if generic * 2 > extracted else None
+
+
+_RECHECK_MIN = timedelta(minutes=15)
+_RECHECK_MAX = timedelta(days=1)
+
+
+def recheck_due(stored: StoredItem, now: datetime, recheck_days: float) -> bool:
+    """PURE. Whether a known item's page should be fetched again to look for edits.
+
+    Edits cluster in a release's first hours: the interval grows with its age (an eighth of
+    it, between 15 minutes and a day), and stops after ``recheck_days``. Pages that answer
+    conditional requests are cheap (a 304) and the caller checks those every poll.
+    """
+    age = now - stored.published
+    if age > timedelta(days=recheck_days):
+        return False
+    if stored.checked_at is None:
+        return True
+    interval = min(_RECHECK_MAX, max(_RECHECK_MIN, age / 8))
+    return now - stored.checked_at >= interval

@@ -187,3 +187,4 @@ class StoredItem:
     version: int
     content_hash: str
     published: datetime
+    checked_at: datetime | None = None

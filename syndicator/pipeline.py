@@ -9,18 +9,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from syndicator.configbase import DestinationBase, SourceBase
-from syndicator.decide import assess_health, decide, route
+from syndicator.decide import assess_health, decide, recheck_due, route
 from syndicator.errors import ExtractError, FetchError
 from syndicator.extract import extract_article
 from syndicator.extract.bilingual import split_languages
+from syndicator.extract.dates import HELSINKI
 from syndicator.extract.detect import MIN_CONFIDENCE, detect_language
 from syndicator.http import Fetcher
 from syndicator.logs import log_event
 from syndicator.metrics import EXTRACT_FALLBACKS, POLLS
-from syndicator.model import Article, Candidate
+from syndicator.model import Article, Candidate, StoredItem
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.urls import canonical_url
@@ -132,15 +133,17 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
     now, source, result = poll.clock(), poll.source, poll.result
     url = canonical_url(candidate.url)
     stored = poll.store.find_item(url)
-    if stored is not None and now - stored.published > timedelta(days=source.recheck_days):
+    if stored is not None and not _worth_fetching(poll, candidate, stored, now):
         result.unchanged += 1
         return
     html, page_url = candidate.html, url
     if html is None:
-        page = await poll.fetcher.get(
-            candidate.url, conditional=stored is not None, source=source.name
-        )
+        # Always conditional: a new page's validators are remembered, so checking it for
+        # edits later costs a 304.
+        page = await poll.fetcher.get(candidate.url, conditional=True, source=source.name)
         if page is None:  # 304: known and unchanged
+            if stored is not None:
+                poll.store.mark_checked(stored.item_id, now)
             result.unchanged += 1
             return
         html, page_url = page.text, page.url
@@ -149,6 +152,22 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
     _observe(poll, article)
     for part in split_languages(_merge(article, candidate), poll.languages):
         _save(poll, part, now)
+
+
+def _worth_fetching(poll: _Poll, candidate: Candidate, stored: StoredItem, now: datetime) -> bool:
+    """Known items: a cheap conditional GET when the page gave validators, else a full
+    fetch only when the listing shows a different date or the re-check is due."""
+    if now - stored.published > timedelta(days=poll.source.recheck_days):
+        return False
+    if poll.store.get_validators(candidate.url) is not None:
+        return True
+    listed = candidate.published
+    moved = listed is not None and _day(listed) != _day(stored.published)  # listings show days
+    return moved or recheck_due(stored, now, poll.source.recheck_days)
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(HELSINKI).date()
 
 
 def _observe(poll: _Poll, article: Article) -> None:
@@ -173,6 +192,8 @@ def _save(poll: _Poll, article: Article, now: datetime) -> None:
     stored = store.find_item(article.url, source=source.name, post_id=article.post_id)
     decision = decide(stored, article)
     if decision.event is None:
+        if stored is not None:
+            store.mark_checked(stored.item_id, now)
         result.unchanged += 1
         return
     routed: list[tuple[str, float]] = []

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syndicator.decide import assess_health, content_hash, decide, route, superseded
+from syndicator.decide import (
+    assess_health,
+    content_hash,
+    decide,
+    recheck_due,
+    route,
+    superseded,
+)
 from syndicator.deliver import console, webhook
 from syndicator.deliver.outbox import RetryPolicy, retry_delay
 from syndicator.model import Article, EventKind, Link, StoredItem
@@ -160,3 +167,23 @@ def test_assess_health(
         )
         == verdict
     )
+
+
+@pytest.mark.parametrize(
+    ("age", "since_check", "due"),
+    [
+        (timedelta(hours=1), None, True),  # never checked
+        (timedelta(hours=1), timedelta(minutes=10), False),  # young: every 15 min at most
+        (timedelta(hours=1), timedelta(minutes=16), True),
+        (timedelta(days=2), timedelta(hours=5), False),  # two days old: every 6 h
+        (timedelta(days=2), timedelta(hours=6), True),
+        (timedelta(days=12), timedelta(hours=23), False),  # old: once a day
+        (timedelta(days=12), timedelta(hours=24), True),
+        (timedelta(days=15), timedelta(days=3), False),  # past recheck_days: never
+    ],
+)
+def test_recheck_due(age: timedelta, since_check: timedelta | None, due: bool) -> None:
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    stored = StoredItem(1, 1, "https://x/", 1, "h", now - age,
+                        None if since_check is None else now - since_check)  # fmt: skip
+    assert recheck_due(stored, now, recheck_days=14) is due

@@ -56,6 +56,7 @@ class ReleaseRows:
             version=row.version,
             content_hash=row.content_hash,
             published=row.published,
+            checked_at=row.checked_at,
         )
 
     def save_article(
@@ -91,6 +92,7 @@ class ReleaseRows:
                         published=published,
                         first_seen=now,
                         updated_at=now,
+                        checked_at=now,
                         version=decision.version,
                         content_hash=decision.content_hash,
                         alternate_urls=alternates,
@@ -105,6 +107,7 @@ class ReleaseRows:
                         lang=article.lang,
                         published=published,
                         updated_at=now,
+                        checked_at=now,
                         version=decision.version,
                         content_hash=decision.content_hash,
                         alternate_urls=alternates,
@@ -152,6 +155,10 @@ class ReleaseRows:
             if row is not None:
                 return int(row.release_id)
         return _insert(connection, releases.insert().values(created_at=now))
+
+    def mark_checked(self, item_id: int, now: datetime) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(items.update().where(items.c.id == item_id).values(checked_at=now))
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
         """Newest first by publication time; each item with its latest version."""

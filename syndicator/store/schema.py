@@ -87,6 +87,7 @@ items = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("alternate_urls", sa.JSON, nullable=False, default=list),
+    sa.Column("checked_at", UtcDateTime),  # the page was last fetched to look for edits
 )
 
 versions = sa.Table(
