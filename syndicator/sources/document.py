@@ -14,31 +14,21 @@ already delivered, so extraction runs the same path as for a fetched page. Its m
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
-
+from syndicator.extract.page import parse_page
 from syndicator.model import Link
 
-__all__ = ["fragment_text", "parse_html", "synthesize_document"]
-
-
-def parse_html(markup: str) -> BeautifulSoup:
-    """BeautifulSoup with lxml, quiet about input that looks like a URL or XML."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(markup, "lxml")
+__all__ = ["fragment_text", "synthesize_document"]
 
 
 def fragment_text(markup: str) -> str:
     """Visible text of an HTML fragment, entities decoded, whitespace collapsed."""
     if not markup:
         return ""
-    return " ".join(parse_html(markup).get_text(" ").split())
+    return " ".join(parse_page(markup).get_text(" ").split())
 
 
 def _iso(moment: datetime | None) -> str | None:

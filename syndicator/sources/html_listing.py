@@ -16,9 +16,9 @@ from pydantic import Field, field_validator
 
 from syndicator.configbase import Frozen, SourceBase, Url
 from syndicator.extract.dates import parse_date
+from syndicator.extract.page import parse_page
 from syndicator.http import Fetcher
 from syndicator.model import Candidate, Link
-from syndicator.sources.document import parse_html
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["Config", "ListingSelectors", "candidates"]
@@ -77,7 +77,7 @@ async def _read_listing(
         if page is None:
             break
         changed = True
-        soup = parse_html(page.text)
+        soup = parse_page(page.text)
         for candidate in _items(soup, page.url, source):
             found.setdefault(candidate.url, candidate)
         if len(found) >= source.max_items:
