@@ -223,7 +223,8 @@ def _merge(article: Article, candidate: Candidate) -> Article:
 def _record_health(poll: _Poll) -> None:
     """Mark the source degraded when its selectors stopped working; say so once."""
     result, name = poll.result, poll.source.name
-    previous = next((s.degraded for s in poll.store.source_states() if s.name == name), None)
+    state = poll.store.source_state(name)
+    previous = state.degraded if state else None
     result.degraded = assess_health(
         candidates=result.candidates, not_modified=result.not_modified,
         known_items=poll.store.item_count(name), extracted=result.extracted,

@@ -170,14 +170,8 @@ class Worker:
             rebuild_feeds(self.config, self.store)
             self._wake_outbox.set()
         if not result.ok:
-            failures = next(
-                (
-                    s.consecutive_failures
-                    for s in self.store.source_states()
-                    if s.name == source.name
-                ),
-                1,
-            )
+            state = self.store.source_state(source.name)
+            failures = state.consecutive_failures if state else 1
             delay = failure_backoff(failures, source.interval, result.retry_after)
             job = scheduler.get_job(f"poll:{source.name}")
             if job is not None:

@@ -147,7 +147,7 @@ async def _deliver_one(
         result.failed += 1
         return None
     event, entry = found
-    available = store.release_languages(delivery.release_id)
+    available = store.release_languages(delivery.release_id) if config.one_language else []
     if superseded(config, entry.article.lang, available):
         store.mark_skipped(delivery.id, reason=f"release exists in {available}", now=clock())
         log_event(

@@ -74,30 +74,27 @@ class SourceRows:
             return int(connection.execute(query).scalar() or 0)
 
     def source_states(self) -> list[SourceState]:
+        with self.engine.connect() as connection:
+            return [_state(row) for row in connection.execute(self._states())]
+
+    def source_state(self, name: str) -> SourceState | None:
+        """One source's state (the poller's view; the status page reads them all)."""
+        query = self._states().where(source_state.c.name == name)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _state(row)
+
+    def _states(self) -> sa.Select[tuple[object, ...]]:
         counts = (
             sa.select(items.c.source, sa.func.count().label("n"))
             .group_by(items.c.source)
             .subquery()
         )
-        query = (
+        return (
             sa.select(source_state, counts.c.n)
             .outerjoin(counts, counts.c.source == source_state.c.name)
             .order_by(source_state.c.name)
         )
-        with self.engine.connect() as connection:
-            return [
-                SourceState(
-                    name=row.name,
-                    last_poll_at=row.last_poll_at,
-                    last_success_at=row.last_success_at,
-                    last_error_code=row.last_error_code,
-                    last_error=row.last_error,
-                    consecutive_failures=row.consecutive_failures,
-                    items=int(row.n or 0),
-                    degraded=row.degraded,
-                )
-                for row in connection.execute(query)
-            ]
 
     def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
         query = sa.select(http_validators).where(http_validators.c.url == url)
@@ -119,3 +116,17 @@ class SourceRows:
                             url=url, etag=etag, last_modified=last_modified, saved_at=now
                         )
                     )
+
+
+def _state(row: sa.Row[tuple[object, ...]]) -> SourceState:
+    values = row._mapping
+    return SourceState(
+        name=values["name"],
+        last_poll_at=values["last_poll_at"],
+        last_success_at=values["last_success_at"],
+        last_error_code=values["last_error_code"],
+        last_error=values["last_error"],
+        consecutive_failures=values["consecutive_failures"],
+        items=int(values["n"] or 0),
+        degraded=values["degraded"],
+    )

@@ -173,3 +173,15 @@ def test_url_spellings_and_post_ids_find_the_same_item(store: Store) -> None:
     )
     assert moved is not None and moved.url == FI.url  # same WordPress post, new slug
     assert store.find_item("https://www.vaasa.fi/x/", source="other", post_id="101") is None
+
+
+def test_one_source_state_matches_the_list(store: Store) -> None:
+    _save(store, FI)
+    store.record_poll("vaasa", NOW, error_code="fetch.http_503", error="503")
+    store.record_poll("other", NOW)
+    assert store.source_state("vaasa") == next(
+        s for s in store.source_states() if s.name == "vaasa"
+    )
+    state = store.source_state("vaasa")
+    assert state is not None and (state.items, state.consecutive_failures) == (1, 1)
+    assert store.source_state("absent") is None
