@@ -55,6 +55,15 @@ class ServiceSettings(Frozen):
     retry_max: Duration = 21600.0  # longest wait between two delivery attempts
     delivery_lease: Duration = 120.0  # a send without an outcome after this long is retried
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # Lanes: sources on different hosts poll concurrently, at most this many at once;
+    # one host still gets one request at a time (http.min_host_delay).
+    poll_concurrency: int = Field(default=16, ge=1, le=512)
+    poll_deadline: Duration = 600.0  # a whole poll of one source (never longer than its interval)
+    # Parsing runs in worker processes, each page within a time and memory budget.
+    parse_workers: int = Field(default=2, ge=1, le=64)
+    parse_timeout: Duration = 30.0
+    parse_memory_mb: int = Field(default=1024, ge=128, le=65536)
+    allow_fast_polling: bool = False  # tests only: source intervals under 30 s
 
 
 class FeedSettings(Frozen):

@@ -81,6 +81,9 @@ class HttpSettings(Frozen):
     )
     connect_timeout: Duration = 10.0
     read_timeout: Duration = 30.0
+    # Total time for one request: connect, headers and the whole body, redirects included.
+    # A source trickling one byte a second is cut off here, not after the last byte.
+    request_deadline: Duration = 60.0
     max_body_bytes: int = Field(default=5_000_000, gt=0)
     min_host_delay: Duration = 1.0  # between two requests to one host
     max_retries: int = Field(default=3, ge=0, le=10)

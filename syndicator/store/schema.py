@@ -15,6 +15,7 @@ __all__ = [
     "http_validators",
     "items",
     "metadata",
+    "page_failures",
     "releases",
     "source_state",
     "versions",
@@ -54,6 +55,8 @@ source_state = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("consecutive_failures", sa.Integer, nullable=False, default=0),
     sa.Column("degraded", sa.String(64)),
+    sa.Column("poll_owner", sa.String(64)),  # the replica polling it now (a lease)
+    sa.Column("poll_until", UtcDateTime),  # ... until then; another replica waits
 )
 
 http_validators = sa.Table(
@@ -122,6 +125,7 @@ deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_attempt_at", UtcDateTime, nullable=False),
     sa.Column("claimed_until", UtcDateTime),
+    sa.Column("claimed_by", sa.String(64)),  # the worker holding the lease
     sa.Column("last_error_code", sa.String(64)),
     sa.Column("last_error", sa.Text),
     sa.Column("remote_id", sa.String(512)),
@@ -130,4 +134,22 @@ deliveries = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("event_id", "destination"),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_deliveries_lane", "destination", "status", "next_attempt_at"),
+)
+
+# A page whose parse overran its budget (or crashed the parser): not fetched and parsed
+# again before ``retry_at`` unless its validators or content changed.
+page_failures = sa.Table(
+    "page_failures",
+    metadata,
+    sa.Column("url", sa.String(2048), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("error_code", sa.String(64), nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("etag", sa.String(512)),
+    sa.Column("last_modified", sa.String(64)),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("failed_at", UtcDateTime, nullable=False),
+    sa.Column("retry_at", UtcDateTime, nullable=False),
 )
