@@ -111,7 +111,7 @@ class Outbox:
     async def drain(self, *, dry_run: bool = False) -> DrainResult:
         """Every due row of every destination (lanes side by side), then return.
 
-        ``dry_run``: nothing is sent; each row is logged once and handed back untouched."""
+        ``dry_run``: nothing is sent; each row is logged once and handed back, still due."""
         result = DrainResult()
         await self._sweep(result)
         try:
