@@ -114,13 +114,21 @@ class Outbox:
         ``dry_run``: nothing is sent; each row is logged once and handed back, still due."""
         result = DrainResult()
         await self._sweep(result)
+        configs = list(self._configs.values())
         try:
-            await asyncio.gather(
-                *(self._pass(config, result, dry_run) for config in self._configs.values())
+            outcomes = await asyncio.gather(
+                *(self._pass(config, result, dry_run) for config in configs),
+                return_exceptions=True,
             )
         finally:
             if dry_run:
                 await self._call(self._store.release_owned, self.owner, self._clock())
+        for config, outcome in zip(configs, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # one lane's trouble stops no other lane
+                crashed = {"event": "outbox.crashed", "destination": config.name}
+                log.error(f"outbox lane {config.name} failed", exc_info=outcome, extra=crashed)
+            elif outcome is not None:
+                raise outcome  # cancelled: pass it on
         await self._gauge()
         return result
 
