@@ -8,11 +8,12 @@ process and platform collectors are added to it explicitly.
 Labels are low-cardinality names from feeds.toml and fixed result words:
 
 - ``POLLS`` {source, result}: one per poll; result ``ok`` | ``error``.
-- ``DELIVERIES`` {destination, result}: one per delivery attempt; result ``delivered`` |
-  ``retry`` | ``failed`` | ``skipped``.
+- ``DELIVERIES`` {destination, result}: one per outcome the outbox records; result
+  ``delivered`` | ``retry`` | ``failed`` (dead letter) | ``skipped`` (superseded).
 - ``EXTRACT_FALLBACKS`` {source}: an article page the site profile could not read, so the
   generic extractor was used (a hint that selectors need fixing).
-- ``OUTBOX_PENDING``: deliveries waiting in the outbox.
+- ``OUTBOX_PENDING``: deliveries not yet settled (waiting, held or in flight); set by the
+  outbox after each pass of a lane.
 - ``LAST_POLL_SUCCESS`` {source}: Unix time of the source's last successful poll.
 """
 
@@ -55,7 +56,7 @@ POLLS = Counter(
 )
 DELIVERIES = Counter(
     "syndicator_deliveries_total",
-    "Delivery attempts to a destination, by result (delivered, retry, failed, skipped).",
+    "Delivery outcomes per destination, by result (delivered, retry, failed, skipped).",
     ["destination", "result"],
     registry=REGISTRY,
 )
@@ -67,7 +68,7 @@ EXTRACT_FALLBACKS = Counter(
 )
 OUTBOX_PENDING = Gauge(
     "syndicator_outbox_pending",
-    "Deliveries waiting in the outbox.",
+    "Deliveries not yet settled: waiting, held or in flight.",
     registry=REGISTRY,
 )
 LAST_POLL_SUCCESS = Gauge(

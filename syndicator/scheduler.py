@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
-from syndicator.deliver.outbox import RetryPolicy, drain
+from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
 from syndicator.http import Fetcher
 from syndicator.logs import log_event
 from syndicator.pipeline import PollResult, poll_source
@@ -33,6 +33,7 @@ __all__ = ["Worker", "failure_backoff", "run_once"]
 
 log = logging.getLogger("syndicator.scheduler")
 _SHUTDOWN_GRACE = 8.0
+_OUTBOX_GRACE = 5.0  # sends in flight get this long at shutdown; the rest are handed back
 
 
 def failure_backoff(failures: int, interval: float, retry_after: float | None) -> float:
@@ -43,7 +44,7 @@ def failure_backoff(failures: int, interval: float, retry_after: float | None) -
 
 
 def delivery_client(config: Config) -> httpx.AsyncClient:
-    # A request must end well inside its lease, or a slow success could be sent twice.
+    # Per phase; the outbox adds a total deadline of half the lease around every send.
     timeout = min(30.0, config.service.delivery_lease / 2)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
@@ -59,7 +60,7 @@ def rebuild_feeds(config: Config, store: Store) -> None:
 
 
 async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> list[PollResult]:
-    """One poll of every enabled source, then one outbox drain (for cron and tests)."""
+    """One poll of every enabled source, then every due delivery (for cron and tests)."""
     results: list[PollResult] = []
     async with Fetcher(config.http, validators=store) as fetcher:
         for source in config.sources:
@@ -75,7 +76,7 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
                 )
     rebuild_feeds(config, store)
     async with delivery_client(config) as client:
-        await drain(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
+        await drain_all(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
     return results
 
 
@@ -130,10 +131,10 @@ class Worker:
             scheduler.shutdown(wait=False)
             if server:
                 server.should_exit = True
-            self._wake_outbox.set()  # the drain in flight finishes; no new one starts
+            self._wake_outbox.set()  # the outbox stops: sends in flight finish or are handed back
             pending = [task for task in (outbox, serving) if task]
             _done, late = await asyncio.wait(pending, timeout=_SHUTDOWN_GRACE)
-            for task in late:  # abandoned rows stay leased and are sent again after restart
+            for task in late:
                 task.cancel()
         log_event(log, logging.INFO, "worker.stopped", "stopped; the outbox resumes on restart")
 
@@ -187,17 +188,22 @@ class Worker:
             )
 
     async def _outbox_loop(self, client: httpx.AsyncClient) -> None:
-        policy = _policy(self.config)
-        while not self._stop.is_set():
-            try:
-                await drain(self.store, self.config.destinations, client, policy=policy)
-            except Exception:  # the store hiccuped or our bug: log it, keep the loop alive
-                log.exception("outbox drain failed", extra={"event": "outbox.crashed"})
-            self._wake_outbox.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._wake_outbox.wait(), self.config.service.outbox_interval
-                )
+        """One lane per destination; a poll that stored something wakes them all."""
+        outbox = Outbox(
+            self.store,
+            self.config.destinations,
+            client,
+            policy=_policy(self.config),
+            interval=self.config.service.outbox_interval,
+        )
+        outbox.start()
+        try:
+            while not self._stop.is_set():
+                await self._wake_outbox.wait()
+                self._wake_outbox.clear()
+                outbox.wake()
+        finally:
+            await outbox.stop(_OUTBOX_GRACE)
 
     def _server(self) -> _Server:
         app = create_app(self.config, self.store)

@@ -1,252 +1,222 @@
-"""The durable outbox: claim due deliveries, send, record what the remote confirmed.
+"""The durable outbox: one lane per destination, each claiming one row at a time.
 
-At-least-once: a row is ``delivered`` only after the destination confirmed; a crash leaves
-it ``sending`` under a lease that runs out, and it is sent again with the same
-idempotency key. Each destination is drained in its own task, so one slow or failing
-destination never delays another; a destination that asks us to wait (429, 5xx) gets
-its remaining rows handed back untried, which also keeps their order.
+At-least-once: a row is ``delivered`` only after the destination confirmed. Each row is
+leased to this process alone (``owner``) for ``lease`` seconds, and every send has a total
+deadline of half the lease, so a slow success is recorded before anyone else may take the
+row. A lane works through its destination's due rows in order and then sleeps until it is
+woken, its next row is due, or ``interval`` passes (another process may have added rows);
+a slow destination only ever delays itself. ``stop()`` lets sends in flight finish within
+a grace period, cancels the rest and hands their rows back, so a restart sends them at once
+(the idempotency key makes the repeat harmless).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import random
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+import os
+import secrets
+import socket
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from syndicator.configbase import DestinationBase
-from syndicator.decide import superseded
-from syndicator.deliver import kind_of
-from syndicator.deliver.render import render_message
-from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.deliver.attempt import Attempt, DrainResult, RetryPolicy, retry_delay
 from syndicator.logs import log_event
+from syndicator.metrics import OUTBOX_PENDING
 from syndicator.model import Delivery
+from syndicator.offload import offload
 from syndicator.store import Store
 
-__all__ = ["DrainResult", "RetryPolicy", "drain", "retry_delay"]
+__all__ = ["DrainResult", "Outbox", "RetryPolicy", "drain_all", "lease_owner", "retry_delay"]
 
 log = logging.getLogger("syndicator.outbox")
+P = ParamSpec("P")
+T = TypeVar("T")
+_MIN_NAP = 0.05  # never spin: a lane that found nothing sleeps at least this long
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    base: float = 30.0  # seconds before the 2nd attempt; doubles each time
-    cap: float = 6 * 3600.0
-    lease: float = 120.0  # a claimed row is due again after this long without an outcome
+def lease_owner() -> str:
+    """An id unique to this process (host, pid, random), at most 64 characters."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
-@dataclass(slots=True)
-class DrainResult:
-    delivered: int = 0
-    retried: int = 0
-    failed: int = 0
-    deferred: int = 0
-    dry_run: int = 0
-    by_destination: dict[str, int] = field(default_factory=dict)
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
-def retry_delay(
-    attempts: int,
-    retry_after: float | None,
-    policy: RetryPolicy,
-    rand: Callable[[], float] = random.random,
-) -> float:
-    """PURE. Seconds to wait after ``attempts`` failed tries: exponential with jitter,
-    never sooner than the remote's ``Retry-After``."""
-    exponential = min(policy.cap, policy.base * 2.0 ** max(0, attempts - 1))
-    jittered = min(policy.cap, exponential * (0.8 + 0.4 * rand()))
-    return max(retry_after or 0.0, jittered)
+class Outbox:
+    """The delivery lanes of one process. ``start()`` them for the worker, or ``drain()``
+    once for ``poll --once``; never both on one object."""
+
+    def __init__(
+        self,
+        store: Store,
+        destinations: Sequence[DestinationBase],
+        client: httpx.AsyncClient,
+        *,
+        policy: RetryPolicy | None = None,
+        interval: float = 5.0,
+        owner: str | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.owner = owner or lease_owner()
+        self._store = store
+        self._configs = {d.name: d for d in destinations if d.enabled}
+        self._client = client
+        self._policy = policy or RetryPolicy()
+        self._interval = interval
+        self._clock = clock
+        self._stopping = False
+        self._stopped = asyncio.Event()  # the housekeeper's alarm clock
+        self._wakes = {name: asyncio.Event() for name in self._configs}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._calls: set[asyncio.Future[Any]] = set()  # store calls under way (see _call)
+
+    def start(self) -> None:
+        """One long-lived task per enabled destination, plus a housekeeper that dead-letters
+        rows of unknown destinations and keeps the pending gauge fresh."""
+        for name, config in self._configs.items():
+            self._tasks.append(asyncio.create_task(self._lane(config), name=f"outbox:{name}"))
+        self._tasks.append(asyncio.create_task(self._housekeeping(), name="outbox:housekeeping"))
+
+    def wake(self) -> None:
+        """Something new was stored: every lane looks for due rows now."""
+        for event in self._wakes.values():
+            event.set()
+
+    async def stop(self, grace: float) -> int:
+        """Take no new rows; give sends in flight ``grace`` seconds, cancel the rest and
+        hand back every row this process still holds. Returns how many were handed back."""
+        self._stopping = True
+        self._stopped.set()
+        self.wake()
+        if self._tasks:
+            _done, late = await asyncio.wait(self._tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._calls, return_exceptions=True)
+        released = await offload(self._store.release_owned, self.owner, self._clock())
+        if released:
+            log_event(log, logging.INFO, "delivery.released",
+                      f"{released} deliveries cut off by shutdown handed back for the next start",
+                      count=released)  # fmt: skip
+        return released
+
+    async def drain(self, *, dry_run: bool = False) -> DrainResult:
+        """Every due row of every destination (lanes side by side), then return.
+
+        ``dry_run``: nothing is sent; each row is logged once and handed back, still due."""
+        result = DrainResult()
+        await self._sweep(result)
+        configs = list(self._configs.values())
+        try:
+            outcomes = await asyncio.gather(
+                *(self._pass(config, result, dry_run) for config in configs),
+                return_exceptions=True,
+            )
+        finally:
+            if dry_run:
+                await self._call(self._store.release_owned, self.owner, self._clock())
+        for config, outcome in zip(configs, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # one lane's trouble stops no other lane
+                crashed = {"event": "outbox.crashed", "destination": config.name}
+                log.error(f"outbox lane {config.name} failed", exc_info=outcome, extra=crashed)
+            elif outcome is not None:
+                raise outcome  # cancelled: pass it on
+        await self._gauge()
+        return result
+
+    async def _lane(self, config: DestinationBase) -> None:
+        wake = self._wakes[config.name]
+        while not self._stopping:
+            wake.clear()  # before the pass: a wake during it means "look again"
+            try:
+                await self._pass(config, DrainResult(), False)
+                await self._gauge()
+                nap = await self._idle(config.name)
+            except Exception:  # the store hiccuped or our bug: say so, keep the lane alive
+                crashed = {"event": "outbox.crashed", "destination": config.name}
+                log.exception(f"outbox lane {config.name} failed", extra=crashed)
+                nap = self._interval
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(nap):
+                    await wake.wait()
+
+    async def _pass(self, config: DestinationBase, result: DrainResult, dry_run: bool) -> None:
+        attempt = Attempt(self._store, config, self._client, self._policy, self.owner,
+                          self._clock, self._call)  # fmt: skip
+        while not self._stopping:
+            row: Delivery | None = await self._call(
+                self._store.claim_next,
+                config.name,
+                owner=self.owner,
+                now=self._clock(),
+                lease=self._policy.lease,
+            )
+            if row is None:
+                return
+            await attempt.run(row, result, dry_run=dry_run)
+
+    async def _idle(self, name: str) -> float:
+        """Seconds until this lane has something to do, at most ``interval``."""
+        due = await self._call(self._store.next_due, name, self._clock())
+        if due is None:
+            return self._interval
+        wait = (due - self._clock()).total_seconds()
+        return min(self._interval, max(_MIN_NAP, wait))
+
+    async def _housekeeping(self) -> None:
+        while not self._stopping:
+            try:
+                await self._sweep(DrainResult())
+                await self._gauge()
+            except Exception:
+                log.exception("outbox housekeeping failed", extra={"event": "outbox.crashed"})
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._interval):
+                    await self._stopped.wait()
+
+    async def _sweep(self, result: DrainResult) -> None:
+        failed = await self._call(self._store.fail_unrouted, list(self._configs), now=self._clock())
+        for name, count in failed.items():
+            result.count(name, "failed", count)
+            log_event(log, logging.ERROR, "delivery.dead_letter",
+                      f"{count} deliveries to {name!r}: destination not configured (or disabled)",
+                      destination=name, count=count,
+                      error_code="delivery.unknown_destination")  # fmt: skip
+
+    async def _gauge(self) -> None:
+        OUTBOX_PENDING.set(await self._call(self._store.count_pending))
+
+    async def _call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """A store call off the loop that a cancelled lane cannot cut in half: ``stop()``
+        waits for it before handing rows back, so a claim or an outcome is never lost."""
+        future = asyncio.ensure_future(offload(fn, *args, **kwargs))
+        self._calls.add(future)
+        future.add_done_callback(self._settled)
+        return await asyncio.shield(future)
+
+    def _settled(self, future: asyncio.Future[Any]) -> None:
+        self._calls.discard(future)
+        if not future.cancelled():
+            future.exception()  # retrieved: its awaiter may be gone (cancelled lane)
 
 
-async def drain(
+async def drain_all(
     store: Store,
     destinations: Sequence[DestinationBase],
     client: httpx.AsyncClient,
     *,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy | None = None,
     dry_run: bool = False,
-    limit: int = 100,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = _utcnow,
 ) -> DrainResult:
-    """Send every due delivery once. Returns counts; never raises for a destination's fault."""
-    result = DrainResult()
-    claimed = store.claim_due(clock(), limit=limit, lease=policy.lease)
-    if not claimed:
-        return result
-    by_name: dict[str, list[Delivery]] = defaultdict(list)
-    for delivery in claimed:
-        by_name[delivery.destination].append(delivery)
-    configs = {destination.name: destination for destination in destinations}
-    await asyncio.gather(
-        *(
-            _drain_destination(store, configs, name, rows, client, policy, dry_run, result, clock)
-            for name, rows in by_name.items()
-        )
-    )
-    return result
-
-
-async def _drain_destination(
-    store: Store,
-    configs: Mapping[str, DestinationBase],
-    name: str,
-    rows: list[Delivery],
-    client: httpx.AsyncClient,
-    policy: RetryPolicy,
-    dry_run: bool,
-    result: DrainResult,
-    clock: Callable[[], datetime],
-) -> None:
-    config = configs.get(name)
-    for index, delivery in enumerate(rows):
-        if config is None or not config.enabled:
-            store.mark_failed(
-                delivery.id,
-                code="delivery.unknown_destination",
-                error=f"destination {name!r} is not configured (or disabled)",
-                now=clock(),
-            )
-            result.failed += 1
-            continue
-        wait = await _deliver_one(store, config, delivery, client, policy, dry_run, result, clock)
-        if wait is not None:
-            rest = [row.id for row in rows[index + 1 :]]
-            store.release(rest, next_attempt_at=wait, now=clock())
-            result.deferred += len(rest)
-            return
-
-
-async def _deliver_one(
-    store: Store,
-    config: DestinationBase,
-    delivery: Delivery,
-    client: httpx.AsyncClient,
-    policy: RetryPolicy,
-    dry_run: bool,
-    result: DrainResult,
-    clock: Callable[[], datetime],
-) -> datetime | None:
-    """Send one row and record the outcome; the time to wait when the destination said so."""
-    kind = kind_of(config)
-    found = store.entry_for_event(delivery.event_id)
-    fields = {
-        "destination": config.name,
-        "delivery_id": delivery.id,
-        "attempt": delivery.attempts + 1,
-        "release_id": delivery.release_id,
-    }
-    if found is None:
-        store.mark_failed(
-            delivery.id, code="delivery.no_event", error="event vanished", now=clock()
-        )
-        result.failed += 1
-        return None
-    event, entry = found
-    available = store.release_languages(delivery.release_id) if config.one_language else []
-    if superseded(config, entry.article.lang, available):
-        store.mark_skipped(delivery.id, reason=f"release exists in {available}", now=clock())
-        log_event(
-            log,
-            logging.INFO,
-            "delivery.superseded",
-            f"not sending [{entry.article.lang}]: the release exists in a preferred language",
-            url=entry.article.url,
-            **fields,
-        )
-        return None
-    message = render_message(entry, event, config, delivery.idempotency_key)
-    if dry_run:
-        log_event(
-            log,
-            logging.INFO,
-            "delivery.dry_run",
-            f"would send {event} {entry.article.url} to {kind.redacted(config)}",
-            url=entry.article.url,
-            **fields,
-        )
-        store.release([delivery.id], next_attempt_at=delivery.next_attempt_at, now=clock())
-        result.dry_run += 1
-        return None
-    try:
-        receipt = await kind.send(config, message, client)
-    except RetryableDeliveryError as exc:
-        return _record_retry(store, config, delivery, exc, policy, result, clock, fields)
-    except PermanentDeliveryError as exc:
-        store.mark_failed(delivery.id, code=exc.code, error=exc.message, now=clock())
-        log_event(
-            log,
-            logging.ERROR,
-            "delivery.failed",
-            exc.message,
-            error_code=exc.code,
-            status=exc.status,
-            **fields,
-        )
-        result.failed += 1
-        return None
-    except Exception as exc:  # our own bug: keep the row, retry later, say so loudly
-        log.exception("delivery crashed", extra={"event": "delivery.crashed", **fields})
-        bug = RetryableDeliveryError(f"internal error: {exc!r}", code="delivery.internal")
-        return _record_retry(store, config, delivery, bug, policy, result, clock, fields)
-    store.mark_delivered(delivery.id, receipt, clock())
-    log_event(
-        log,
-        logging.INFO,
-        "delivery.done",
-        f"{event} {entry.article.url} delivered",
-        url=entry.article.url,
-        status=receipt.status,
-        **fields,
-    )
-    result.delivered += 1
-    result.by_destination[config.name] = result.by_destination.get(config.name, 0) + 1
-    return None
-
-
-def _record_retry(
-    store: Store,
-    config: DestinationBase,
-    delivery: Delivery,
-    exc: RetryableDeliveryError,
-    policy: RetryPolicy,
-    result: DrainResult,
-    clock: Callable[[], datetime],
-    fields: dict[str, object],
-) -> datetime | None:
-    attempts = delivery.attempts + 1
-    now = clock()
-    if attempts >= config.max_attempts:
-        store.mark_failed(delivery.id, code=exc.code, error=exc.message, now=now)
-        log_event(
-            log,
-            logging.ERROR,
-            "delivery.dead_letter",
-            f"giving up after {attempts} attempts: {exc.message}",
-            error_code=exc.code,
-            status=exc.status,
-            **fields,
-        )
-        result.failed += 1
-        return None
-    delay = retry_delay(attempts, exc.retry_after, policy)
-    next_at = now + timedelta(seconds=delay)
-    store.mark_retry(
-        delivery.id, next_attempt_at=next_at, code=exc.code, error=exc.message, now=now
-    )
-    log_event(
-        log,
-        logging.WARNING,
-        "delivery.retry",
-        exc.message,
-        error_code=exc.code,
-        status=exc.status,
-        retry_in_s=round(delay, 3),
-        **fields,
-    )
-    result.retried += 1
-    return next_at
+    """Deliver every due row of every destination, then return (``poll --once``)."""
+    outbox = Outbox(store, destinations, client, policy=policy, clock=clock)
+    return await outbox.drain(dry_run=dry_run)

@@ -1,8 +1,16 @@
-"""The outbox rows: claim what is due under a lease, record each outcome."""
+"""The outbox rows: each claimed one at a time under a lease held by one owner.
+
+A row is leased to one worker (``claimed_by``) until ``claimed_until``; every outcome is
+fenced by that owner, so a worker whose lease ran out and was taken over cannot overwrite
+what the new owner records. Rows of one destination go out in id order: while the oldest
+row waits for a retry, later rows wait behind it (rows merely held for a better language,
+``attempts == 0``, block nobody).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,46 +25,146 @@ _COLUMNS = (
     events.c.kind.label("event_kind"),
     items.c.release_id,
 )
+_OPEN = ("pending", "sending")
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    """Waiting and its time has come, or claimed by a worker whose lease ran out."""
+    return sa.or_(
+        sa.and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now),
+        sa.and_(deliveries.c.status == "sending", deliveries.c.claimed_until <= now),
+    )
+
+
+def _in_order(destination: str, now: datetime, *, inclusive: bool) -> sa.ColumnElement[bool]:
+    """Rows of ``destination`` up to its first row waiting for a retry (head of line)."""
+    waiting = (
+        sa.select(sa.func.min(deliveries.c.id))
+        .where(
+            deliveries.c.destination == destination,
+            deliveries.c.status == "pending",
+            deliveries.c.attempts > 0,
+            deliveries.c.next_attempt_at > now,
+        )
+        .scalar_subquery()
+    )
+    before = deliveries.c.id <= waiting if inclusive else deliveries.c.id < waiting
+    return sa.and_(deliveries.c.destination == destination, sa.or_(waiting.is_(None), before))
 
 
 class DeliveryRows:
     engine: sa.Engine
 
-    def claim_due(self, now: datetime, *, limit: int = 100, lease: float = 120.0) -> list[Delivery]:
-        """Mark due rows ``sending`` until ``now + lease`` and return them, oldest first.
+    def claim_next(
+        self, destination: str, *, owner: str, now: datetime, lease: float
+    ) -> Delivery | None:
+        """Lease the oldest due row of ``destination`` to ``owner`` until ``now + lease``.
 
-        A row whose lease ran out (its worker was killed mid-send) is due again: at-least-once.
+        A row whose lease ran out (its worker died mid-send) is due again: at-least-once,
+        with the same idempotency key. None when nothing of this destination is due.
         """
-        due = sa.or_(
-            sa.and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now),
-            sa.and_(deliveries.c.status == "sending", deliveries.c.claimed_until <= now),
+        pick = (
+            sa.select(deliveries.c.id)
+            .where(_in_order(destination, now, inclusive=False), _due(now))
+            .order_by(deliveries.c.id)
+            .limit(1)
         )
-        select_ids = sa.select(deliveries.c.id).where(due).order_by(deliveries.c.id).limit(limit)
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                select_ids = select_ids.with_for_update(skip_locked=True)
-            ids = [row.id for row in connection.execute(select_ids)]
-            if not ids:
-                return []
-            connection.execute(
+                pick = pick.with_for_update(skip_locked=True)
+            for _race in range(5):  # SQLite: another worker may win the row between the two
+                row_id = connection.execute(pick).scalar()
+                if row_id is None:
+                    return None
+                claim = (
+                    deliveries.update()
+                    .where(deliveries.c.id == row_id, _due(now))
+                    .values(
+                        status="sending",
+                        claimed_until=now + timedelta(seconds=lease),
+                        claimed_by=owner,
+                        updated_at=now,
+                    )
+                )
+                if connection.execute(claim).rowcount == 1:
+                    row = connection.execute(self._joined().where(deliveries.c.id == row_id))
+                    return _delivery(row.one())
+        return None
+
+    def next_due(self, destination: str, now: datetime) -> datetime | None:
+        """When ``claim_next`` may next find something for ``destination`` (None: nothing
+        open). Respects the head of line, so a blocked lane sleeps until its head is due."""
+        in_order = _in_order(destination, now, inclusive=True)
+        pending = sa.select(sa.func.min(deliveries.c.next_attempt_at)).where(
+            in_order, deliveries.c.status == "pending"
+        )
+        sending = sa.select(sa.func.min(deliveries.c.claimed_until)).where(
+            in_order, deliveries.c.status == "sending"
+        )
+        with self.engine.connect() as connection:
+            times = [connection.execute(pending).scalar(), connection.execute(sending).scalar()]
+        return min((time for time in times if time is not None), default=None)
+
+    def fail_unrouted(self, routed: Collection[str], *, now: datetime) -> dict[str, int]:
+        """Dead-letter due rows of destinations not in ``routed`` (removed or disabled);
+        returns how many per destination."""
+        pick = sa.select(deliveries.c.id, deliveries.c.destination).where(
+            _due(now), deliveries.c.destination.not_in(list(routed))
+        )
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                pick = pick.with_for_update(skip_locked=True)
+            rows = connection.execute(pick).all()
+            if rows:
+                connection.execute(
+                    deliveries.update()
+                    .where(deliveries.c.id.in_([row.id for row in rows]), _due(now))
+                    .values(
+                        status="failed",
+                        attempts=deliveries.c.attempts + 1,
+                        last_error_code="delivery.unknown_destination",
+                        last_error="destination is not configured (or disabled)",
+                        claimed_until=None,
+                        updated_at=now,
+                    )
+                )
+        return dict(Counter(str(row.destination) for row in rows))
+
+    def release_owned(self, owner: str, now: datetime) -> int:
+        """Hand back every row ``owner`` still holds, due at once, attempts unchanged (a
+        send cut off by shutdown did not fail; the idempotency key makes a repeat harmless)."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
                 deliveries.update()
-                .where(deliveries.c.id.in_(ids))
+                .where(deliveries.c.claimed_by == owner, deliveries.c.status == "sending")
                 .values(
-                    status="sending", claimed_until=now + timedelta(seconds=lease), updated_at=now
+                    status="pending",
+                    next_attempt_at=now,
+                    claimed_until=None,
+                    claimed_by=None,
+                    updated_at=now,
                 )
             )
-            rows = connection.execute(self._joined().where(deliveries.c.id.in_(ids))).all()
-        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
+        return int(result.rowcount)
 
-    def mark_delivered(self, delivery_id: int, receipt: Receipt, now: datetime) -> None:
-        self._update(
+    def count_pending(self) -> int:
+        """Rows not yet settled (waiting or in flight): the outbox gauge."""
+        query = sa.select(sa.func.count()).where(deliveries.c.status.in_(_OPEN))
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def mark_delivered(
+        self, delivery_id: int, receipt: Receipt, now: datetime, *, owner: str
+    ) -> bool:
+        """The remote confirmed. False when ``owner`` no longer holds the lease."""
+        return self._settle(
             delivery_id,
+            owner,
             status="delivered",
             remote_id=receipt.remote_id,
             attempts=deliveries.c.attempts + 1,
             last_error=None,
             last_error_code=None,
-            claimed_until=None,
             updated_at=now,
         )
 
@@ -64,62 +172,48 @@ class DeliveryRows:
         self,
         delivery_id: int,
         *,
+        owner: str,
         next_attempt_at: datetime,
         code: str,
         error: str,
         now: datetime,
-    ) -> None:
-        self._update(
+    ) -> bool:
+        return self._settle(
             delivery_id,
+            owner,
             status="pending",
             attempts=deliveries.c.attempts + 1,
             next_attempt_at=next_attempt_at,
             last_error_code=code,
             last_error=error,
-            claimed_until=None,
+            claimed_by=None,
             updated_at=now,
         )
 
-    def mark_failed(self, delivery_id: int, *, code: str, error: str, now: datetime) -> None:
+    def mark_failed(
+        self, delivery_id: int, *, owner: str, code: str, error: str, now: datetime
+    ) -> bool:
         """Dead letter: kept for ``deliveries retry``, never retried by itself."""
-        self._update(
+        return self._settle(
             delivery_id,
+            owner,
             status="failed",
             attempts=deliveries.c.attempts + 1,
             last_error_code=code,
             last_error=error,
-            claimed_until=None,
             updated_at=now,
         )
 
-    def mark_skipped(self, delivery_id: int, *, reason: str, now: datetime) -> None:
+    def mark_skipped(self, delivery_id: int, *, owner: str, reason: str, now: datetime) -> bool:
         """Not sent on purpose (superseded by a preferred language); kept for the record."""
-        self._update(
+        return self._settle(
             delivery_id,
+            owner,
             status="skipped",
             last_error_code="delivery.superseded",
             last_error=reason,
-            claimed_until=None,
             updated_at=now,
         )
-
-    def release(
-        self, delivery_ids: Sequence[int], *, next_attempt_at: datetime, now: datetime
-    ) -> None:
-        """Hand claimed rows back untried (their destination asked us to wait)."""
-        if not delivery_ids:
-            return
-        with self.engine.begin() as connection:
-            connection.execute(
-                deliveries.update()
-                .where(deliveries.c.id.in_(list(delivery_ids)))
-                .values(
-                    status="pending",
-                    next_attempt_at=next_attempt_at,
-                    claimed_until=None,
-                    updated_at=now,
-                )
-            )
 
     def list_deliveries(self, status: str | None = None, limit: int = 200) -> list[Delivery]:
         query = self._joined().order_by(deliveries.c.id.desc()).limit(limit)
@@ -151,11 +245,19 @@ class DeliveryRows:
             .join(items, items.c.id == events.c.item_id)
         )
 
-    def _update(self, delivery_id: int, **values: object) -> None:
+    def _settle(self, delivery_id: int, owner: str, **values: object) -> bool:
+        """Record an outcome, only while ``owner`` still holds the row's lease."""
         with self.engine.begin() as connection:
-            connection.execute(
-                deliveries.update().where(deliveries.c.id == delivery_id).values(**values)
+            result = connection.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.id == delivery_id,
+                    deliveries.c.claimed_by == owner,
+                    deliveries.c.status == "sending",
+                )
+                .values(claimed_until=None, **values)
             )
+        return result.rowcount == 1
 
 
 def _delivery(row: sa.Row[tuple[object, ...]]) -> Delivery:

@@ -95,29 +95,32 @@ def test_item_and_outbox_rows_commit_together(store: Store) -> None:
 
 def test_claim_lease_and_outcomes(store: Store) -> None:
     _save(store, FI, destinations=("a", "b"))
-    claimed = store.claim_due(NOW, lease=60)
-    assert [d.destination for d in claimed] == ["a", "b"]
-    assert store.claim_due(NOW + timedelta(seconds=30)) == []  # leased
-    store.mark_delivered(claimed[0].id, Receipt(remote_id="r1", status=200), NOW)
+    a = store.claim_next("a", owner="w1", now=NOW, lease=60)
+    b = store.claim_next("b", owner="w1", now=NOW, lease=60)
+    assert a is not None and b is not None
+    assert store.claim_next("b", owner="w2", now=NOW + timedelta(seconds=30), lease=60) is None
+    assert store.mark_delivered(a.id, Receipt(remote_id="r1", status=200), NOW, owner="w1")
     # b's worker died mid-send: after the lease it is due again, same idempotency key
-    again = store.claim_due(NOW + timedelta(seconds=61))
-    assert [(d.destination, d.idempotency_key) for d in again] == [
-        ("b", claimed[1].idempotency_key)
-    ]
-    store.mark_retry(
-        again[0].id,
+    again = store.claim_next("b", owner="w2", now=NOW + timedelta(seconds=61), lease=60)
+    assert again is not None and again.idempotency_key == b.idempotency_key
+    # the first worker's late outcome is fenced off: w2 holds the row now
+    assert not store.mark_failed(b.id, owner="w1", code="x", error="late", now=NOW)
+    assert store.mark_retry(
+        again.id,
+        owner="w2",
         next_attempt_at=NOW + timedelta(minutes=5),
         code="delivery.http_503",
         error="503",
         now=NOW,
     )
-    assert store.claim_due(NOW + timedelta(minutes=4)) == []
-    retried = store.claim_due(NOW + timedelta(minutes=5))
-    assert retried[0].attempts == 1
-    store.mark_failed(retried[0].id, code="delivery.http_400", error="bad", now=NOW)
+    assert store.claim_next("b", owner="w2", now=NOW + timedelta(minutes=4), lease=60) is None
+    retried = store.claim_next("b", owner="w2", now=NOW + timedelta(minutes=5), lease=60)
+    assert retried is not None and retried.attempts == 1
+    store.mark_failed(retried.id, owner="w2", code="delivery.http_400", error="bad", now=NOW)
     assert [d.destination for d in store.list_deliveries("failed")] == ["b"]
     assert store.retry_deliveries(None, NOW) == 1
     assert store.count_deliveries() == {"delivered": 1, "pending": 1}
+    assert store.count_pending() == 1
 
 
 def test_source_state_and_validators(store: Store) -> None:
@@ -152,9 +155,10 @@ def test_release_languages_and_skipped_rows(store: Store) -> None:
     _save(store, SV, destinations=("sv-desk",))
     release_id = store.latest_entries("fi", 1)[0].release_id
     assert store.release_languages(release_id) == ["fi", "sv"]
-    fi_row = store.claim_due(NOW)[0]
-    store.mark_skipped(fi_row.id, reason="release exists in ['sv']", now=NOW)
-    assert store.count_deliveries() == {"skipped": 1, "sending": 1}
+    fi_row = store.claim_next("sv-desk", owner="w1", now=NOW, lease=60)
+    assert fi_row is not None
+    store.mark_skipped(fi_row.id, owner="w1", reason="release exists in ['sv']", now=NOW)
+    assert store.count_deliveries() == {"skipped": 1, "pending": 1}
     assert store.list_deliveries("skipped")[0].last_error_code == "delivery.superseded"
 
 
