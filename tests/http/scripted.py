@@ -105,11 +105,15 @@ def trickle(count: int, interval: float = 1.0) -> Callable[[], Iterator[bytes]]:
     return body
 
 
-def gzip_bomb(decoded: int) -> Callable[[], Iterator[bytes]]:
-    """A gzip body of ``decoded`` zero bytes (~1/1000 of that on the wire), made without
-    compressing it all: after a full flush, every further MiB of zeros compresses to the same
-    bytes. The trailer's CRC is not the real one: a capped reader never gets that far."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "raw": -zlib.MAX_WBITS}
+
+
+def gzip_bomb(decoded: int, coding: str = "gzip") -> Callable[[], Iterator[bytes]]:
+    """A gzip (or ``deflate``, or ``raw`` deflate) body of ``decoded`` zero bytes (~1/1000 of
+    that on the wire), made without compressing it all: after a full flush, every further MiB
+    of zeros compresses to the same bytes. The trailer's checksum is not the real one: a
+    capped reader never gets that far."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, _WBITS[coding])
     zeros = bytes(1 << 20)
     head = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
     unit = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)

@@ -49,6 +49,48 @@ async def test_deadline_is_per_attempt_retried_and_frees_the_host(server: Script
     assert server.paths() == ["/slow", "/slow", "/ok"]
 
 
+async def _trickle_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\n")
+    try:
+        for byte in b"X-Slow: " + b"a" * 100:
+            if writer.is_closing():  # the client hung up
+                return
+            writer.write(bytes([byte]))
+            await writer.drain()
+            await asyncio.sleep(0.2)
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+async def test_trickling_headers_are_cut_at_the_deadline() -> None:
+    listener = await asyncio.start_server(_trickle_headers, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/h"
+    try:
+        async with Fetcher(settings(request_deadline=1, read_timeout=5, max_retries=0)) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                await fetcher.get(url)
+    finally:
+        listener.close()
+        await listener.wait_closed()
+    assert caught.value.code == "fetch.deadline" and caught.value.url == url
+
+
+async def test_a_hanging_dns_lookup_is_cut_at_the_deadline() -> None:
+    async def hanging(host: str, port: int) -> list[str]:
+        await asyncio.sleep(30)
+        return ["93.184.216.34"]
+
+    strict = settings(request_deadline=0.5, max_retries=0, allow_private_networks=False)
+    async with Fetcher(strict, resolver=hanging) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.get("https://www.vaasa.fi/tiedotteet/")
+    assert caught.value.code == "fetch.deadline"
+    assert "https://www.vaasa.fi/tiedotteet/" in caught.value.message
+
+
 async def test_deadline_covers_every_redirect_hop(server: ScriptServer) -> None:
     server.script("/a", Reply(302, {"Location": "/b"}, delay=0.5))
     server.script("/b", Reply(302, {"Location": "/c"}, delay=0.5))
