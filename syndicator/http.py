@@ -6,14 +6,11 @@ response (status → ``FetchError`` code, charset, size cap). httpx exceptions a
 ``FetchError`` here and nowhere else. Codes: ``fetch.timeout``, ``fetch.connect``,
 ``fetch.http_<status>``, ``fetch.blocked_address``, ``fetch.robots_disallowed``,
 ``fetch.robots_unavailable``, ``fetch.invalid_url``, ``fetch.too_many_redirects``,
-``fetch.decoding`` (a corrupt gzip/deflate body), ``fetch.unsupported_encoding`` (a
-Content-Encoding other than one of identity, gzip, deflate — a stack like ``gzip, gzip``
-included) and ``fetch.deadline`` (one attempt — connect, headers, body, every redirect hop —
-took longer than ``request_deadline``; time spent waiting for our turn at the host is not
-counted). Every message names the URL and the cause.
-
-Bodies are capped at ``max_body_bytes`` of *decoded* bytes (``contentcoding.py``); a longer
-body is cut there and the page marked ``truncated``.
+``fetch.decoding`` (corrupt gzip/deflate), ``fetch.unsupported_encoding`` (a Content-Encoding
+other than identity, gzip, deflate; a stack like ``gzip, gzip`` too) and ``fetch.deadline``
+(one attempt — connect, headers, body, every redirect hop — outlasted ``request_deadline``;
+waiting for our turn at the host does not count). Each message names the URL and the cause.
+Bodies are capped at ``max_body_bytes`` of *decoded* bytes (``contentcoding.py``).
 """
 
 from __future__ import annotations
