@@ -1,7 +1,8 @@
 """Decode a fetched body to text, the way a browser would, without ever raising.
 
-Order: the Content-Type charset → a byte order mark → ``<meta charset>`` / http-equiv (or an
-XML declaration) in the first 4 KB → UTF-8 when the bytes are valid UTF-8 → windows-1252.
+Order (as WHATWG): a UTF-8/UTF-16 byte order mark → the Content-Type charset → ``<meta
+charset>`` / http-equiv (or an XML declaration) in the first 4 KB → UTF-8 when the bytes are
+valid UTF-8 → windows-1252.
 Labels that mean windows-1252 to browsers (latin-1, ascii) are decoded as windows-1252.
 """
 
@@ -40,13 +41,14 @@ def _normalise(label: str) -> str | None:
 
 
 def sniff_encoding(content: bytes, content_type: str) -> str:
-    """The encoding to decode ``content`` with."""
+    """The encoding to decode ``content`` with. A BOM wins over every label: servers and
+    templates mislabel, but a BOM is only ever written by the encoder that made the bytes."""
+    for bom, bom_encoding in _BOMS:
+        if content.startswith(bom):
+            return bom_encoding
     match = _CONTENT_TYPE_CHARSET.search(content_type)
     if match and (name := _normalise(match.group(1))):
         return name
-    for bom, name in _BOMS:
-        if content.startswith(bom):
-            return name
     head = content[:_SNIFF_BYTES]
     for pattern in (_XML_ENCODING, _META_CHARSET):
         found = pattern.search(head)

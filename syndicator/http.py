@@ -5,29 +5,41 @@ per-host pacing), sends it hop by hop following at most five redirects, and inte
 response (status → ``FetchError`` code, charset, size cap). httpx exceptions are mapped to
 ``FetchError`` here and nowhere else. Codes: ``fetch.timeout``, ``fetch.connect``,
 ``fetch.http_<status>``, ``fetch.blocked_address``, ``fetch.robots_disallowed``,
-``fetch.invalid_url``, ``fetch.too_many_redirects``, ``fetch.decoding``.
+``fetch.robots_unavailable``, ``fetch.invalid_url``, ``fetch.too_many_redirects``,
+``fetch.decoding`` (corrupt gzip/deflate), ``fetch.unsupported_encoding`` (a Content-Encoding
+other than identity, gzip, deflate; a stack like ``gzip, gzip`` too) and ``fetch.deadline``
+(one attempt — connect, headers, body, every redirect hop — outlasted ``request_deadline``;
+waiting for our turn at the host does not count). Each message names the URL and the cause.
+Bodies are capped at ``max_body_bytes`` of *decoded* bytes (``contentcoding.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from syndicator.charset import decode_body
 from syndicator.configbase import HttpSettings
+from syndicator.contentcoding import ACCEPT_ENCODING, read_capped
 from syndicator.errors import FetchError
-from syndicator.httperrors import exhausted, status_error, transport_error
+from syndicator.httperrors import (
+    deadline_error,
+    exhausted,
+    retry_delay,
+    status_error,
+    transport_error,
+)
 from syndicator.netguard import Resolver, check_host, system_resolver
+from syndicator.netguard import check_url as _check_url
 from syndicator.robots import RobotsCache
 
 __all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorStore"]
@@ -37,7 +49,7 @@ log = logging.getLogger("syndicator.http")
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect"})
+_RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect", "fetch.deadline"})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 
 
@@ -91,7 +103,12 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": _ACCEPT,
+                # Explicit: httpx would add br/zstd when their packages happen to be installed.
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             follow_redirects=False,
         )
         self._resolver = resolver or system_resolver
@@ -137,7 +154,7 @@ class Fetcher:
         attempts = self.settings.max_retries + 1
         for attempt in range(attempts):
             try:
-                response = await self._follow(url, headers)
+                response = await self._attempt(url, headers)
                 error = status_error(url, response) if response.status in _RETRY_STATUSES else None
             except FetchError as exc:
                 if exc.code not in _RETRY_CODES:
@@ -145,7 +162,7 @@ class Fetcher:
                 error = exc
             if error is None:
                 return response
-            delay = self._retry_delay(attempt, error)
+            delay = retry_delay(self.settings, attempt, error)
             if attempt + 1 >= attempts:
                 raise exhausted(error, attempts)
             log.warning(
@@ -164,26 +181,23 @@ class Fetcher:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _retry_delay(self, attempt: int, error: FetchError) -> float:
-        """Retry-After when the server gave one, else full-jitter exponential backoff."""
-        settings = self.settings
-        if error.retry_after is not None:
-            if error.retry_after > settings.backoff_max:
-                raise FetchError(
-                    f"{error.message}; Retry-After {error.retry_after:.0f} s exceeds "
-                    f"backoff_max {settings.backoff_max:.0f} s, giving up for now",
-                    code=error.code,
-                    url=error.url,
-                    status=error.status,
-                    retry_after=error.retry_after,
-                )
-            return error.retry_after
-        return random.uniform(0, min(settings.backoff_max, settings.backoff_base * 2**attempt))
+    async def _attempt(self, url: str, headers: dict[str, str]) -> _Response:
+        """One attempt, redirects included, within ``request_deadline``."""
+        deadline = self.settings.request_deadline
+        try:
+            async with asyncio.timeout(deadline) as budget:
+                return await self._follow(url, headers, budget)
+        except TimeoutError:
+            if not budget.expired():
+                raise
+            raise deadline_error(url, deadline) from None
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> _Response:
+    async def _follow(
+        self, url: str, headers: dict[str, str], budget: asyncio.Timeout
+    ) -> _Response:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            response = await self._send(current, headers)
+            response = await self._send(current, headers, budget)
             location = response.headers.get("location")
             if response.status not in _REDIRECTS or not location:
                 return response
@@ -195,15 +209,21 @@ class Fetcher:
             url=url,
         )
 
-    async def _send(self, url: str, headers: dict[str, str]) -> _Response:
-        """One hop: address guard, host pacing, streamed body cut at max_body_bytes."""
+    async def _send(self, url: str, headers: dict[str, str], budget: asyncio.Timeout) -> _Response:
+        """One hop: address guard, host pacing, a 2xx body decoded up to max_body_bytes."""
         parts = httpx.URL(url)
         if not self.settings.allow_private_networks:
             await check_host(url, parts.host, parts.port or _default_port(parts), self._resolver)
-        async with self._host_turn(parts.host):
+        async with self._host_turn(parts.host, budget):
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
-                    content, truncated = await self._read_capped(url, response)
+                    content, truncated = b"", False  # other bodies are never used: not read
+                    if 200 <= response.status_code < 300:
+                        coding = response.headers.get("content-encoding", "")
+                        limit = self.settings.max_body_bytes
+                        content, truncated = await read_capped(
+                            url, response.aiter_raw(), coding, limit
+                        )
             except httpx.HTTPError as exc:
                 raise transport_error(url, exc, self.settings) from None
         return _Response(
@@ -215,37 +235,25 @@ class Fetcher:
         )
 
     @asynccontextmanager
-    async def _host_turn(self, host: str) -> AsyncIterator[None]:
-        """One request at a time per host, at least ``min_host_delay`` after the last one."""
+    async def _host_turn(self, host: str, budget: asyncio.Timeout) -> AsyncIterator[None]:
+        """One request at a time per host, at least ``min_host_delay`` after the last one.
+        The request deadline is paused while we wait: queueing behind our own requests to a
+        host is politeness, not the server being slow. The slot is released on cancellation
+        (the deadline firing included)."""
         slot = self._hosts.setdefault(host.lower(), _HostSlot())
+        resume = _pause(budget)
         async with slot.lock:
             wait = slot.last + self.settings.min_host_delay - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+            resume()
             try:
                 yield
             finally:
                 slot.last = time.monotonic()
 
-    async def _read_capped(self, url: str, response: httpx.Response) -> tuple[bytes, bool]:
-        limit = self.settings.max_body_bytes
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            room = limit - len(body)
-            if len(chunk) > room:
-                body += chunk[:room]
-                log.warning(
-                    "GET %s: body cut at max_body_bytes (%d bytes)",
-                    url,
-                    limit,
-                    extra={"event": "fetch.truncated", "url": url, "limit": limit},
-                )
-                return bytes(body), True
-            body += chunk
-        return bytes(body), False
-
     async def _fetch_robots(self, url: str) -> tuple[int, bytes]:
-        response = await self._follow(url, {})
+        response = await self._attempt(url, {})
         return response.status, response.content
 
     # --- interpreting the response --------------------------------------------------------
@@ -275,18 +283,15 @@ class Fetcher:
         )
 
 
-def _check_url(url: str) -> None:
-    try:
-        parts = urlsplit(url)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-        httpx.URL(url)
-    except (ValueError, httpx.InvalidURL):
-        valid = False
-    if not valid:
-        raise FetchError(
-            f"GET {url!r}: not an absolute http(s) URL", code="fetch.invalid_url", url=url
-        )
+def _pause(budget: asyncio.Timeout) -> Callable[[], None]:
+    """Stop ``budget``'s clock; the returned function restarts it with the time that was left."""
+    when = budget.when()
+    if when is None or budget.expired():  # expiring: the pending cancellation still lands
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    left = when - loop.time()
+    budget.reschedule(None)
+    return lambda: budget.reschedule(loop.time() + left)
 
 
 def _default_port(url: httpx.URL) -> int:

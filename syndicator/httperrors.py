@@ -5,6 +5,7 @@ Used by ``http.py`` only; this is the one boundary where httpx exceptions are ma
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol
@@ -14,7 +15,14 @@ import httpx
 from syndicator.configbase import HttpSettings
 from syndicator.errors import FetchError
 
-__all__ = ["exhausted", "parse_retry_after", "status_error", "transport_error"]
+__all__ = [
+    "deadline_error",
+    "exhausted",
+    "parse_retry_after",
+    "retry_delay",
+    "status_error",
+    "transport_error",
+]
 
 
 class _Answer(Protocol):
@@ -55,12 +63,39 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def exhausted(error: FetchError, attempts: int) -> FetchError:
+    if attempts == 1:  # max_retries = 0: nothing was retried, nothing to add
+        return error
     return FetchError(
         f"{error.message} ({attempts} attempts)",
         code=error.code,
         url=error.url,
         status=error.status,
         retry_after=error.retry_after,
+    )
+
+
+def retry_delay(settings: HttpSettings, attempt: int, error: FetchError) -> float:
+    """Retry-After when the server gave one, else full-jitter exponential backoff."""
+    if error.retry_after is not None:
+        if error.retry_after > settings.backoff_max:
+            raise FetchError(
+                f"{error.message}; Retry-After {error.retry_after:.0f} s exceeds "
+                f"backoff_max {settings.backoff_max:.0f} s, giving up for now",
+                code=error.code,
+                url=error.url,
+                status=error.status,
+                retry_after=error.retry_after,
+            )
+        return error.retry_after
+    return random.uniform(0, min(settings.backoff_max, settings.backoff_base * 2**attempt))
+
+
+def deadline_error(url: str, seconds: float) -> FetchError:
+    return FetchError(
+        f"GET {url} took longer than the request deadline of {seconds:g} s "
+        "(connect, headers and body, redirects included)",
+        code="fetch.deadline",
+        url=url,
     )
 
 

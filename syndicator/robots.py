@@ -1,23 +1,28 @@
-"""robots.txt for ``http.py``: fetched once per host per hour, read with urllib.robotparser.
+"""robots.txt for ``http.py``: fetched once per host per hour, read with Protego.
 
-RFC 9309: a 4xx answer means "no rules" (allow all); a 5xx or an unreachable host means
-"disallow all". A failure is remembered for a shorter time (``ERROR_TTL_S``) so that one
-transient 503 does not silence a source for a whole hour; each is logged once.
+RFC 9309 matching (urllib.robotparser has none of it): ``*`` and ``$`` in paths, the longest
+matching rule wins (``Allow`` on a tie), groups naming our product token (the first word of
+``user_agent``) are merged and beat ``*``. A 4xx answer means "no rules" (allow all); a 5xx
+or an unreachable host means "disallow all". A failure is remembered for a shorter time
+(``ERROR_TTL_S``) so that one transient 503 does not silence a source for a whole hour; each
+is logged once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from syndicator.errors import FetchError
 
-__all__ = ["ERROR_TTL_S", "TTL_S", "RobotsCache", "RobotsFetch"]
+__all__ = ["ERROR_TTL_S", "TTL_S", "RobotsCache", "RobotsFetch", "product_token"]
 
 TTL_S = 3600.0
 ERROR_TTL_S = 600.0
@@ -29,12 +34,20 @@ log = logging.getLogger("syndicator.http")
 
 # Errors that are about *our* request, not the host's robots.txt: they propagate.
 _PROPAGATE = frozenset({"fetch.blocked_address", "fetch.invalid_url"})
-_DISALLOW_ALL = ("User-agent: *", "Disallow: /")
+_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+_PRODUCT_TOKEN = re.compile(r"\s*([A-Za-z0-9_-]+)")
+
+
+def product_token(user_agent: str) -> str:
+    """``syndicator`` for ``syndicator/0.1 (...)``: what robots.txt groups are matched on.
+    Matching the whole header would let a group ``github`` catch us through our contact URL."""
+    match = _PRODUCT_TOKEN.match(user_agent)
+    return match.group(1).lower() if match else "*"
 
 
 @dataclass(slots=True)
 class _Entry:
-    parser: RobotFileParser
+    parser: Protego
     expires: float
     failure: FetchError | None = None  # why robots.txt could not be read (then: disallow all)
 
@@ -44,7 +57,7 @@ class RobotsCache:
         self, fetch: RobotsFetch, user_agent: str, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._fetch = fetch
-        self._agent = user_agent
+        self._agent = product_token(user_agent)
         self._clock = clock
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -61,7 +74,7 @@ class RobotsCache:
                 url=url,
                 retry_after=entry.failure.retry_after,
             )
-        if not entry.parser.can_fetch(self._agent, url):
+        if not entry.parser.can_fetch(url, self._agent):
             raise FetchError(
                 f"GET {url} is disallowed by the site's robots.txt",
                 code="fetch.robots_disallowed",
@@ -81,27 +94,24 @@ class RobotsCache:
 
     async def _load(self, origin: str, source: str) -> _Entry:
         robots_url = f"{origin}/robots.txt"
-        parser = RobotFileParser(robots_url)
         try:
             status, body = await self._fetch(robots_url)
         except FetchError as exc:
             if exc.code in _PROPAGATE:
                 raise
             self._log_failure(robots_url, source, exc.code, exc.message)
-            parser.parse(_DISALLOW_ALL)
-            return _Entry(parser, self._clock() + ERROR_TTL_S, exc)
+            return _Entry(Protego.parse(_DISALLOW_ALL), self._clock() + ERROR_TTL_S, exc)
         if 200 <= status < 300:
-            parser.parse(body.decode("utf-8", errors="replace").splitlines())
+            parser = Protego.parse(body.decode("utf-8", errors="replace"))
         elif 400 <= status < 500:
-            parser.parse([])  # no rules: everything allowed
+            parser = Protego.parse("")  # no rules: everything allowed
         else:
             message = f"GET {robots_url} answered {status} (RFC 9309: wait until it answers)"
             self._log_failure(robots_url, source, f"fetch.http_{status}", message)
-            parser.parse(_DISALLOW_ALL)
             failure = FetchError(
                 message, code="fetch.robots_unavailable", url=robots_url, status=status
             )
-            return _Entry(parser, self._clock() + ERROR_TTL_S, failure)
+            return _Entry(Protego.parse(_DISALLOW_ALL), self._clock() + ERROR_TTL_S, failure)
         return _Entry(parser, self._clock() + TTL_S)
 
     @staticmethod

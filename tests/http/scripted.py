@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -30,14 +31,14 @@ class Seen:
 class ScriptServer:
     """``script(path, *replies)``: replies are used in order, the last one repeats."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, list[Reply]] = {}
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        server = ThreadingHTTPServer((host, 0), self._handler_class())
         server.daemon_threads = True
         self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/"
+        self.url = f"http://{host}:{server.server_address[1]}/"
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -91,6 +92,46 @@ class ScriptServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def trickle(count: int, interval: float = 1.0) -> Callable[[], Iterator[bytes]]:
+    """A body of ``count`` bytes sent one at a time, ``interval`` seconds apart."""
+
+    def body() -> Iterator[bytes]:
+        for _ in range(count):
+            yield b"x"
+            time.sleep(interval)
+
+    return body
+
+
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "raw": -zlib.MAX_WBITS}
+
+
+def gzip_bomb(decoded: int, coding: str = "gzip") -> Callable[[], Iterator[bytes]]:
+    """A gzip (or ``deflate``, or ``raw`` deflate) body of ``decoded`` zero bytes (~1/1000 of
+    that on the wire), made without compressing it all: after a full flush, every further MiB
+    of zeros compresses to the same bytes. The trailer's checksum is not the real one: a
+    capped reader never gets that far."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, _WBITS[coding])
+    zeros = bytes(1 << 20)
+    head = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    unit = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    tail = packer.flush()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(decoded // len(zeros) - 1):
+            yield unit
+        yield tail
+
+    return body
+
+
+def stacked_gzip_bomb(decoded: int) -> bytes:
+    """``Content-Encoding: gzip, gzip``: the gzip bomb gzipped again (~24 KB for 10 GiB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return b"".join(packer.compress(part) for part in gzip_bomb(decoded)()) + packer.flush()
 
 
 def settings(**overrides: object) -> HttpSettings:

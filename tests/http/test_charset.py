@@ -32,6 +32,15 @@ _FI = "Hyvää päivää – Vaasa €"
         (_FI.encode("utf-8"), "text/html", "utf-8"),
         (_FI.encode("cp1252"), "text/html", "cp1252"),
         (_FI.encode("utf-8"), "text/html; charset=bogus-charset", "utf-8"),
+        # A byte order mark wins over the HTTP charset and <meta>.
+        (b"\xef\xbb\xbf" + _FI.encode("utf-8"), "text/html; charset=windows-1252", "utf-8"),
+        (b"\xff\xfe" + _FI.encode("utf-16-le"), "text/html; charset=utf-8", "utf-16-le"),
+        (b"\xfe\xff" + _FI.encode("utf-16-be"), "text/html; charset=iso-8859-1", "utf-16-be"),
+        (
+            b'\xef\xbb\xbf<meta charset="windows-1252">' + _FI.encode("utf-8"),
+            "text/html",
+            "utf-8",
+        ),
     ],
 )
 def test_detection_order(content: bytes, content_type: str, encoding: str) -> None:
