@@ -49,7 +49,9 @@ log = logging.getLogger("syndicator.http")
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect", "fetch.deadline"})
+# Not fetch.deadline: a source that trickled past the deadline will trickle again; retrying
+# would hold its lane for (max_retries + 1) deadlines. The poll's backoff retries it later.
+_RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect"})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 
 
