@@ -144,8 +144,32 @@ def test_check_config_and_run_refuse_alike(case: str, tmp_path: Path) -> None:
     assert not (tmp_path / "db.sqlite3").exists()  # refused before anything started
 
 
-def test_a_config_that_passes_the_check_starts_the_worker(tmp_path: Path) -> None:
+_AT_THE_BOUNDS = {  # every duration as long as the check allows
+    "allow_fast_polling = true": "\n".join(
+        f'{key} = "30d"'
+        for key in (
+            "outbox_interval",
+            "retry_base",
+            "retry_max",
+            "delivery_lease",
+            "poll_deadline",
+            "parse_timeout",
+        )
+    ),
+    "max_retries = 0": 'max_retries = 10\nconnect_timeout = "30d"\nread_timeout = "30d"\n'
+    'request_deadline = "30d"\nmin_host_delay = "30d"\nbackoff_max = "30d"',
+    _INTERVAL: 'interval = "30d"\njitter = "30d"',
+}
+
+
+@pytest.mark.parametrize("bounds", [False, True], ids=["defaults", "every duration 30 days"])
+def test_a_config_that_passes_the_check_starts_the_worker(bounds: bool, tmp_path: Path) -> None:
     path = _write(tmp_path, None)
+    if bounds:
+        text = path.read_text(encoding="utf-8")
+        for old, new in _AT_THE_BOUNDS.items():
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
     check = _syndicator("check-config", str(path))
     assert _finish(check) == (0, "")
     run = _syndicator("run", "--config", str(path))
