@@ -97,6 +97,9 @@ def _claim_port(host: str, port: int, hint: str) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
         try:
             probe.bind((host, port))
+        except OverflowError:
+            message = f"syndicator: port {port} is out of range (0-65535); {hint}"
+            raise ConfigError(message, code="config.cannot_listen") from None
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 message, code = f"port {port} is in use on {host}", "config.port_in_use"

@@ -60,10 +60,16 @@ def test_demo_run_and_serve_name_the_taken_port(taken_port: int, tmp_path: Path)
         "demo": _start("demo", "--port", str(taken_port)),
         "run": _start("run", "--config", str(config)),
         "serve": _start("serve", "--config", str(config)),
+        "demo on no port": _start("demo", "--port", "70000"),
     }
     results = {name: _finish(process) for name, process in processes.items()}
     taken = f"syndicator: port {taken_port} is in use on 127.0.0.1; "
     assert results["demo"] == (2, "", taken + "pass --port\n")  # no banner claiming the URL
     for name in ("run", "serve"):
         assert results[name] == (2, "", taken + "set service.port in feeds.toml\n")
+    assert results["demo on no port"] == (
+        2,
+        "",
+        "syndicator: port 70000 is out of range (0-65535); pass --port\n",
+    )
     assert not (tmp_path / "db.sqlite3").exists()  # nothing started
