@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -87,6 +89,31 @@ def _load(args: argparse.Namespace) -> Config:
     return config
 
 
+def _claim_port(host: str, port: int, hint: str) -> None:
+    """Bind the web port once before anything starts: a taken port is one line and exit 2,
+    not tracebacks from uvicorn and the scheduler after the banner claimed the URL."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OverflowError:
+            message = f"syndicator: port {port} is out of range (0-65535); {hint}"
+            raise ConfigError(message, code="config.cannot_listen") from None
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message, code = f"port {port} is in use on {host}", "config.port_in_use"
+            else:
+                message, code = (
+                    f"cannot listen on {host}:{port}: {exc.strerror}",
+                    "config.cannot_listen",
+                )
+            raise ConfigError(f"syndicator: {message}; {hint}", code=code) from None
+
+
+_SET_PORT = "set service.port in feeds.toml"
+
+
 def _open(config: Config) -> Store:
     from syndicator.store import open_store
 
@@ -97,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     from syndicator.scheduler import Worker
 
     config = _load(args)
+    _claim_port(config.service.host, config.service.port, _SET_PORT)
     asyncio.run(Worker(config, _open(config)).run())
     return 0
 
@@ -107,6 +135,7 @@ def _serve(args: argparse.Namespace) -> int:
     from syndicator.web import create_app
 
     config = _load(args)
+    _claim_port(config.service.host, config.service.port, _SET_PORT)
     uvicorn.run(
         create_app(config, _open(config)),
         host=config.service.host,
@@ -188,6 +217,7 @@ def _deliveries(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from syndicator.demo.command import run_demo
 
+    _claim_port("127.0.0.1", args.port, "pass --port")
     configure_logging("INFO")
     asyncio.run(run_demo(port=args.port))
     return 0

@@ -1,27 +1,42 @@
 """feeds.toml → one frozen, validated ``Config``.
 
-Validated once, at the edge: ``check-config`` and the worker share ``load_config``. Secrets
-are ``${ENV_VAR}`` references, expanded before validation; every problem is reported with
-the file and key path (``feeds.toml: destinations[2].url: not a valid http(s) URL``).
+Validated once, at the edge: ``check-config`` and the worker share ``load_config``, so a
+config the check passes cannot crash ``run`` (durations finite and at most 30 days, source
+intervals at least 30 s, the database URL one SQLAlchemy can open, at least one source).
+Secrets are ``${NAME}`` / ``${NAME:-default}`` references, expanded before validation
+(``$${`` is a literal ``${``; any other ``${`` is an error; a ``$`` without ``{`` is text);
+every problem is reported with the file and key path
+(``feeds.toml: destinations[2].url: not a valid http(s) URL``).
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, GetCoreSchemaHandler, ValidationError, model_validator
+from pydantic_core import CoreSchema
 
-from syndicator.configbase import Duration, Frozen, HttpSettings, Lang, Url
-from syndicator.deliver import console, email, slack, webhook
+from syndicator.configbase import (
+    DatabaseUrl,
+    DestinationBase,
+    Frozen,
+    HttpSettings,
+    Lang,
+    PositiveDuration,
+    SourceBase,
+    Url,
+)
 from syndicator.errors import ConfigError
-from syndicator.sources import feed, html_listing, wordpress
 
 __all__ = [
+    "MIN_INTERVAL_S",
     "Config",
     "DestinationConfig",
     "FeedSettings",
@@ -31,37 +46,65 @@ __all__ = [
     "parse_config",
 ]
 
-# The discriminated unions: one line per kind, beside the KINDS registries.
-SourceConfig = Annotated[
-    html_listing.Config | feed.Config | wordpress.Config, Field(discriminator="kind")
-]
-DestinationConfig = Annotated[
-    webhook.Config | slack.Config | email.Config | console.Config,
-    Field(discriminator="kind"),
-]
+MIN_INTERVAL_S = 30.0  # the shortest source interval, unless service.allow_fast_polling
 
-_ENV_REF = re.compile(
-    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}"
-)  # ${NAME} or ${NAME:-default}
+
+def _kind_models(family: str) -> tuple[type[Frozen], ...]:
+    # Imported on first validation, not with this module: config stays at the bottom layer.
+    if family == "sources":
+        from syndicator.sources import KINDS as sources
+
+        return tuple(cast(Any, module).Config for module in sources.values())
+    from syndicator.deliver import KINDS as destinations
+
+    return tuple(module.Config for module in destinations.values())
+
+
+class _ByKind:
+    """The union of a kind family's ``Config`` models, discriminated by ``kind`` and read from
+    its registry (``sources.KINDS``, ``deliver.KINDS``): a new kind never touches this file."""
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+
+    def __get_pydantic_core_schema__(
+        self, _source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        models = _kind_models(self.family)
+        union = functools.reduce(operator.or_, models)
+        if len(models) > 1:
+            union = cast(Any, Annotated)[union, Field(discriminator="kind")]
+        return handler.generate_schema(union)
+
+
+# Typed as the base models; validated as the discriminated union of the registered kinds.
+SourceConfig = Annotated[SourceBase, _ByKind("sources")]
+DestinationConfig = Annotated[DestinationBase, _ByKind("destinations")]
+
+# ${NAME} or ${NAME:-default}; $${ is a literal ${; any other ${ is a mistake.
+_ENV_REF = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
+_ENV_HELP = "write ${NAME} or ${NAME:-default} (and $${ for a literal ${)"
 
 
 class ServiceSettings(Frozen):
-    database_url: str = "sqlite:///var/syndicator.sqlite3"
+    database_url: DatabaseUrl = "sqlite:///var/syndicator.sqlite3"
     base_url: Url = "http://127.0.0.1:8080/"  # where partners reach our feeds
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
-    outbox_interval: Duration = 5.0  # how often the outbox is drained
-    retry_base: Duration = 30.0  # first delivery retry after this long, doubling
-    retry_max: Duration = 21600.0  # longest wait between two delivery attempts
-    delivery_lease: Duration = 120.0  # a send without an outcome after this long is retried
+    outbox_interval: PositiveDuration = 5.0  # how often the outbox is drained
+    retry_base: PositiveDuration = 30.0  # first delivery retry after this long, doubling
+    retry_max: PositiveDuration = 21600.0  # longest wait between two delivery attempts
+    delivery_lease: PositiveDuration = 120.0  # a send without an outcome after this long is retried
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # Lanes: sources on different hosts poll concurrently, at most this many at once;
     # one host still gets one request at a time (http.min_host_delay).
     poll_concurrency: int = Field(default=16, ge=1, le=512)
-    poll_deadline: Duration = 600.0  # a whole poll of one source (never longer than its interval)
+    poll_deadline: PositiveDuration = (
+        600.0  # a whole poll of one source (never longer than its interval)
+    )
     # Parsing runs in worker processes, each page within a time and memory budget.
     parse_workers: int = Field(default=2, ge=1, le=64)
-    parse_timeout: Duration = 30.0
+    parse_timeout: PositiveDuration = 30.0
     parse_memory_mb: int = Field(default=1024, ge=128, le=65536)
     allow_fast_polling: bool = False  # tests only: source intervals under 30 s
 
@@ -75,6 +118,9 @@ class FeedSettings(Frozen):
 
 
 class Config(Frozen):
+    # The kind unions are built on first validation (see _ByKind), not at import.
+    model_config = ConfigDict(defer_build=True)
+
     service: ServiceSettings = ServiceSettings()
     http: HttpSettings = HttpSettings()
     feeds: FeedSettings = FeedSettings()
@@ -98,6 +144,20 @@ class Config(Frozen):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _polite_intervals(self) -> Config:
+        if self.service.allow_fast_polling:
+            return self
+        fast = [
+            f"sources[{index}].interval: {source.interval:g} s is under the "
+            f"{MIN_INTERVAL_S:g} s minimum (service.allow_fast_polling = true lifts it, for tests)"
+            for index, source in enumerate(self.sources)
+            if source.interval < MIN_INTERVAL_S
+        ]
+        if fast:
+            raise ValueError("\n".join(fast))
+        return self
+
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
     """Read and validate a feeds.toml; raise ``ConfigError`` listing every problem."""
@@ -116,13 +176,18 @@ def parse_config(text: str, filename: str, env: Mapping[str, str]) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{filename}: not valid TOML: {exc}") from None
-    problems: list[str] = []
-    expanded = _expand_env(raw, (), env, problems)
+    broken: dict[str, list[str]] = {}  # key path → what is wrong with its ${…} references
+    expanded = _expand_env(raw, (), env, broken)
+    problems = [f"{key}: {message}" for key, messages in broken.items() for message in messages]
     try:
-        config = Config.model_validate(expanded)
+        config: Config | None = Config.model_validate(expanded)
     except ValidationError as exc:
-        problems.extend(_describe(error, expanded) for error in exc.errors())
+        described = (line for error in exc.errors() for line in _describe(error, expanded))
+        # A broken reference left "" behind: the errors that follows from it would only confuse.
+        problems.extend(line for line in described if line.split(": ", 1)[0] not in broken)
         config = None
+    if config is not None and not config.sources:  # an empty file is a mistake, not a worker
+        problems.append("no sources configured; add at least one [[sources]] table")
     if problems:
         lines = [f"{filename}: {problem}" for problem in problems]
         raise ConfigError("\n".join(lines), problems=lines)
@@ -131,22 +196,28 @@ def parse_config(text: str, filename: str, env: Mapping[str, str]) -> Config:
 
 
 def _expand_env(
-    value: Any, path: tuple[str | int, ...], env: Mapping[str, str], problems: list[str]
+    value: Any, path: tuple[str | int, ...], env: Mapping[str, str], broken: dict[str, list[str]]
 ) -> Any:
     if isinstance(value, dict):
-        return {key: _expand_env(item, (*path, key), env, problems) for key, item in value.items()}
+        return {key: _expand_env(item, (*path, key), env, broken) for key, item in value.items()}
     if isinstance(value, list):
-        return [
-            _expand_env(item, (*path, index), env, problems) for index, item in enumerate(value)
-        ]
+        return [_expand_env(item, (*path, index), env, broken) for index, item in enumerate(value)]
     if isinstance(value, str):
 
         def substitute(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
+            if match.group(0) == "$${":
+                return "${"
+            if name is None or (default is not None and "${" in default):
+                snippet = value[match.start() : match.start() + 24]
+                problem = f"malformed reference {snippet!r}; {_ENV_HELP}"
+                broken.setdefault(_format_path(path), []).append(problem)
+                return ""
             if name not in env and default is not None:
                 return default
             if name not in env:
-                problems.append(f"{_format_path(path)}: environment variable {name} is not set")
+                problem = f"environment variable {name} is not set"
+                broken.setdefault(_format_path(path), []).append(problem)
                 return ""
             return env[name]
 
@@ -154,8 +225,10 @@ def _expand_env(
     return value
 
 
-def _describe(error: Any, data: Any) -> str:
-    """A pydantic error as ``key.path: message``, without the union tags pydantic adds."""
+def _describe(error: Any, data: Any) -> list[str]:
+    """A pydantic error as ``key.path: message``, without the union tags pydantic adds.
+
+    Checks across sections (on ``Config``) have no path; their messages name their keys."""
     path: list[str | int] = []
     node = data
     for part in error["loc"]:
@@ -172,7 +245,7 @@ def _describe(error: Any, data: Any) -> str:
                 else None
             )
         )
-    message = error["msg"]
+    message: str = error["msg"]
     if error["type"] == "union_tag_invalid":
         kind = error.get("input", {}).get("kind") if isinstance(error.get("input"), dict) else None
         message = f"unknown kind {kind!r}; expected one of {error['ctx']['expected_tags']}"
@@ -184,7 +257,9 @@ def _describe(error: Any, data: Any) -> str:
         message = "unknown key"
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
-    return f"{_format_path(tuple(path)) or '(top level)'}: {message}"
+    if not path and error["type"] == "value_error":
+        return message.splitlines()
+    return [f"{_format_path(tuple(path)) or '(top level)'}: {message}"]
 
 
 def _format_path(path: tuple[str | int, ...]) -> str:

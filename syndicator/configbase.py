@@ -7,6 +7,7 @@ composes them. Kept apart from ``config.py`` so that kind modules never import t
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated
 
@@ -22,13 +23,16 @@ from pydantic import (
 )
 
 __all__ = [
+    "MAX_DURATION_S",
     "ArticleProfile",
+    "DatabaseUrl",
     "DestinationBase",
     "Duration",
     "Frozen",
     "HttpSettings",
     "Lang",
     "Name",
+    "PositiveDuration",
     "SourceBase",
     "Url",
     "parse_duration",
@@ -36,24 +40,69 @@ __all__ = [
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+_EXPECTED = "expected a duration such as 30s, 15m or 2h"
+# Every duration ends up in a timedelta, a scheduler trigger or a socket timeout: nan, inf
+# and 1e308 pass TOML but crash those, so a duration is finite and at most this long.
+MAX_DURATION_S = 30 * 86400.0
 
 
 def parse_duration(value: object) -> float:
-    """``"15m"`` → 900.0 seconds; plain numbers are seconds."""
+    """``"15m"`` → 900.0 seconds; plain numbers are seconds. Finite, 0 … 30 days."""
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s, 15m or 2h")
-    if isinstance(value, int | float):
+        raise ValueError(_EXPECTED)
+    if isinstance(value, int) and value > MAX_DURATION_S:
+        seconds = math.inf  # float() of a 400-digit integer raises OverflowError
+    elif isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str) and (match := _DURATION.match(value)):
         seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     else:
-        raise ValueError("expected a duration such as 30s, 15m or 2h")
+        raise ValueError(_EXPECTED)
+    if math.isnan(seconds):
+        raise ValueError(f"{_EXPECTED}, not nan")
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
+    if seconds > MAX_DURATION_S:
+        shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
+        raise ValueError(f"{shown} is too long: a duration is at most 30 days (30d)")
+    return seconds
+
+
+def _positive(seconds: float) -> float:
+    if seconds <= 0:
+        raise ValueError("must be longer than 0 s")
     return seconds
 
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
+
+
+def _check_database_url(value: str) -> str:
+    """What SQLAlchemy will make of the URL, asked now rather than when the worker starts."""
+    from sqlalchemy.engine import make_url  # here: importing config stays light
+    from sqlalchemy.exc import ArgumentError
+
+    hint = "write sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host:5432/db"
+    try:
+        url = make_url(value)
+        port = url.port
+    except ArgumentError:
+        raise ValueError(f"not a database URL; {hint}") from None
+    except ValueError:  # make_url's int() of the port
+        raise ValueError(f"the port is not a number; {hint}") from None
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError(f"port {port} is out of range (1-65535)")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"database {url.get_backend_name()!r} is not supported; {hint}")
+    try:
+        url.get_dialect().import_dbapi()
+    except ArgumentError:  # NoSuchModuleError: SQLAlchemy knows no such driver
+        raise ValueError(f"unknown database driver {url.drivername!r}; {hint}") from None
+    except ImportError as exc:
+        raise ValueError(
+            f"the database driver {url.get_driver_name()!r} is not installed ({exc})"
+        ) from None
+    return value
 
 
 def _check_url(value: str) -> str:
@@ -64,7 +113,9 @@ def _check_url(value: str) -> str:
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
 Url = Annotated[str, AfterValidator(_check_url)]
+DatabaseUrl = Annotated[str, AfterValidator(_check_database_url)]
 Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 
@@ -79,12 +130,12 @@ class HttpSettings(Frozen):
     user_agent: str = (
         "syndicator/0.1 (press-release syndication; +https://github.com/syndicator/syndicator)"
     )
-    connect_timeout: Duration = 10.0
-    read_timeout: Duration = 30.0
+    connect_timeout: PositiveDuration = 10.0
+    read_timeout: PositiveDuration = 30.0
     # Total time for one request: connect, headers and the whole body, redirects included.
     # A source trickling one byte a second is cut off here, not after the last byte.
-    request_deadline: Duration = 60.0
-    max_body_bytes: int = Field(default=5_000_000, gt=0)
+    request_deadline: PositiveDuration = 60.0
+    max_body_bytes: int = Field(default=5_000_000, gt=0, le=1_000_000_000)
     min_host_delay: Duration = 1.0  # between two requests to one host
     max_retries: int = Field(default=3, ge=0, le=10)
     backoff_base: Duration = 1.0
@@ -107,12 +158,14 @@ class ArticleProfile(Frozen):
 class SourceBase(Frozen):
     name: Name
     language: Lang | None = None  # declared language of the source's pages, if single
-    interval: Duration = 900.0
+    interval: PositiveDuration = 900.0  # at least 30 s: see config.Config
     jitter: Duration = 60.0
     catch_up: bool = True  # first poll fills store and feeds but sends nothing
     enabled: bool = True
-    max_items: int = Field(default=50, gt=0)
-    recheck_days: int = Field(default=14, ge=0)  # known items this young are checked for edits
+    max_items: int = Field(default=50, gt=0, le=10_000)
+    recheck_days: int = Field(
+        default=14, ge=0, le=3650
+    )  # known items this young are checked for edits
     article: ArticleProfile = ArticleProfile()
 
 

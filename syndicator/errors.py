@@ -37,10 +37,12 @@ class SyndicatorError(Exception):
 class ConfigError(SyndicatorError):
     """feeds.toml is missing, unreadable or invalid. ``problems`` lists each one."""
 
-    code = "config.invalid"
+    code = "config.invalid"  # also "config.port_in_use", "config.cannot_listen"
 
-    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
         self.problems: list[str] = problems or [message]
 
 

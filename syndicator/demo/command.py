@@ -30,6 +30,7 @@ base_url = "http://127.0.0.1:{port}/"
 port = {port}
 outbox_interval = "2s"
 retry_base = "2s"
+allow_fast_polling = true   # the sample site is polled every few seconds
 
 [http]
 allow_private_networks = true   # the demo site runs on 127.0.0.1

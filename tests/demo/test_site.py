@@ -231,7 +231,8 @@ def test_faults_delays_and_overrides(site: SampleSite) -> None:
 
 
 def test_demo_sources_are_valid_config(site: SampleSite) -> None:
-    config = parse_config(demo_sources(site.url), "demo.toml", {})
+    text = "[service]\nallow_fast_polling = true\n" + demo_sources(site.url)  # 10 s intervals
+    config = parse_config(text, "demo.toml", {})
     names = [(s.name, s.language) for s in config.sources]
     assert names == [("demo-fi", "fi"), ("demo-sv", "sv"), ("demo-en", "en")]
     assert all(s.kind == "html" for s in config.sources)

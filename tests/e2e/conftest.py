@@ -116,6 +116,7 @@ database_url = "sqlite:///{tmp_path / "e2e.sqlite3"}"
 base_url = "http://127.0.0.1:8080/"
 retry_base = "0.2s"
 retry_max = "5s"
+allow_fast_polling = true
 
 [http]
 allow_private_networks = true

@@ -18,7 +18,8 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def _source(site: SampleSite, index: int = 0, **changes: object) -> html_listing.Config:
-    source = parse_config(demo_sources(site.url), "demo.toml", {}).sources[index]
+    text = "[service]\nallow_fast_polling = true\n" + demo_sources(site.url)  # 10 s intervals
+    source = parse_config(text, "demo.toml", {}).sources[index]
     assert isinstance(source, html_listing.Config)
     return source.model_copy(update=changes)
 
