@@ -14,11 +14,10 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -30,7 +29,7 @@ from syndicator.httperrors import exhausted, status_error, transport_error
 from syndicator.netguard import Resolver, check_host, system_resolver
 from syndicator.robots import RobotsCache
 
-__all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorStore"]
+__all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorLookup", "Validators"]
 
 log = logging.getLogger("syndicator.http")
 
@@ -41,10 +40,10 @@ _RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect"})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 
 
-class ValidatorStore(Protocol):
-    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        """``(etag, last_modified)`` saved for ``url`` after its last successful poll."""
-        ...
+Validators = tuple[str | None, str | None]  # (ETag, Last-Modified) of one URL
+# The pipeline's lookup of the validators saved for a URL after its last good poll. The
+# fetcher only reads them; what a fetch learns travels back on its ``Page``.
+ValidatorLookup = Callable[[str], Awaitable[Validators | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +79,13 @@ class Fetcher:
     def __init__(
         self,
         settings: HttpSettings,
-        validators: ValidatorStore | None = None,
+        validators: ValidatorLookup | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
     ) -> None:
         self.settings = settings
         self.validators = validators
-        self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -117,14 +115,14 @@ class Fetcher:
         _check_url(url)
         if self.settings.respect_robots:
             await self._robots.check(url, source=source)
-        headers = self._conditional_headers(url) if conditional else {}
+        headers = await self._conditional_headers(url) if conditional else {}
         response = await self._with_retries(url, headers, source)
         return self._interpret(url, response, conditional=conditional)
 
     # --- building the request -------------------------------------------------------------
 
-    def _conditional_headers(self, url: str) -> dict[str, str]:
-        saved = self.validators.get_validators(url) if self.validators else None
+    async def _conditional_headers(self, url: str) -> dict[str, str]:
+        saved = await self.validators(url) if self.validators else None
         etag, last_modified = saved or (None, None)
         headers: dict[str, str] = {}
         if etag:
@@ -257,8 +255,6 @@ class Fetcher:
             raise status_error(url, response)
         headers = response.headers
         etag, last_modified = headers.get("etag"), headers.get("last-modified")
-        if conditional:
-            self.pending_validators[url] = (etag, last_modified)
         content_type = headers.get("content-type", "")
         text, encoding = decode_body(response.content, content_type)
         return Page(
