@@ -4,30 +4,19 @@ Expected per-source failures (unreachable, 503, garbage) are results: recorded o
 source, logged once, and the worker goes on; ``poller.Poller`` is the boundary for the rest.
 The loop only awaits: store calls go through ``offload``, parsing through the ``parser``.
 
-Known items are fetched again only when (1) the listing shows a different day for them, or
-(2) their own re-check is due (``decide.recheck_due``: an eighth of their age, 15 min to a
-day), or (3) they are under two days old — when edits happen — and answer conditional
-requests (a 304 is cheap). Past ``recheck_days`` never. A changed listing therefore costs
-its new pages, not a request for every item it shows.
-
-A page whose parse overran its budget (``parse.*``) is remembered with its validators and
-content hash (``page_failures``): it is not fetched again before its ``retry_at`` (1 h,
-doubling up to a day); a page delivered inline (feeds without page fetch, WordPress) is
-parsed again as soon as its content changes.
+Which known pages are fetched again, and which failed pages wait: ``recheck``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from syndicator.configbase import DestinationBase, SourceBase
-from syndicator.decide import assess_health, decide, recheck_due, route
+from syndicator.decide import assess_health, decide, route
 from syndicator.errors import ExtractError, FetchError
-from syndicator.extract.dates import HELSINKI
 from syndicator.extract.detect import MIN_CONFIDENCE
 from syndicator.extraction import Extraction, read_article
 from syndicator.http import Fetcher, Validators
@@ -36,15 +25,14 @@ from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
+from syndicator.recheck import content_digest, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
-from syndicator.store.sources import PageFailure
 from syndicator.urls import canonical_url
 
 __all__ = ["PollResult", "poll_source"]
 
 log = logging.getLogger("syndicator.pipeline")
-_YOUNG = timedelta(days=2)  # edits cluster in a release's first days
 
 
 @dataclass(slots=True)
@@ -153,7 +141,7 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
         return
     failure = await offload(store.page_failure, url)
     html, page_url, validators = candidate.html, url, None
-    if failure is not None and _parked(failure, html, now):
+    if failure is not None and parked(failure, html, now):
         poll.result.unchanged += 1
         return
     if html is None:
@@ -176,6 +164,14 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
         poll.validators[candidate.url] = validators
 
 
+async def _worth_fetching(
+    poll: _Poll, candidate: Candidate, stored: StoredItem, now: datetime
+) -> bool:
+    conditional = await offload(poll.store.get_validators, candidate.url) is not None
+    return worth_fetching(candidate.published, stored, now, poll.source.recheck_days,
+                          conditional=conditional)  # fmt: skip
+
+
 async def _extract(
     poll: _Poll,
     candidate: Candidate,
@@ -192,39 +188,9 @@ async def _extract(
     except ExtractError as exc:
         if exc.code.startswith("parse."):  # over budget: remember it, do not parse it again
             await offload(poll.store.record_page_failure, url, source=source.name,
-                          error_code=exc.code, error=exc.message, content_hash=_digest(html),
+                          error_code=exc.code, error=exc.message, content_hash=content_digest(html),
                           validators=validators or (None, None), now=now)  # fmt: skip
         raise
-
-
-def _parked(failure: PageFailure, inline: str | None, now: datetime) -> bool:
-    """A page that failed to parse waits out its backoff, unless its content changed."""
-    if inline is not None and _digest(inline) != failure.content_hash:
-        return False
-    return now < failure.retry_at
-
-
-def _digest(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-async def _worth_fetching(
-    poll: _Poll, candidate: Candidate, stored: StoredItem, now: datetime
-) -> bool:
-    """The re-check rule of the module docstring."""
-    age, days = now - stored.published, poll.source.recheck_days
-    if age > timedelta(days=days):
-        return False
-    listed = candidate.published
-    if listed is not None and _day(listed) != _day(stored.published):  # listings show days
-        return True
-    if recheck_due(stored, now, days):
-        return True
-    return age < _YOUNG and await offload(poll.store.get_validators, candidate.url) is not None
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone(HELSINKI).date()
 
 
 def _observe(poll: _Poll, extraction: Extraction) -> None:
