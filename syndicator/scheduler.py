@@ -187,6 +187,11 @@ class Worker:
                 self._wake_outbox.set()
             if not result.ok:
                 await self._back_off(source, result, scheduler)
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            # Our own shutdown cut it off (Poller logged ``poll.cancelled``): end the job
+            # quietly, or APScheduler would log the cancellation as a failed job.
         except StoreError as exc:  # the feeds or the backoff could not be read/written
             log_event(log, logging.WARNING, "poll.after_failed",
                       f"{source.name}: {exc.message}", source=source.name,

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,48 +28,10 @@ from syndicator.sources import KINDS, Listing
 from syndicator.store import Store, open_store
 from syndicator.store.schema import page_failures
 from syndicator.web import create_app
+from tests.hosts import TrickleHost
 
 WEB = "http://t"
 NESTED = "<html><body>" + "<div>" * 100_000 + "Syvä" + "</div>" * 100_000 + "</body></html>"
-
-
-class TrickleHost:
-    """A listing on another loopback address that sends one byte every 0.2 s, forever."""
-
-    def __init__(self, address: str) -> None:
-        self.stopped = threading.Event()
-        stopped = self.stopped
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path == "/robots.txt":
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", "100000")
-                self.end_headers()
-                while not stopped.wait(0.2):
-                    try:
-                        self.wfile.write(b" ")
-                        self.wfile.flush()
-                    except OSError:
-                        return
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((address, 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://{address}:{self._server.server_address[1]}/"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @pytest.fixture
