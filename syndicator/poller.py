@@ -38,7 +38,9 @@ __all__ = ["Poller", "poller_id", "validator_lookup"]
 
 log = logging.getLogger("syndicator.poller")
 _MIN_GAP = 0.8  # of the interval: a second replica does not poll again before that
-_LEASE_MARGIN = 30.0  # seconds a lease outlives the poll's deadline (the release is late)
+# Seconds a lease outlives the poll's deadline (a late release, clock skew between replicas);
+# after a SIGKILL the source waits out deadline + margin before another poller takes it.
+_LEASE_MARGIN = 30.0
 
 
 def poller_id() -> str:
@@ -95,7 +97,7 @@ class Poller:
         now = datetime.now(UTC)
         claimed = await offload(
             self.store.claim_poll, source.name, owner=self.owner, now=now,
-            until=now + timedelta(seconds=deadline + _LEASE_MARGIN),
+            until=now + timedelta(seconds=deadline + min(_LEASE_MARGIN, deadline)),
             min_gap=0.0 if force else _MIN_GAP * source.interval,
         )  # fmt: skip
         if not claimed:
