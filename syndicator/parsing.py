@@ -15,6 +15,7 @@ for tests and one-off tools that parse trusted input.
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import resource
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class ParsePool:
 
     def __init__(self, *, workers: int, timeout: float, memory_mb: int) -> None:
         self.timeout = timeout
+        self._started = False
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
         self._pool = ProcessPool(
@@ -84,7 +86,12 @@ class ParsePool:
         )
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        future = self._pool.schedule(_call, args=(fn, args), timeout=self.timeout)
+        schedule = functools.partial(
+            self._pool.schedule, _call, args=(fn, args), timeout=self.timeout
+        )
+        # The first task starts the fork server and the workers: half a second off the loop.
+        future = schedule() if self._started else await asyncio.to_thread(schedule)
+        self._started = True
         try:
             outcome = await asyncio.wrap_future(future)
         except TimeoutError:
