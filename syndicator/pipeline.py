@@ -85,7 +85,8 @@ async def poll_source(
         listing = await kind_of(source).candidates(source, fetcher, parser)
     except (FetchError, ExtractError) as exc:
         return await _failed(poll, exc)
-    poll.catching_up = source.catch_up and not await offload(store.is_caught_up, source.name)
+    if listing.candidates and source.catch_up:  # a 304 saves the question
+        poll.catching_up = not await offload(store.is_caught_up, source.name)
     result = poll.result
     result.not_modified = listing.candidates is None
     candidates = list(listing.candidates or ())

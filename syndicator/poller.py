@@ -100,8 +100,8 @@ class Poller:
             until=now + timedelta(seconds=deadline + min(_LEASE_MARGIN, deadline)),
             min_gap=0.0 if force else _MIN_GAP * source.interval,
         )  # fmt: skip
-        if not claimed:
-            log_event(log, logging.INFO, "poll.skipped",
+        if not claimed:  # routine between replicas; worth saying when ops asked for it
+            log_event(log, logging.INFO if force else logging.DEBUG, "poll.skipped",
                       f"{source.name}: polled elsewhere or recently; skipped",
                       source=source.name)  # fmt: skip
             return PollResult(source.name, skipped=True)
