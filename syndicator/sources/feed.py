@@ -74,6 +74,8 @@ def read_feed(content: bytes, url: str, source: Config) -> FeedEntries:
     feed_lang = _lang(parsed.get("feed", {}).get("language"))
     found: dict[str, Candidate] = {}
     for entry in entries:
+        if len(found) >= source.max_items:  # newest first: the rest would be cut anyway
+            break
         candidate = _candidate(entry, url, feed_lang, source)
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
