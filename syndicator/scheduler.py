@@ -170,9 +170,10 @@ class Worker:
     async def _cancel_polls(self) -> None:
         """Cut off the polls in flight: their leases are released, nothing is half-saved
         (each save is one transaction), and the next start polls again."""
-        for task in self._polls:
+        polls = list(self._polls)
+        for task in polls:
             task.cancel()
-        await asyncio.gather(*self._polls, return_exceptions=True)
+        await asyncio.gather(*polls, return_exceptions=True)
 
     async def _poll(self, source: SourceBase, poller: Poller, scheduler: AsyncIOScheduler) -> None:
         if self._stop.is_set():
