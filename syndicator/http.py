@@ -18,11 +18,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol
 from urllib.parse import urljoin
 
 import httpx
@@ -42,7 +41,7 @@ from syndicator.netguard import Resolver, check_host, system_resolver
 from syndicator.netguard import check_url as _check_url
 from syndicator.robots import RobotsCache
 
-__all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorStore"]
+__all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorLookup", "Validators"]
 
 log = logging.getLogger("syndicator.http")
 
@@ -55,10 +54,10 @@ _RETRY_CODES = frozenset({"fetch.timeout", "fetch.connect"})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 
 
-class ValidatorStore(Protocol):
-    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        """``(etag, last_modified)`` saved for ``url`` after its last successful poll."""
-        ...
+Validators = tuple[str | None, str | None]  # (ETag, Last-Modified) of one URL
+# The pipeline's lookup of the validators saved for a URL after its last good poll. The
+# fetcher only reads them; what a fetch learns travels back on its ``Page``.
+ValidatorLookup = Callable[[str], Awaitable[Validators | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +93,13 @@ class Fetcher:
     def __init__(
         self,
         settings: HttpSettings,
-        validators: ValidatorStore | None = None,
+        validators: ValidatorLookup | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
     ) -> None:
         self.settings = settings
         self.validators = validators
-        self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -136,14 +134,14 @@ class Fetcher:
         _check_url(url)
         if self.settings.respect_robots:
             await self._robots.check(url, source=source)
-        headers = self._conditional_headers(url) if conditional else {}
+        headers = await self._conditional_headers(url) if conditional else {}
         response = await self._with_retries(url, headers, source)
         return self._interpret(url, response, conditional=conditional)
 
     # --- building the request -------------------------------------------------------------
 
-    def _conditional_headers(self, url: str) -> dict[str, str]:
-        saved = self.validators.get_validators(url) if self.validators else None
+    async def _conditional_headers(self, url: str) -> dict[str, str]:
+        saved = await self.validators(url) if self.validators else None
         etag, last_modified = saved or (None, None)
         headers: dict[str, str] = {}
         if etag:
@@ -267,8 +265,6 @@ class Fetcher:
             raise status_error(url, response)
         headers = response.headers
         etag, last_modified = headers.get("etag"), headers.get("last-modified")
-        if conditional:
-            self.pending_validators[url] = (etag, last_modified)
         content_type = headers.get("content-type", "")
         text, encoding = decode_body(response.content, content_type)
         return Page(

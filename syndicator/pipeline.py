@@ -1,27 +1,31 @@
 """Poll one source end to end: candidates → pages → articles → decisions → store + outbox.
 
 Expected per-source failures (unreachable, 503, garbage) are results: recorded on the
-source, logged once, and the worker goes on. Only our own bugs propagate.
+source, logged once, and the worker goes on; ``poller.Poller`` is the boundary for the rest.
+The loop only awaits: store calls go through ``offload``, parsing through the ``parser``.
+
+Which known pages are fetched again, and which failed pages wait: ``recheck``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from syndicator.configbase import DestinationBase, SourceBase
-from syndicator.decide import assess_health, decide, recheck_due, route
+from syndicator.decide import assess_health, decide, route
 from syndicator.errors import ExtractError, FetchError
-from syndicator.extract import extract_article
-from syndicator.extract.bilingual import split_languages
-from syndicator.extract.dates import HELSINKI
-from syndicator.extract.detect import MIN_CONFIDENCE, detect_language
-from syndicator.http import Fetcher
+from syndicator.extract.detect import MIN_CONFIDENCE
+from syndicator.extraction import Extraction, read_article
+from syndicator.http import Fetcher, Validators
 from syndicator.logs import log_event
-from syndicator.metrics import EXTRACT_FALLBACKS, POLLS
+from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
+from syndicator.offload import offload
+from syndicator.parsing import Parser
+from syndicator.recheck import content_digest, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.urls import canonical_url
@@ -36,6 +40,7 @@ class PollResult:
     source: str
     ok: bool = True
     not_modified: bool = False
+    skipped: bool = False  # another poller held the source's lease
     candidates: int = 0
     created: int = 0
     updated: int = 0
@@ -53,11 +58,13 @@ class _Poll:
     source: SourceBase
     store: Store
     fetcher: Fetcher
+    parser: Parser
     destinations: Sequence[DestinationBase]
     languages: Sequence[str]
     clock: Callable[[], datetime]
     catching_up: bool = False
     result: PollResult = field(init=False)
+    validators: dict[str, Validators] = field(default_factory=dict)  # of processed pages
 
     def __post_init__(self) -> None:
         self.result = PollResult(self.source.name)
@@ -68,40 +75,37 @@ async def poll_source(
     *,
     store: Store,
     fetcher: Fetcher,
+    parser: Parser,
     destinations: Sequence[DestinationBase],
     languages: Sequence[str] = ("fi", "sv", "en"),
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> PollResult:
-    poll = _Poll(source, store, fetcher, destinations, languages, clock)
-    fetcher.pending_validators.clear()
+    poll = _Poll(source, store, fetcher, parser, destinations, languages, clock)
     try:
-        candidates = await kind_of(source).candidates(source, fetcher)
-    except FetchError as exc:
-        return _failed(poll, exc)
-    poll.catching_up = source.catch_up and not store.is_caught_up(source.name)
+        listing = await kind_of(source).candidates(source, fetcher, parser)
+    except (FetchError, ExtractError) as exc:
+        return await _failed(poll, exc)
+    if listing.candidates and source.catch_up:  # a 304 saves the question
+        poll.catching_up = not await offload(store.is_caught_up, source.name)
     result = poll.result
-    result.not_modified = candidates is None
-    candidates = candidates or []
+    result.not_modified = listing.candidates is None
+    candidates = list(listing.candidates or ())
     result.candidates = len(candidates)
     if not candidates and not result.not_modified:
         log_event(log, logging.WARNING, "poll.empty",
                   f"{source.name}: the listing yielded no releases",
                   source=source.name, error_code="source.no_candidates")  # fmt: skip
-    succeeded, last_error = await _process_all(poll, candidates)
-    # Validators are kept only for what was processed: a failed article must not hide
-    # behind a 304 of its listing next time.
-    pending = dict(fetcher.pending_validators)
-    keep = pending if result.errors == 0 else {u: v for u, v in pending.items() if u in succeeded}
-    store.save_validators(keep, clock())
-    fetcher.pending_validators.clear()
-    if last_error is not None and not succeeded:  # every item failed: the source is broken
-        store.record_poll(
-            source.name, clock(), error_code=last_error.code, error=last_error.message
-        )
+    processed, last_error = await _process_all(poll, candidates)
+    # A listing's validators are kept only when every item went through: a failed article
+    # must not hide behind a 304 of its listing next time.
+    keep = dict(poll.validators) if result.errors else {**listing.validators, **poll.validators}
+    await offload(store.save_validators, keep, clock())
+    if last_error is not None and not processed:  # every item failed: the source is broken
+        await offload(store.record_poll, source.name, clock(), error_code=last_error.code,
+                      error=last_error.message)  # fmt: skip
         result.ok, result.error_code = False, last_error.code
     else:
-        _record_health(poll)
-    POLLS.labels(source=source.name, result="ok" if result.ok else "error").inc()
+        await _record_health(poll)
     log_event(log, logging.INFO, "poll.done",
               f"{source.name}: {result.created} new, {result.updated} updated"
               + (" (catch-up: nothing sent)" if poll.catching_up else ""),
@@ -112,67 +116,87 @@ async def poll_source(
 
 async def _process_all(
     poll: _Poll, candidates: list[Candidate]
-) -> tuple[set[str], FetchError | ExtractError | None]:
-    succeeded: set[str] = set()
+) -> tuple[int, FetchError | ExtractError | None]:
+    processed = 0
     last_error: FetchError | ExtractError | None = None
     # Oldest first, so events (and deliveries) follow publication order.
     for candidate in reversed(candidates[: poll.source.max_items]):
         try:
             await _process(poll, candidate)
-            succeeded.add(candidate.url)
+            processed += 1
         except (FetchError, ExtractError) as exc:
             poll.result.errors += 1
             last_error = exc
             log_event(log, logging.WARNING, "item.failed", f"{candidate.url}: {exc.message}",
                       source=poll.source.name, url=candidate.url, error_code=exc.code)  # fmt: skip
-    return succeeded, last_error
+    return processed, last_error
 
 
 async def _process(poll: _Poll, candidate: Candidate) -> None:
     """Fetch, extract, decide and save one candidate (each language of it)."""
-    now, source, result = poll.clock(), poll.source, poll.result
+    now, source, store = poll.clock(), poll.source, poll.store
     url = canonical_url(candidate.url)
-    stored = poll.store.find_item(url)
-    if stored is not None and not _worth_fetching(poll, candidate, stored, now):
-        result.unchanged += 1
+    stored = await offload(store.find_item, url)
+    if stored is not None and not await _worth_fetching(poll, candidate, stored, now):
+        poll.result.unchanged += 1
         return
-    html, page_url = candidate.html, url
+    failure = await offload(store.page_failure, url)
+    html, page_url, validators = candidate.html, url, None
+    if failure is not None and parked(failure, html, now):
+        poll.result.unchanged += 1
+        return
     if html is None:
         # Always conditional: a new page's validators are remembered, so checking it for
         # edits later costs a 304.
         page = await poll.fetcher.get(candidate.url, conditional=True, source=source.name)
         if page is None:  # 304: known and unchanged
             if stored is not None:
-                poll.store.mark_checked(stored.item_id, now)
-            result.unchanged += 1
+                await offload(store.mark_checked, stored.item_id, now)
+            poll.result.unchanged += 1
             return
-        html, page_url = page.text, page.url
+        html, page_url, validators = page.text, page.url, (page.etag, page.last_modified)
+    extraction = await _extract(poll, candidate, html, page_url, validators, now)
+    if failure is not None:
+        await offload(store.clear_page_failure, url)
+    _observe(poll, extraction)
+    for part in extraction.parts:
+        await _save(poll, part, now)
+    if validators is not None:
+        poll.validators[candidate.url] = validators
+
+
+async def _worth_fetching(
+    poll: _Poll, candidate: Candidate, stored: StoredItem, now: datetime
+) -> bool:
+    conditional = await offload(poll.store.get_validators, candidate.url) is not None
+    return worth_fetching(candidate.published, stored, now, poll.source.recheck_days,
+                          conditional=conditional)  # fmt: skip
+
+
+async def _extract(
+    poll: _Poll,
+    candidate: Candidate,
+    html: str,
+    page_url: str,
+    validators: Validators | None,
+    now: datetime,
+) -> Extraction:
+    source, url = poll.source, canonical_url(candidate.url)
     hint = source.language or candidate.lang
-    article = extract_article(html, page_url, source.article, language=hint, first_seen=now)
-    _observe(poll, article)
-    for part in split_languages(_merge(article, candidate), poll.languages):
-        _save(poll, part, now)
+    try:
+        return await poll.parser.run(read_article, html, page_url, source.article, hint, now,
+                                     candidate, tuple(poll.languages))  # fmt: skip
+    except ExtractError as exc:
+        if exc.code.startswith("parse."):  # over budget: remember it, do not parse it again
+            await offload(poll.store.record_page_failure, url, source=source.name,
+                          error_code=exc.code, error=exc.message, content_hash=content_digest(html),
+                          validators=validators or (None, None), now=now)  # fmt: skip
+        raise
 
 
-def _worth_fetching(poll: _Poll, candidate: Candidate, stored: StoredItem, now: datetime) -> bool:
-    """Known items: a cheap conditional GET when the page gave validators, else a full
-    fetch only when the listing shows a different date or the re-check is due."""
-    if now - stored.published > timedelta(days=poll.source.recheck_days):
-        return False
-    if poll.store.get_validators(candidate.url) is not None:
-        return True
-    listed = candidate.published
-    moved = listed is not None and _day(listed) != _day(stored.published)  # listings show days
-    return moved or recheck_due(stored, now, poll.source.recheck_days)
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone(HELSINKI).date()
-
-
-def _observe(poll: _Poll, article: Article) -> None:
+def _observe(poll: _Poll, extraction: Extraction) -> None:
     """Count profile misses; cross-check the declared language with the text."""
-    name = poll.source.name
+    name, article, detected = poll.source.name, extraction.article, extraction.detected
     poll.result.extracted += 1
     if article.generic:
         poll.result.generic += 1
@@ -180,20 +204,20 @@ def _observe(poll: _Poll, article: Article) -> None:
         log_event(log, logging.INFO, "extract.profile_miss",
                   f"{name}: the site profile found no body; generic extraction used",
                   source=name, url=article.url)  # fmt: skip
-    detected = detect_language(article.text, poll.languages)
     if article.lang and detected and detected[0] != article.lang and detected[1] >= MIN_CONFIDENCE:
         log_event(log, logging.WARNING, "extract.language_mismatch",
                   f"{article.url}: declared {article.lang}, the text reads as {detected[0]}",
                   source=name, url=article.url, lang=article.lang)  # fmt: skip
 
 
-def _save(poll: _Poll, article: Article, now: datetime) -> None:
+async def _save(poll: _Poll, article: Article, now: datetime) -> None:
     source, store, result = poll.source, poll.store, poll.result
-    stored = store.find_item(article.url, source=source.name, post_id=article.post_id)
+    stored = await offload(store.find_item, article.url, source=source.name,
+                           post_id=article.post_id)  # fmt: skip
     decision = decide(stored, article)
     if decision.event is None:
         if stored is not None:
-            store.mark_checked(stored.item_id, now)
+            await offload(store.mark_checked, stored.item_id, now)
         result.unchanged += 1
         return
     routed: list[tuple[str, float]] = []
@@ -204,7 +228,8 @@ def _save(poll: _Poll, article: Article, now: datetime) -> None:
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,
                        event=decision.event)  # fmt: skip
-    store.save_article(source.name, article, decision, stored, destinations=routed, now=now)
+    await offload(store.save_article, source.name, article, decision, stored,
+                  destinations=routed, now=now)  # fmt: skip
     if decision.event == "created":
         result.created += 1
     else:
@@ -213,24 +238,19 @@ def _save(poll: _Poll, article: Article, now: datetime) -> None:
               url=article.url, lang=article.lang, count=len(routed))  # fmt: skip
 
 
-def _merge(article: Article, candidate: Candidate) -> Article:
-    """Add the listing's read-more links the page itself lacks (partner reposts)."""
-    known = {link.url for link in article.read_more}
-    extra = [link for link in candidate.read_more if link.url not in known]
-    return replace(article, read_more=(*article.read_more, *extra)) if extra else article
-
-
-def _record_health(poll: _Poll) -> None:
-    """Mark the source degraded when its selectors stopped working; say so once."""
-    result, name = poll.result, poll.source.name
-    state = poll.store.source_state(name)
-    previous = state.degraded if state else None
+async def _record_health(poll: _Poll) -> None:
+    """Mark the source degraded when its selectors stopped working; say so once. Costs two
+    primary-key lookups; items are counted (through the source's index) only when the
+    listing came back empty."""
+    result, name, store = poll.result, poll.source.name, poll.store
+    previous = await offload(store.degraded_of, name)
+    empty = result.candidates == 0 and not result.not_modified
+    known = await offload(store.item_count, name) if empty else 0
     result.degraded = assess_health(
-        candidates=result.candidates, not_modified=result.not_modified,
-        known_items=poll.store.item_count(name), extracted=result.extracted,
-        generic=result.generic, previous=previous,
+        candidates=result.candidates, not_modified=result.not_modified, known_items=known,
+        extracted=result.extracted, generic=result.generic, previous=previous,
     )  # fmt: skip
-    poll.store.record_poll(name, poll.clock(), degraded=result.degraded)
+    await offload(store.record_poll, name, poll.clock(), degraded=result.degraded)
     if result.degraded and result.degraded != previous:
         log_event(log, logging.WARNING, "source.degraded",
                   f"{name}: selectors need fixing ({result.degraded}); the feeds keep what "
@@ -241,11 +261,13 @@ def _record_health(poll: _Poll) -> None:
                   source=name)  # fmt: skip
 
 
-def _failed(poll: _Poll, exc: FetchError) -> PollResult:
+async def _failed(poll: _Poll, exc: FetchError | ExtractError) -> PollResult:
     result, name = poll.result, poll.source.name
-    result.ok, result.error_code, result.retry_after = False, exc.code, exc.retry_after
-    poll.store.record_poll(name, poll.clock(), error_code=exc.code, error=exc.message)
-    POLLS.labels(source=name, result="error").inc()
+    url = exc.url if isinstance(exc, FetchError) else None
+    result.ok, result.error_code = False, exc.code
+    result.retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+    await offload(poll.store.record_poll, name, poll.clock(), error_code=exc.code,
+                  error=exc.message)  # fmt: skip
     log_event(log, logging.WARNING, "poll.failed", f"{name}: {exc.message}", source=name,
-              url=exc.url, status=exc.status, error_code=exc.code)  # fmt: skip
+              url=url, status=getattr(exc, "status", None), error_code=exc.code)  # fmt: skip
     return result

@@ -1,7 +1,9 @@
 """The worker: APScheduler jobs for polling and the outbox, plus the web server, in one loop.
 
-Polls run one at a time: sources on one host share its politeness budget and the fetcher's
-pending validators. The outbox drain runs beside them and is woken after every change.
+Polls run concurrently through a ``poller.Poller`` (a lane each, at most
+``service.poll_concurrency``, one poller per source across replicas); parsing runs in a
+``parsing.ParsePool`` created once per process. The outbox drain runs beside them and is
+woken after every change. On stop, polls in flight are cancelled (no error, no traceback).
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
 from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
+from syndicator.errors import StoreError
 from syndicator.http import Fetcher
 from syndicator.logs import log_event
-from syndicator.pipeline import PollResult, poll_source
+from syndicator.offload import offload
+from syndicator.parsing import ParsePool
+from syndicator.pipeline import PollResult
+from syndicator.poller import Poller, validator_lookup
 from syndicator.publish import feed_documents, write_feeds
 from syndicator.store import Store
 from syndicator.web import create_app
@@ -53,6 +59,15 @@ def delivery_client(config: Config) -> httpx.AsyncClient:
     )
 
 
+def parse_pool(config: Config) -> ParsePool:
+    service = config.service
+    return ParsePool(
+        workers=service.parse_workers,
+        timeout=service.parse_timeout,
+        memory_mb=service.parse_memory_mb,
+    )
+
+
 def rebuild_feeds(config: Config, store: Store) -> None:
     if config.feeds.out_dir:
         documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
@@ -60,21 +75,18 @@ def rebuild_feeds(config: Config, store: Store) -> None:
 
 
 async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> list[PollResult]:
-    """One poll of every enabled source, then every due delivery (for cron and tests)."""
-    results: list[PollResult] = []
-    async with Fetcher(config.http, validators=store) as fetcher:
-        for source in config.sources:
-            if source.enabled:
-                results.append(
-                    await poll_source(
-                        source,
-                        store=store,
-                        fetcher=fetcher,
-                        destinations=config.destinations,
-                        languages=config.feeds.languages,
-                    )
-                )
-    rebuild_feeds(config, store)
+    """One poll of every enabled source, then every due delivery (for cron and tests).
+
+    Sources poll concurrently like in the worker; a failing or buggy source is recorded and
+    the others carry on. Each poll takes the source's lease without the minimum gap."""
+    async with (
+        Fetcher(config.http, validators=validator_lookup(store)) as fetcher,
+        parse_pool(config) as parser,
+    ):
+        poller = Poller(config, store, fetcher, parser)
+        enabled = [source for source in config.sources if source.enabled]
+        results = list(await asyncio.gather(*(poller.poll(s, force=True) for s in enabled)))
+    await offload(rebuild_feeds, config, store)
     async with delivery_client(config) as client:
         await drain_all(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
     return results
@@ -98,7 +110,7 @@ class Worker:
         self.config = config
         self.store = store
         self.serve = serve
-        self._poll_lock = asyncio.Lock()
+        self._polls: set[asyncio.Task[None]] = set()
         self._wake_outbox = asyncio.Event()
         self._stop = asyncio.Event()
 
@@ -111,10 +123,11 @@ class Worker:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
         async with (
-            Fetcher(self.config.http, validators=self.store) as fetcher,
+            Fetcher(self.config.http, validators=validator_lookup(self.store)) as fetcher,
+            parse_pool(self.config) as parser,
             delivery_client(self.config) as client,
         ):
-            scheduler = self._schedule(fetcher)
+            scheduler = self._schedule(Poller(self.config, self.store, fetcher, parser))
             scheduler.start()
             outbox = asyncio.create_task(self._outbox_loop(client))
             server = self._server() if self.serve else None
@@ -129,6 +142,7 @@ class Worker:
             await self._stop.wait()
             log_event(log, logging.INFO, "worker.stopping", "stopping: no new work is taken")
             scheduler.shutdown(wait=False)
+            await self._cancel_polls()
             if server:
                 server.should_exit = True
             self._wake_outbox.set()  # the outbox stops: sends in flight finish or are handed back
@@ -138,54 +152,66 @@ class Worker:
                 task.cancel()
         log_event(log, logging.INFO, "worker.stopped", "stopped; the outbox resumes on restart")
 
-    def _schedule(self, fetcher: Fetcher) -> AsyncIOScheduler:
+    def _schedule(self, poller: Poller) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone="Europe/Helsinki")
         now = datetime.now(UTC)
         for index, source in enumerate(s for s in self.config.sources if s.enabled):
             scheduler.add_job(
                 self._poll,
                 IntervalTrigger(seconds=source.interval, jitter=source.jitter or None),
-                args=(source, fetcher, scheduler),
+                args=(source, poller, scheduler),
                 id=f"poll:{source.name}",
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=None,
-                next_run_time=now + timedelta(seconds=index),
+                next_run_time=now + timedelta(seconds=index * 0.1),
             )
         return scheduler
 
-    async def _poll(
-        self, source: SourceBase, fetcher: Fetcher, scheduler: AsyncIOScheduler
-    ) -> None:
+    async def _cancel_polls(self) -> None:
+        """Cut off the polls in flight: their leases are released, nothing is half-saved
+        (each save is one transaction), and the next start polls again."""
+        polls = list(self._polls)
+        for task in polls:
+            task.cancel()
+        await asyncio.gather(*polls, return_exceptions=True)
+
+    async def _poll(self, source: SourceBase, poller: Poller, scheduler: AsyncIOScheduler) -> None:
         if self._stop.is_set():
             return
-        async with self._poll_lock:
-            result = await poll_source(
-                source,
-                store=self.store,
-                fetcher=fetcher,
-                destinations=self.config.destinations,
-                languages=self.config.feeds.languages,
-            )
-        if result.created or result.updated:
-            rebuild_feeds(self.config, self.store)
-            self._wake_outbox.set()
-        if not result.ok:
-            state = self.store.source_state(source.name)
-            failures = state.consecutive_failures if state else 1
-            delay = failure_backoff(failures, source.interval, result.retry_after)
-            job = scheduler.get_job(f"poll:{source.name}")
-            if job is not None:
-                job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
-            log_event(
-                log,
-                logging.INFO,
-                "poll.backoff",
-                f"{source.name}: next try in {delay:.0f} s",
-                source=source.name,
-                retry_in_s=delay,
-                error_code=result.error_code,
-            )
+        task = asyncio.current_task()
+        assert task is not None
+        self._polls.add(task)
+        try:
+            result = await poller.poll(source)
+            if result.created or result.updated:
+                await offload(rebuild_feeds, self.config, self.store)
+                self._wake_outbox.set()
+            if not result.ok:
+                await self._back_off(source, result, scheduler)
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            # Our own shutdown cut it off (Poller logged ``poll.cancelled``): end the job
+            # quietly, or APScheduler would log the cancellation as a failed job.
+        except StoreError as exc:  # the feeds or the backoff could not be read/written
+            log_event(log, logging.WARNING, "poll.after_failed",
+                      f"{source.name}: {exc.message}", source=source.name,
+                      error_code=exc.code)  # fmt: skip
+        finally:
+            self._polls.discard(task)
+
+    async def _back_off(
+        self, source: SourceBase, result: PollResult, scheduler: AsyncIOScheduler
+    ) -> None:
+        state = await offload(self.store.source_state, source.name)
+        failures = state.consecutive_failures if state else 1
+        delay = failure_backoff(failures, source.interval, result.retry_after)
+        job = scheduler.get_job(f"poll:{source.name}")
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
+        log_event(log, logging.INFO, "poll.backoff", f"{source.name}: next try in {delay:.0f} s",
+                  source=source.name, retry_in_s=delay, error_code=result.error_code)  # fmt: skip
 
     async def _outbox_loop(self, client: httpx.AsyncClient) -> None:
         """One lane per destination; a poll that stored something wakes them all."""

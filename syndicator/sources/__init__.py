@@ -1,10 +1,13 @@
 """Source kinds: one module each, with ``Config`` and
-``async def candidates(source, fetcher) -> list[Candidate] | None``.
+``async def candidates(source, fetcher, parser) -> Listing``.
 
-``candidates`` fetches listings, feeds and APIs with ``conditional=True``; it returns None
-when every one of them answered 304 Not Modified, ``[]`` when they held nothing usable, and
-raises ``FetchError`` when they could not be fetched. Adding a kind: one module, one line in
-``KINDS``, one line in ``config.SourceConfig``.
+``candidates`` fetches listings, feeds and APIs with ``conditional=True`` and returns a
+:class:`Listing`: ``candidates`` is None when every one of them answered 304 Not Modified,
+``()`` when they held nothing usable; ``validators`` holds the ETag/Last-Modified of each
+one it read, which the pipeline saves only once the releases were processed. It raises
+``FetchError`` when they could not be fetched. CPU-heavy parsing (feedparser, the listing's
+HTML, a big JSON answer) runs through ``parser`` (a worker process; ``parsing.Parser``), so
+the event loop only awaits. Adding a kind: one module, one line in ``KINDS``.
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ from typing import Any, Protocol
 from syndicator.configbase import SourceBase
 from syndicator.errors import ConfigError
 from syndicator.http import Fetcher
-from syndicator.model import Candidate
+from syndicator.parsing import Parser
 from syndicator.sources import feed, html_listing, wordpress
+from syndicator.sources.listing import Listing
 
-__all__ = ["KINDS", "SourceKind", "kind_of"]
+__all__ = ["KINDS", "Listing", "SourceKind", "kind_of"]
 
 
 class SourceKind(Protocol):
-    async def candidates(self, source: Any, fetcher: Fetcher) -> list[Candidate] | None: ...
+    async def candidates(self, source: Any, fetcher: Fetcher, parser: Parser) -> Listing: ...
 
 
 KINDS: dict[str, SourceKind] = {

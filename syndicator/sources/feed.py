@@ -2,13 +2,15 @@
 
 With ``fetch_article = false`` each candidate carries ``html``: a small document synthesised
 from the entry's content (``sources.document.synthesize_document``), so no page is fetched.
-A feed that parses to no entries (garbage, an HTML error page) yields ``[]`` and a warning.
+A feed that parses to no entries (garbage, an HTML error page) yields ``()`` and a warning.
+feedparser runs in a parse worker (``read_feed``): a huge feed costs a worker, not the loop.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -18,10 +20,12 @@ import feedparser
 from syndicator.configbase import SourceBase, Url
 from syndicator.http import Fetcher
 from syndicator.model import Candidate
+from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
+from syndicator.sources.listing import Listing, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config", "candidates"]
+__all__ = ["Config", "FeedEntries", "candidates", "read_feed"]
 
 log = logging.getLogger("syndicator.sources")
 _HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -33,18 +37,23 @@ class Config(SourceBase):
     fetch_article: bool = True  # fetch each entry's page for the full text
 
 
-async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
+@dataclass(frozen=True, slots=True)
+class FeedEntries:
+    candidates: tuple[Candidate, ...]
+    invalid: str | None = None  # why a body with no entries is not a feed
+
+
+async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listing:
     page = await fetcher.get(source.url, conditional=True, source=source.name)
     if page is None:
-        return None
-    parsed = feedparser.parse(page.content, response_headers={"content-location": page.url})
-    entries: list[Any] = list(parsed.get("entries") or [])
-    if not entries and parsed.get("bozo"):
+        return Listing(None)
+    read = await parser.run(read_feed, page.content, page.url, source)
+    if read.invalid is not None:
         log.warning(
             "%s: %s is not a feed: %s",
             source.name,
             page.url,
-            parsed.get("bozo_exception"),
+            read.invalid,
             extra={
                 "event": "source.invalid_feed",
                 "source": source.name,
@@ -52,13 +61,25 @@ async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None
                 "error_code": "source.invalid_feed",
             },
         )
+    return Listing(read.candidates, validators_of(source.url, page))
+
+
+def read_feed(content: bytes, url: str, source: Config) -> FeedEntries:
+    """The feed's entries as candidates (in a parse worker)."""
+    parsed = feedparser.parse(content, response_headers={"content-location": url})
+    entries: list[Any] = list(parsed.get("entries") or [])
+    invalid = None
+    if not entries and parsed.get("bozo"):
+        invalid = str(parsed.get("bozo_exception"))
     feed_lang = _lang(parsed.get("feed", {}).get("language"))
     found: dict[str, Candidate] = {}
     for entry in entries:
-        candidate = _candidate(entry, page.url, feed_lang, source)
+        if len(found) >= source.max_items:  # newest first: the rest would be cut anyway
+            break
+        candidate = _candidate(entry, url, feed_lang, source)
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
-    return list(found.values())[: source.max_items]
+    return FeedEntries(tuple(found.values())[: source.max_items], invalid)
 
 
 def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> Candidate | None:

@@ -2,11 +2,13 @@
 
 Each ``urls`` entry is fetched conditionally; while it changed, up to ``max_pages`` pages are
 followed through ``selectors.next_page``. Items become candidates with absolute canonical
-URLs, de-duplicated, at most ``max_items``. A listing whose items match nothing yields ``[]``.
+URLs, de-duplicated, at most ``max_items``. A listing whose items match nothing yields ``()``.
+Each page is parsed in a parse worker (``read_page``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -17,11 +19,13 @@ from pydantic import Field, field_validator
 from syndicator.configbase import Frozen, SourceBase, Url
 from syndicator.extract.dates import parse_date
 from syndicator.extract.page import parse_page
-from syndicator.http import Fetcher
+from syndicator.http import Fetcher, Validators
 from syndicator.model import Candidate, Link
+from syndicator.parsing import Parser
+from syndicator.sources.listing import Listing, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config", "ListingSelectors", "candidates"]
+__all__ = ["Config", "ListingPage", "ListingSelectors", "candidates", "read_page"]
 
 
 class ListingSelectors(Frozen):
@@ -51,21 +55,33 @@ class Config(SourceBase):
     max_pages: int = Field(default=1, ge=1, le=20)
 
 
-async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
-    """None when every listing URL answered 304 Not Modified."""
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    candidates: tuple[Candidate, ...]
+    next_page: str | None
+
+
+async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listing:
+    """Candidates None when every listing URL answered 304 Not Modified."""
     found: dict[str, Candidate] = {}
+    validators: dict[str, Validators] = {}
     changed = False
     for url in source.urls:
         if len(found) >= source.max_items:
             break
-        changed |= await _read_listing(url, source, fetcher, found)
+        changed |= await _read_listing(url, source, fetcher, parser, found, validators)
     if not changed:
-        return None
-    return list(found.values())[: source.max_items]
+        return Listing(None)
+    return Listing(tuple(found.values())[: source.max_items], validators)
 
 
 async def _read_listing(
-    start: str, source: Config, fetcher: Fetcher, found: dict[str, Candidate]
+    start: str,
+    source: Config,
+    fetcher: Fetcher,
+    parser: Parser,
+    found: dict[str, Candidate],
+    validators: dict[str, Validators],
 ) -> bool:
     """Add the items of ``start`` and its next pages to ``found``; False on a 304."""
     url: str | None = start
@@ -77,13 +93,20 @@ async def _read_listing(
         if page is None:
             break
         changed = True
-        soup = parse_page(page.text)
-        for candidate in _items(soup, page.url, source):
+        validators.update(validators_of(url, page))
+        read = await parser.run(read_page, page.text, page.url, source)
+        for candidate in read.candidates:
             found.setdefault(candidate.url, candidate)
         if len(found) >= source.max_items:
             break
-        url = _next_page(soup, page.url, source.selectors)
+        url = read.next_page
     return changed
+
+
+def read_page(text: str, url: str, source: Config) -> ListingPage:
+    """One listing page's items and its next page (in a parse worker)."""
+    soup = parse_page(text)
+    return ListingPage(tuple(_items(soup, url, source)), _next_page(soup, url, source.selectors))
 
 
 def _items(soup: BeautifulSoup, base: str, source: Config) -> list[Candidate]:

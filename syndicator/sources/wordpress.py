@@ -3,7 +3,8 @@
 One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=1&per_page=N[&lang=xx]``. Each
 post becomes a candidate whose ``html`` is a synthesised article document (title, canonical,
 dates, featured image, hreflang alternates, ``content.rendered``), so no page is fetched.
-A body that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``.
+A body that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``. Decoding
+and building the documents run in a parse worker (``read_posts``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from syndicator.configbase import SourceBase, Url
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
 from syndicator.model import Candidate, Link
+from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
+from syndicator.sources.listing import Listing, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config", "api_url", "candidates"]
+__all__ = ["Config", "api_url", "candidates", "read_posts"]
 
 _HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -44,13 +47,19 @@ def api_url(source: Config) -> str:
     return f"{base}wp-json/wp/v2/{source.post_type}?{urlencode(query)}"
 
 
-async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None:
+async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listing:
     url = api_url(source)
     page = await fetcher.get(url, conditional=True, source=source.name)
     if page is None:
-        return None
+        return Listing(None)
+    found = await parser.run(read_posts, page.content, url, page.url, source)
+    return Listing(found, validators_of(url, page))
+
+
+def read_posts(content: bytes, url: str, base: str, source: Config) -> tuple[Candidate, ...]:
+    """The posts of an API answer as candidates (in a parse worker)."""
     try:
-        posts = json.loads(page.content)
+        posts = json.loads(content)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise FetchError(
             f"GET {url}: not JSON: {exc}", code="fetch.invalid_json", url=url
@@ -63,10 +72,10 @@ async def candidates(source: Config, fetcher: Fetcher) -> list[Candidate] | None
         )
     found: dict[str, Candidate] = {}
     for post in posts:
-        candidate = _candidate(post, page.url, source) if isinstance(post, dict) else None
+        candidate = _candidate(post, base, source) if isinstance(post, dict) else None
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
-    return list(found.values())[: source.max_items]
+    return tuple(found.values())[: source.max_items]
 
 
 def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import feedparser
 import httpx
 
+from syndicator.demo.languages import demo_source
 from syndicator.demo.site import SampleSite, SiteHandle
 from tests.e2e.conftest import (
     ARENA,
@@ -22,9 +23,11 @@ from tests.e2e.conftest import (
     ROOT,
     SECRET,
     Sinks,
+    log_lines,
     sources_toml,
     write_config,
 )
+from tests.hosts import TrickleHost
 
 WEBHOOK = """
 [[destinations]]
@@ -41,9 +44,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _configure(tmp_path: Path, handle: SiteHandle, sinks: Sinks, port: int, lease: str) -> Path:
+def _configure(
+    tmp_path: Path, handle: SiteHandle, sinks: Sinks, port: int, lease: str, extra: str = ""
+) -> Path:
     path = write_config(
-        tmp_path, sources_toml(handle.url, catch_up=False), WEBHOOK.format(url=sinks.webhook.url)
+        tmp_path,
+        sources_toml(handle.url, catch_up=False) + extra,
+        WEBHOOK.format(url=sinks.webhook.url),
     )
     text = path.read_text(encoding="utf-8").replace(
         'base_url = "http://127.0.0.1:8080/"',
@@ -135,7 +142,9 @@ def test_kill_9_mid_delivery_loses_nothing(
             ids = [r.headers["webhook-id"] for r in sinks.webhook.requests]
             return len(set(ids)) == 4 and ids.count(in_flight) == 2
 
-        _wait(all_in)
+        # A poll cut off by the kill holds its source's lease until the lease runs out
+        # (deadline 10 s + margin 10 s): the window covers that, and a loaded machine.
+        _wait(all_in, within_s=60.0)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     ids = [r.headers["webhook-id"] for r in sinks.webhook.requests]
@@ -143,3 +152,28 @@ def test_kill_9_mid_delivery_loses_nothing(
     # partner can drop the copy; every other release came exactly once.
     assert ids.count(in_flight) == 2
     assert all(ids.count(i) == 1 for i in set(ids) - {in_flight})
+
+
+def test_sigterm_cuts_off_a_poll_in_flight_without_an_error(
+    site: tuple[SampleSite, SiteHandle], sinks: Sinks, tmp_path: Path
+) -> None:
+    _sample, handle = site
+    trickle = TrickleHost("127.0.0.2")
+    port = _free_port()
+    slow = demo_source("slow", trickle.url + "slow/", "fi", catch_up=False, interval="60s")
+    config = _configure(tmp_path, handle, sinks, port, lease="120s", extra=slow)
+    log = tmp_path / "worker.log"
+    try:
+        with _worker(config, log) as process:
+            # The healthy host is ingested and delivered while the slow one still trickles.
+            _wait(lambda: len(sinks.webhook.requests) == 4)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+    finally:
+        trickle.stop()
+    text = log.read_text(encoding="utf-8")
+    lines = log_lines(text)
+    assert "Traceback" not in text
+    assert [line for line in lines if line["level"] == "ERROR"] == []
+    cancelled = [line for line in lines if line.get("event") == "poll.cancelled"]
+    assert [line["source"] for line in cancelled] == ["slow"]

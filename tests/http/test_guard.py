@@ -159,4 +159,10 @@ async def test_too_many_redirects() -> None:
 def test_exported_names() -> None:
     import syndicator.http
 
-    assert syndicator.http.__all__ == ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorStore"]
+    assert syndicator.http.__all__ == [
+        "MAX_REDIRECTS",
+        "Fetcher",
+        "Page",
+        "ValidatorLookup",
+        "Validators",
+    ]

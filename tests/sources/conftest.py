@@ -4,28 +4,38 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from syndicator.configbase import HttpSettings
 from syndicator.demo.site import SampleSite
-from syndicator.http import Fetcher
+from syndicator.http import Fetcher, Validators
+from syndicator.model import Candidate
+from syndicator.parsing import InlineParser
+from syndicator.sources import Listing, SourceKind
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+PARSER = InlineParser()
+
+
+async def read(kind: SourceKind, source: Any, fetcher: Fetcher) -> list[Candidate] | None:
+    """The candidates a kind finds (None: everything answered 304)."""
+    listing = await kind.candidates(source, fetcher, PARSER)
+    return None if listing.candidates is None else list(listing.candidates)
 
 
 class MemoryValidators:
-    """What the pipeline does: save the fetcher's pending validators after a good poll."""
+    """What the pipeline does: save a listing's validators after a good poll."""
 
     def __init__(self) -> None:
-        self.saved: dict[str, tuple[str | None, str | None]] = {}
+        self.saved: dict[str, Validators] = {}
 
-    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
+    async def lookup(self, url: str) -> Validators | None:
         return self.saved.get(url)
 
-    def save(self, fetcher: Fetcher) -> None:
-        self.saved.update(fetcher.pending_validators)
-        fetcher.pending_validators.clear()
+    def save(self, listing: Listing) -> None:
+        self.saved.update(listing.validators)
 
 
 @pytest.fixture
@@ -49,5 +59,5 @@ async def fetcher(validators: MemoryValidators) -> AsyncIterator[Fetcher]:
         respect_robots=True,
         user_agent="syndicator-test/1",
     )
-    async with Fetcher(settings, validators) as running:
+    async with Fetcher(settings, validators.lookup) as running:
         yield running

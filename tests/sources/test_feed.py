@@ -7,7 +7,7 @@ from datetime import timedelta
 from syndicator.demo.site import SampleSite
 from syndicator.http import Fetcher
 from syndicator.sources import feed
-from tests.sources.conftest import MemoryValidators
+from tests.sources.conftest import PARSER, MemoryValidators, read
 
 
 def _source(site: SampleSite, path: str = "feed/", **fields: object) -> feed.Config:
@@ -17,7 +17,7 @@ def _source(site: SampleSite, path: str = "feed/", **fields: object) -> feed.Con
 
 
 async def test_feed_entries_become_candidates(site: SampleSite, fetcher: Fetcher) -> None:
-    found = await feed.candidates(_source(site), fetcher)
+    found = await read(feed, _source(site), fetcher)
     assert found is not None and len(found) == 6
     release = site.releases[0]
     first = found[0]
@@ -30,14 +30,14 @@ async def test_feed_entries_become_candidates(site: SampleSite, fetcher: Fetcher
 
 
 async def test_feed_language_wins_over_nothing(site: SampleSite, fetcher: Fetcher) -> None:
-    found = await feed.candidates(_source(site, "sv/feed/"), fetcher)
+    found = await read(feed, _source(site, "sv/feed/"), fetcher)
     assert found is not None and {c.lang for c in found} == {"sv"}
 
 
 async def test_without_article_fetch_the_entry_content_is_the_document(
     site: SampleSite, fetcher: Fetcher
 ) -> None:
-    found = await feed.candidates(_source(site, "en/feed/", fetch_article=False), fetcher)
+    found = await read(feed, _source(site, "en/feed/", fetch_article=False), fetcher)
     assert found is not None and found[0].html is not None
     html = found[0].html
     title = site.releases[0].texts["en"].title
@@ -50,13 +50,14 @@ async def test_without_article_fetch_the_entry_content_is_the_document(
 async def test_not_modified(
     site: SampleSite, fetcher: Fetcher, validators: MemoryValidators
 ) -> None:
-    assert await feed.candidates(_source(site), fetcher) is not None
-    validators.save(fetcher)
-    assert await feed.candidates(_source(site), fetcher) is None
+    listing = await feed.candidates(_source(site), fetcher, PARSER)
+    assert listing.candidates is not None
+    validators.save(listing)
+    assert await read(feed, _source(site), fetcher) is None
 
 
 async def test_garbage_feed_yields_nothing(site: SampleSite, fetcher: Fetcher) -> None:
     site.override("feed/", b"<html><body>Huoltokatko</body></html>")
-    assert await feed.candidates(_source(site), fetcher) == []
+    assert await read(feed, _source(site), fetcher) == []
     site.override("feed/", b"\x00\x01 not xml at all", content_type="application/rss+xml")
-    assert await feed.candidates(_source(site), fetcher) == []
+    assert await read(feed, _source(site), fetcher) == []

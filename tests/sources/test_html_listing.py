@@ -12,7 +12,7 @@ from syndicator.demo.site import SampleSite, demo_sources
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
 from syndicator.sources import html_listing
-from tests.sources.conftest import MemoryValidators
+from tests.sources.conftest import PARSER, MemoryValidators, read
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -25,7 +25,7 @@ def _source(site: SampleSite, index: int = 0, **changes: object) -> html_listing
 
 
 async def test_listing_with_pagination(site: SampleSite, fetcher: Fetcher) -> None:
-    found = await html_listing.candidates(_source(site), fetcher)
+    found = await read(html_listing, _source(site), fetcher)
     assert found is not None
     releases = site.releases
     assert [c.url for c in found] == [f"{site.url}tiedote/{r.texts['fi'].slug}/" for r in releases]
@@ -45,8 +45,8 @@ async def test_listing_with_pagination(site: SampleSite, fetcher: Fetcher) -> No
 
 
 async def test_swedish_and_english_listings(site: SampleSite, fetcher: Fetcher) -> None:
-    swedish = await html_listing.candidates(_source(site, 1), fetcher)
-    english = await html_listing.candidates(_source(site, 2), fetcher)
+    swedish = await read(html_listing, _source(site, 1), fetcher)
+    english = await read(html_listing, _source(site, 2), fetcher)
     assert swedish is not None and english is not None
     assert len(swedish) == 6 and all(c.url.startswith(site.url + "sv/tiedote/") for c in swedish)
     assert len(english) == 4 and {c.lang for c in english} == {"en"}
@@ -57,7 +57,7 @@ async def test_limits(
     site: SampleSite, fetcher: Fetcher, max_pages: int, max_items: int, count: int
 ) -> None:
     source = _source(site, max_pages=max_pages, max_items=max_items)
-    found = await html_listing.candidates(source, fetcher)
+    found = await read(html_listing, source, fetcher)
     assert found is not None and len(found) == count
 
 
@@ -65,12 +65,13 @@ async def test_not_modified_returns_none_until_an_edit(
     site: SampleSite, fetcher: Fetcher, validators: MemoryValidators
 ) -> None:
     source = _source(site)
-    assert await html_listing.candidates(source, fetcher) is not None
-    validators.save(fetcher)
-    assert await html_listing.candidates(source, fetcher) is None
+    listing = await html_listing.candidates(source, fetcher, PARSER)
+    assert listing.candidates is not None
+    validators.save(listing)
+    assert await read(html_listing, source, fetcher) is None
     assert site.requests[-1].headers["if-none-match"]
     site.edit_release("kirjasto", "fi", title="Pääkirjasto avautuu jo marraskuussa")
-    again = await html_listing.candidates(source, fetcher)
+    again = await read(html_listing, source, fetcher)
     assert again is not None and "Pääkirjasto avautuu jo marraskuussa" in {c.title for c in again}
 
 
@@ -82,7 +83,7 @@ async def test_garbage_or_empty_listing_yields_nothing(
     site: SampleSite, fetcher: Fetcher, body: bytes
 ) -> None:
     site.override("ajankohtaista/tiedotteet/", body)
-    assert await html_listing.candidates(_source(site), fetcher) == []
+    assert await read(html_listing, _source(site), fetcher) == []
 
 
 async def test_duplicates_tracking_and_read_more(site: SampleSite, fetcher: Fetcher) -> None:
@@ -96,7 +97,7 @@ async def test_duplicates_tracking_and_read_more(site: SampleSite, fetcher: Fetc
     source = _source(site).model_copy(
         update={"selectors": _source(site).selectors.model_copy(update={"read_more": "a.more"})}
     )
-    found = await html_listing.candidates(source, fetcher)
+    found = await read(html_listing, source, fetcher)
     assert found is not None and len(found) == 1
     [candidate] = found
     assert candidate.url == f"{site.url}tiedote/a/"
@@ -108,7 +109,7 @@ async def test_duplicates_tracking_and_read_more(site: SampleSite, fetcher: Fetc
 async def test_unreachable_listing_raises(site: SampleSite, fetcher: Fetcher) -> None:
     site.fail("ajankohtaista/tiedotteet/", status=503, times=5)
     with pytest.raises(FetchError) as caught:
-        await html_listing.candidates(_source(site), fetcher)
+        await read(html_listing, _source(site), fetcher)
     assert caught.value.code == "fetch.http_503"
 
 

@@ -12,7 +12,7 @@ from syndicator.sources.document import synthesize_document
 
 
 def test_exported_names() -> None:
-    assert syndicator.sources.__all__ == ["KINDS", "SourceKind", "kind_of"]
+    assert syndicator.sources.__all__ == ["KINDS", "Listing", "SourceKind", "kind_of"]
 
 
 def test_kinds() -> None:

@@ -10,7 +10,7 @@ from syndicator.demo.site import SampleSite
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
 from syndicator.sources import wordpress
-from tests.sources.conftest import MemoryValidators
+from tests.sources.conftest import PARSER, MemoryValidators, read
 
 _API = "wp-json/wp/v2/tiedote"
 
@@ -27,7 +27,7 @@ def test_api_url(site: SampleSite) -> None:
 
 
 async def test_posts_become_candidates_with_documents(site: SampleSite, fetcher: Fetcher) -> None:
-    found = await wordpress.candidates(_source(site, lang="en"), fetcher)
+    found = await read(wordpress, _source(site, lang="en"), fetcher)
     assert found is not None and len(found) == 4
     release = site.releases[0]
     text = release.texts["en"]
@@ -49,26 +49,27 @@ async def test_posts_become_candidates_with_documents(site: SampleSite, fetcher:
 
 
 async def test_per_page_and_default_language(site: SampleSite, fetcher: Fetcher) -> None:
-    found = await wordpress.candidates(_source(site, per_page=2), fetcher)
+    found = await read(wordpress, _source(site, per_page=2), fetcher)
     assert found is not None and len(found) == 2 and {c.lang for c in found} == {"fi"}
 
 
 async def test_not_modified(
     site: SampleSite, fetcher: Fetcher, validators: MemoryValidators
 ) -> None:
-    assert await wordpress.candidates(_source(site), fetcher) is not None
-    validators.save(fetcher)
-    assert await wordpress.candidates(_source(site), fetcher) is None
+    listing = await wordpress.candidates(_source(site), fetcher, PARSER)
+    assert listing.candidates is not None
+    validators.save(listing)
+    assert await read(wordpress, _source(site), fetcher) is None
 
 
 @pytest.mark.parametrize("body", [b"{not json", b'{"code": "rest_no_route"}', b"\xff\xfe\x00"])
 async def test_invalid_json_raises(site: SampleSite, fetcher: Fetcher, body: bytes) -> None:
     site.override(_API, body, content_type="application/json")
     with pytest.raises(FetchError) as caught:
-        await wordpress.candidates(_source(site), fetcher)
+        await read(wordpress, _source(site), fetcher)
     assert caught.value.code == "fetch.invalid_json"
 
 
 async def test_empty_list_and_odd_posts(site: SampleSite, fetcher: Fetcher) -> None:
     site.override(_API, b'[1, {"title": "no link"}, []]', content_type="application/json")
-    assert await wordpress.candidates(_source(site), fetcher) == []
+    assert await read(wordpress, _source(site), fetcher) == []

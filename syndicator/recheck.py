@@ -1,0 +1,58 @@
+"""PURE. Which known pages a poll fetches again when their listing changed.
+
+A known item is fetched again (always conditionally) only when (1) the listing shows a
+different day for it, or (2) its own re-check is due (``decide.recheck_due``: an eighth of
+its age, 15 minutes to a day), or (3) it is under two days old — when edits happen — and
+answers conditional requests (a 304 is cheap). Past ``recheck_days`` never. A changed
+listing therefore costs its new pages, not a request for every item it shows.
+
+A page whose parse overran its budget is parked (``store.page_failures``) until its
+``retry_at`` (1 h, doubling up to a day); one delivered inline (feeds without page fetch,
+WordPress) is parsed again as soon as its content changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+from syndicator.decide import recheck_due
+from syndicator.extract.dates import HELSINKI
+from syndicator.model import StoredItem
+from syndicator.store.sources import PageFailure
+
+__all__ = ["YOUNG", "content_digest", "parked", "worth_fetching"]
+
+YOUNG = timedelta(days=2)  # edits cluster in a release's first days
+
+
+def worth_fetching(
+    listed: datetime | None,
+    stored: StoredItem,
+    now: datetime,
+    recheck_days: int,
+    *,
+    conditional: bool,
+) -> bool:
+    """``listed``: the date the listing shows; ``conditional``: the page gave validators."""
+    age = now - stored.published
+    if age > timedelta(days=recheck_days):
+        return False
+    if listed is not None and _day(listed) != _day(stored.published):  # listings show days
+        return True
+    return recheck_due(stored, now, recheck_days) or (age < YOUNG and conditional)
+
+
+def parked(failure: PageFailure, inline: str | None, now: datetime) -> bool:
+    """A page that failed to parse waits out its backoff, unless its content changed."""
+    if inline is not None and content_digest(inline) != failure.content_hash:
+        return False
+    return now < failure.retry_at
+
+
+def content_digest(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(HELSINKI).date()

@@ -1,0 +1,54 @@
+"""The re-check rule, table-driven: which known pages a changed listing costs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from syndicator.model import StoredItem
+from syndicator.recheck import content_digest, parked, worth_fetching
+from syndicator.store.sources import PageFailure
+
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+
+
+def _item(age: timedelta, checked: timedelta | None) -> StoredItem:
+    return StoredItem(
+        item_id=1, release_id=1, url="https://x/a/", version=1, content_hash="h",
+        published=NOW - age, checked_at=None if checked is None else NOW - checked,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("age_h", "checked_h", "listed_shift_d", "conditional", "expected"),
+    [
+        (5, 0.1, None, True, True),  # young and answers 304s: cheap, edits likely
+        (5, 0.1, None, False, False),  # young without validators: waits for its schedule
+        (5, 1.0, None, False, True),  # its re-check is due (age / 8 = 37 min)
+        (120, 1.0, None, True, False),  # 5 days old, checked an hour ago: not asked for
+        (120, 16.0, None, True, True),  # 5 days old: re-checked every 15 h
+        (120, 1.0, 1, False, True),  # the listing shows another day
+        (120, 1.0, 0, True, False),  # the listing shows the same day
+        (24 * 15, 48.0, 1, True, False),  # past recheck_days: never
+    ],
+)
+def test_worth_fetching(
+    age_h: float,
+    checked_h: float,
+    listed_shift_d: int | None,
+    conditional: bool,
+    expected: bool,
+) -> None:
+    item = _item(timedelta(hours=age_h), timedelta(hours=checked_h))
+    listed = None if listed_shift_d is None else item.published + timedelta(days=listed_shift_d)
+    assert worth_fetching(listed, item, NOW, 14, conditional=conditional) is expected
+
+
+def test_a_parked_page_waits_unless_its_inline_content_changed() -> None:
+    failure = PageFailure("https://x/a/", "parse.timeout", content_digest("<p>a</p>"), 1,
+                          NOW + timedelta(hours=1))  # fmt: skip
+    assert parked(failure, None, NOW)
+    assert parked(failure, "<p>a</p>", NOW)
+    assert not parked(failure, "<p>b</p>", NOW)
+    assert not parked(failure, None, NOW + timedelta(hours=2))
