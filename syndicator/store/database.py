@@ -47,7 +47,7 @@ def create_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError as exc:
-        raise StoreError(f"database_url {url!r} is not a database URL: {exc}") from None
+        raise StoreError(f"database_url is not a database URL: {exc}", code="store.error") from None
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = _sqlite_engine(url, parsed.database)

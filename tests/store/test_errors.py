@@ -127,3 +127,11 @@ def test_no_free_connection_is_a_store_error(tmp_path: Path) -> None:
     assert caught.value.code == "store.error"
     assert "pool" in caught.value.message.lower()
     assert store.latest_entries(None, 1) == []
+
+
+def test_every_public_method_is_behind_the_boundary() -> None:
+    """Methods added later (by any mixin) are mapped too: none can leak SQLAlchemy's errors."""
+    public = [name for name in dir(Store) if not name.startswith("_")]
+    assert {"save_article", "claim_due", "record_poll", "check"} <= set(public)
+    for name in public:
+        assert hasattr(getattr(Store, name), "__wrapped__"), name
