@@ -1,11 +1,20 @@
-"""The only module that speaks SQL. SQLite by default, PostgreSQL for several replicas."""
+"""The only module that speaks SQL. SQLite by default, PostgreSQL for several replicas.
+
+Every method raises ``StoreError`` and nothing else from the database (codes in
+``store.database``): driver errors are mapped on the engine, SQLAlchemy's own (no free
+pooled connection, ...) by the wrapper every public method gets below. Methods block:
+async code calls them through ``syndicator.offload.offload``.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 
-from syndicator.errors import StoreError
-from syndicator.store.database import create_engine, migrate
+from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.sources import SourceRows
@@ -14,25 +23,43 @@ __all__ = ["Store", "StoredEvent", "open_store"]
 
 
 class Store(ReleaseRows, DeliveryRows, SourceRows):
-    """All reads and writes. Methods are short transactions, safe to call from async code."""
+    """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:
+        map_errors(engine)
         self.engine = engine
 
     def check(self) -> None:
         """Raise StoreError unless the database answers."""
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"store unreachable: {exc}", code="store.unreachable") from None
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:
         self.engine.dispose()
 
 
+def _mapped(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sa.exc.SQLAlchemyError as exc:  # not the driver's: those are StoreErrors already
+            raise store_error(exc) from exc
+
+    return call
+
+
+for _name in dir(Store):
+    if not _name.startswith("_") and callable(getattr(Store, _name)):
+        setattr(Store, _name, _mapped(getattr(Store, _name)))
+
+
 def open_store(url: str) -> Store:
     """Connect and bring the schema up to date."""
     engine = create_engine(url)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine)

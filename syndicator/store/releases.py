@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from syndicator.decide import Decision
+from syndicator.errors import StoreError
 from syndicator.model import Article, Entry, EventKind, StoredItem
 from syndicator.store.codec import article_from_json, article_to_json
 from syndicator.store.schema import deliveries, events, items, releases, versions
@@ -72,10 +73,40 @@ class ReleaseRows:
         """Write item, version, event and its outbox rows in ONE transaction; the event id.
 
         ``destinations`` are the (name, hold in seconds) routed for this event; empty during
-        catch-up.
+        catch-up. When another process (a replica, ``poll --once`` beside ``run``) stored
+        this item between ``find_item`` and here, and holds exactly this version, nothing is
+        written and None is returned; if it holds other content, ``StoreError`` with code
+        ``store.conflict`` says "look again next poll" (the routing depends on the event).
         """
         if decision.event is None:
             return None
+        try:
+            return self._write(source, article, decision, stored, destinations, now)
+        except StoreError as exc:
+            if exc.code != "store.conflict":
+                raise
+            current = self.find_item(article.url, source=source, post_id=article.post_id)
+            if current is not None and (current.version, current.content_hash) == (
+                decision.version,
+                decision.content_hash,
+            ):
+                return None
+            raise StoreError(
+                f"{exc.message} (saving {article.url}: another process may have stored it;"
+                " look again next poll)",
+                code="store.conflict",
+            ) from exc
+
+    def _write(
+        self,
+        source: str,
+        article: Article,
+        decision: Decision,
+        stored: StoredItem | None,
+        destinations: Sequence[tuple[str, float]],
+        now: datetime,
+    ) -> int:
+        assert decision.event is not None
         published = article.published or (stored.published if stored else now)
         alternates = sorted({link.url for link in article.alternates})
         with self.engine.begin() as connection:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from syndicator.store import Store, open_store
-from tests.postgres import postgres_server
-
-_counter = itertools.count()
+from tests.postgres import create_database, postgres_server
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +26,7 @@ def postgres_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    server: str = request.getfixturevalue("postgres_url")
-    name = f"syndicator_test_{os.getpid()}_{next(_counter)}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
+    return create_database(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

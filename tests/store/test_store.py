@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from syndicator.decide import decide
+from syndicator.errors import StoreError
 from syndicator.model import Article, Link, Receipt
 from syndicator.store import Store, open_store
 from syndicator.store.schema import deliveries, items
@@ -77,7 +78,7 @@ def test_item_and_outbox_rows_commit_together(store: Store) -> None:
     stored = store.find_item(FI.url)
     # The same destination twice violates the outbox's unique (event, destination): the
     # whole save must roll back — no new version, no event, no half-written item.
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(StoreError) as caught:
         store.save_article(
             "vaasa",
             edited,
@@ -86,6 +87,7 @@ def test_item_and_outbox_rows_commit_together(store: Store) -> None:
             destinations=[("hook", 0.0), ("hook", 0.0)],
             now=NOW,
         )
+    assert caught.value.code == "store.conflict"
     with store.engine.connect() as connection:
         assert connection.execute(sa.select(items.c.version)).scalar_one() == 1
         assert connection.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar() == 1

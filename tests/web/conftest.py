@@ -1,9 +1,13 @@
-"""A small in-memory ReadStore and a real uvicorn server on 127.0.0.1:0."""
+"""A small in-memory ReadStore and a real uvicorn server on 127.0.0.1:0.
+
+The store-down cases use the real Store on a broken database (``test_store_down.py``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import httpx
@@ -11,7 +15,6 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from syndicator.errors import StoreError
 from syndicator.model import Entry, SourceState
 from syndicator.web import create_app
 from tests.publish.samples import T0, make_config, sample_entries
@@ -23,19 +26,15 @@ class MemoryStore:
     def __init__(self, entries: list[Entry], states: list[SourceState]) -> None:
         self.entries = entries
         self.states = states
-        self.down = False
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
-        self.check()
         chosen = [e for e in self.entries if lang is None or e.article.lang == lang]
         return chosen[:limit]
 
     def check(self) -> None:
-        if self.down:
-            raise StoreError("database is locked", code="store.unreachable")
+        pass
 
     def source_states(self) -> list[SourceState]:
-        self.check()
         return self.states
 
 
@@ -75,6 +74,13 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def server_url(app: Starlette) -> AsyncIterator[str]:
     """The app behind a real uvicorn socket, as partners reach it."""
+    async with serve(app) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serve(app: Starlette) -> AsyncIterator[str]:
+    """Run ``app`` on 127.0.0.1:0 in this event loop; its base URL."""
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, log_config=None, lifespan="off", ws="none", http="h11"
     )
@@ -85,6 +91,8 @@ async def server_url(app: Starlette) -> AsyncIterator[str]:
             task.result()
         await asyncio.sleep(0.01)
     host, port = server.servers[0].sockets[0].getsockname()[:2]
-    yield f"http://{host}:{port}"
-    server.should_exit = True
-    await task
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -1,4 +1,6 @@
-"""Feed routes at unit level (ASGI transport): 404s, conditional requests, store failures."""
+"""Feed routes at unit level (ASGI transport): 404s, conditional requests.
+
+Store failures: ``test_store_down.py``, with the real store on a broken database."""
 
 from __future__ import annotations
 
@@ -71,13 +73,3 @@ async def test_conditional_headers(
 async def test_if_none_match_wins_over_if_modified_since(client: httpx.AsyncClient) -> None:
     headers = {"If-None-Match": '"other"', "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
     assert (await client.get("/feeds/rss.xml", headers=headers)).status_code == 200
-
-
-async def test_feed_is_503_when_the_store_is_down(
-    client: httpx.AsyncClient, store: MemoryStore
-) -> None:
-    store.down = True
-    response = await client.get("/feeds/atom.xml")
-    assert response.status_code == 503
-    assert "store.unreachable" in response.text
-    assert "locked" not in response.text
