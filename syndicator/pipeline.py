@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from syndicator.configbase import DestinationBase, SourceBase
 from syndicator.decide import assess_health, decide, route
-from syndicator.errors import ExtractError, FetchError
+from syndicator.errors import ExtractError, FetchError, StoreError, SyndicatorError
 from syndicator.extract.detect import MIN_CONFIDENCE
 from syndicator.extraction import Extraction, read_article
 from syndicator.http import Fetcher, Validators
@@ -116,15 +116,18 @@ async def poll_source(
 
 async def _process_all(
     poll: _Poll, candidates: list[Candidate]
-) -> tuple[int, FetchError | ExtractError | None]:
+) -> tuple[int, SyndicatorError | None]:
     processed = 0
-    last_error: FetchError | ExtractError | None = None
+    last_error: SyndicatorError | None = None
     # Oldest first, so events (and deliveries) follow publication order.
     for candidate in reversed(candidates[: poll.source.max_items]):
         try:
             await _process(poll, candidate)
             processed += 1
-        except (FetchError, ExtractError) as exc:
+        except (FetchError, ExtractError, StoreError) as exc:
+            if isinstance(exc, StoreError) and exc.code != "store.conflict":
+                raise  # the store itself failed: the whole poll is recorded as failed
+            # store.conflict: another process saved this item meanwhile; look again next poll
             poll.result.errors += 1
             last_error = exc
             log_event(log, logging.WARNING, "item.failed", f"{candidate.url}: {exc.message}",
@@ -228,8 +231,11 @@ async def _save(poll: _Poll, article: Article, now: datetime) -> None:
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,
                        event=decision.event)  # fmt: skip
-    await offload(store.save_article, source.name, article, decision, stored,
-                  destinations=routed, now=now)  # fmt: skip
+    saved = await offload(store.save_article, source.name, article, decision, stored,
+                          destinations=routed, now=now)  # fmt: skip
+    if saved is None:  # another replica stored exactly this version a moment ago
+        result.unchanged += 1
+        return
     if decision.event == "created":
         result.created += 1
     else:
