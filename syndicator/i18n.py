@@ -1,11 +1,12 @@
-"""Our own words in Finnish, Swedish and English.
+"""Our own words in Finnish, Swedish and English: one table, one date format per language.
 
-Key scheme:
+Keys are namespaced by where the words appear:
 
-- UI labels are bare snake_case words: ``read_more``, ``new_release``, ``updated_release``,
-  ``published``, ``updated``, ``other_languages``, ``source``, ``in_language`` (the name of
-  a language *in that language*: "Suomeksi", "På svenska", "In English").
-- Error messages are ``"error." + code``, where ``code`` is a ``SyndicatorError.code``:
+- ``label.<word>``: words in the messages destinations receive (``label.read_more``,
+  ``label.new_release``…); ``LABELS`` lists the ``<word>`` part, which ``Message.labels`` is
+  keyed by. ``label.in_language`` is a language's name *in that language* ("På svenska").
+- ``index.<word>``: the index page (``index.title``, ``index.last_poll``…).
+- ``error.<code>``, where ``code`` is a ``SyndicatorError.code``:
   ``translate("error.fetch.http_503", "sv")``. A code without its own entry falls back to its
   family: ``<area>.http_<status>`` → ``<area>.http_status``, ``delivery.smtp_<n>`` →
   ``delivery.smtp``, then ``<area>.failed`` (``fetch``, ``extract``, ``delivery``, ``config``,
@@ -13,17 +14,23 @@ Key scheme:
 
 ``translate`` falls back from the wanted language to English, then to the key itself, so a
 missing word is visible but never an exception. ``lang`` may be a tag such as ``"sv-FI"``.
+Every date we show goes through ``format_datetime``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from types import MappingProxyType
 
-__all__ = ["LABELS", "LANGUAGES", "format_datetime", "normalise_lang", "translate"]
+from syndicator.locales import HELSINKI, normalise_lang
+
+__all__ = ["LABELS", "LANGUAGES", "LANGUAGE_NAMES", "WORDS", "format_datetime", "translate"]
 
 LANGUAGES = ("fi", "sv", "en")
+# Each language by its own name (the index page's switcher and section headings).
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 LABELS = (
     "read_more",
     "new_release",
@@ -35,9 +42,8 @@ LABELS = (
     "in_language",
 )
 
-_HELSINKI = ZoneInfo("Europe/Helsinki")
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
-_MONTHS_EN = [
+_MONTHS_EN = (
     "January",
     "February",
     "March",
@@ -50,22 +56,48 @@ _MONTHS_EN = [
     "October",
     "November",
     "December",
-]
+)
 
 # key: (fi, sv, en)
 _WORDS: dict[str, tuple[str, str, str]] = {
-    "read_more": ("Lue lisää", "Läs mer", "Read more"),
-    "new_release": ("Uusi tiedote", "Nytt pressmeddelande", "New press release"),
-    "updated_release": (
+    "label.read_more": ("Lue lisää", "Läs mer", "Read more"),
+    "label.new_release": ("Uusi tiedote", "Nytt pressmeddelande", "New press release"),
+    "label.updated_release": (
         "Päivitetty tiedote",
         "Uppdaterat pressmeddelande",
         "Updated press release",
     ),
-    "published": ("Julkaistu", "Publicerad", "Published"),
-    "updated": ("Päivitetty", "Uppdaterad", "Updated"),
-    "other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
-    "source": ("Lähde", "Källa", "Source"),
-    "in_language": ("Suomeksi", "På svenska", "In English"),
+    "label.published": ("Julkaistu", "Publicerad", "Published"),
+    "label.updated": ("Päivitetty", "Uppdaterad", "Updated"),
+    "label.other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
+    "label.source": ("Lähde", "Källa", "Source"),
+    "label.in_language": ("Suomeksi", "På svenska", "In English"),
+    "index.title": (
+        "Tiedotteet syötteinä",
+        "Pressmeddelanden som flöden",
+        "Press releases as feeds",
+    ),
+    "index.intro": (
+        "Kaupungin tiedotteet Atom-, RSS- ja JSON Feed -syötteinä kumppaneille.",
+        "Stadens pressmeddelanden som Atom-, RSS- och JSON Feed-flöden för partner.",
+        "The city's press releases as Atom, RSS and JSON Feed for partners.",
+    ),
+    "index.all_languages": ("Kaikki kielet", "Alla språk", "All languages"),
+    "index.feeds": ("Syötteet", "Flöden", "Feeds"),
+    "index.latest": ("Uusimmat tiedotteet", "Senaste pressmeddelanden", "Latest releases"),
+    "index.no_entries": (
+        "Ei vielä tiedotteita.",
+        "Inga pressmeddelanden ännu.",
+        "No releases yet.",
+    ),
+    "index.status": ("Lähteiden tila", "Källornas status", "Source status"),
+    "index.source": ("Lähde", "Källa", "Source"),
+    "index.last_poll": ("Viimeisin haku", "Senaste hämtning", "Last poll"),
+    "index.last_error": ("Viimeisin virhe", "Senaste fel", "Last error"),
+    "index.items": ("Tiedotteita", "Meddelanden", "Releases"),
+    "index.never": ("ei vielä", "inte ännu", "not yet"),
+    "index.ok": ("kunnossa", "i ordning", "ok"),
+    "index.no_sources": ("Ei lähteitä.", "Inga källor.", "No sources."),
     "error.unknown": ("Tuntematon virhe", "Okänt fel", "Unknown error"),
     "error.config.failed": (
         "Asetuksissa on virhe",
@@ -205,12 +237,8 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "error.delivery.internal": ("Sisäinen virhe", "Internt fel", "Internal error"),
 }
 
-
-def normalise_lang(lang: str | None) -> str | None:
-    """``"sv-FI"`` → ``"sv"``; None or empty stays None."""
-    if not lang:
-        return None
-    return lang.strip().replace("_", "-").split("-", 1)[0].lower() or None
+# Read-only view for tests and tools that walk every key.
+WORDS: Mapping[str, tuple[str, str, str]] = MappingProxyType(_WORDS)
 
 
 def translate(key: str, lang: str | None) -> str:
@@ -223,15 +251,16 @@ def translate(key: str, lang: str | None) -> str:
 
 
 def format_datetime(value: datetime, lang: str | None) -> str:
-    """A short local (Europe/Helsinki) date and time as people write it in ``lang``."""
-    local = value.astimezone(_HELSINKI) if value.tzinfo else value.replace(tzinfo=_HELSINKI)
+    """A local (Europe/Helsinki) date and time as the language's style guides write it:
+    ``12.3.2025 klo 9.05``, ``12.3.2025 kl. 9.05``, ``12 March 2025, 9:05``; naive = local."""
+    local = value.astimezone(HELSINKI) if value.tzinfo else value.replace(tzinfo=HELSINKI)
     code = normalise_lang(lang)
     if code == "fi":
         return f"{local.day}.{local.month}.{local.year} klo {local.hour}.{local.minute:02d}"
     if code == "sv":
         return f"{local.day}.{local.month}.{local.year} kl. {local.hour}.{local.minute:02d}"
     month = _MONTHS_EN[local.month - 1]
-    return f"{local.day} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"
+    return f"{local.day} {month} {local.year}, {local.hour}:{local.minute:02d}"
 
 
 def _candidates(key: str) -> list[str]:

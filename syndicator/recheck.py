@@ -17,7 +17,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from syndicator.decide import recheck_due
-from syndicator.extract.dates import HELSINKI
+from syndicator.locales import HELSINKI
 from syndicator.model import StoredItem
 from syndicator.store.sources import PageFailure
 

@@ -26,6 +26,7 @@ from syndicator.configbase import SourceBase
 from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
 from syndicator.errors import StoreError
 from syndicator.http import Fetcher
+from syndicator.locales import HELSINKI_NAME
 from syndicator.logs import log_event
 from syndicator.offload import offload
 from syndicator.parsing import ParsePool
@@ -153,7 +154,7 @@ class Worker:
         log_event(log, logging.INFO, "worker.stopped", "stopped; the outbox resumes on restart")
 
     def _schedule(self, poller: Poller) -> AsyncIOScheduler:
-        scheduler = AsyncIOScheduler(timezone="Europe/Helsinki")
+        scheduler = AsyncIOScheduler(timezone=HELSINKI_NAME)
         now = datetime.now(UTC)
         for index, source in enumerate(s for s in self.config.sources if s.enabled):
             scheduler.add_job(

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from syndicator.configbase import DestinationBase
-from syndicator.i18n import LABELS, LANGUAGES, format_datetime, normalise_lang, translate
+from syndicator.i18n import LABELS, LANGUAGES, format_datetime, translate
+from syndicator.locales import normalise_lang
 from syndicator.model import Entry, EventKind, Link, Message
 
 __all__ = [
@@ -118,7 +119,7 @@ def render_message(
 def _labels(entry: Entry, lang: str) -> dict[str, str]:
     """Every UI word of ``i18n.LABELS`` in ``lang``, plus ``locale`` (that language) and the
     dates as people write them there: ``published_at``, ``updated_at``."""
-    labels = {key: translate(key, lang) for key in LABELS}
+    labels = {key: translate(f"label.{key}", lang) for key in LABELS}
     labels["locale"] = lang
     labels["published_at"] = format_datetime(entry.published, lang)
     labels["updated_at"] = format_datetime(entry.article.updated or entry.updated, lang)
@@ -126,7 +127,9 @@ def _labels(entry: Entry, lang: str) -> dict[str, str]:
 
 
 def _labelled(link: Link, lang: str) -> Link:
-    return link if link.label.strip() else Link(link.url, translate("read_more", lang), link.lang)
+    if link.label.strip():
+        return link
+    return Link(link.url, translate("label.read_more", lang), link.lang)
 
 
 def _alternate(link: Link) -> Link:
@@ -134,5 +137,5 @@ def _alternate(link: Link) -> Link:
     lang = normalise_lang(link.lang)
     if link.label.strip() or lang is None:
         return Link(link.url, link.label.strip() or link.url, lang)
-    label = translate("in_language", lang) if lang in LANGUAGES else lang
+    label = translate("label.in_language", lang) if lang in LANGUAGES else lang
     return Link(link.url, label, lang)

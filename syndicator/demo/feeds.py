@@ -10,7 +10,8 @@ from typing import Any
 
 from syndicator.demo.languages import LANGUAGES
 from syndicator.demo.pages import article_path, entry_content, upload_url, utc_iso
-from syndicator.demo.releases import HELSINKI, Release
+from syndicator.demo.releases import Release
+from syndicator.locales import HELSINKI
 
 __all__ = ["rss_feed", "wp_posts"]
 

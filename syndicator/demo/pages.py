@@ -8,7 +8,8 @@ from datetime import datetime
 from html import escape
 
 from syndicator.demo.languages import LANGUAGES, SiteLanguage
-from syndicator.demo.releases import HELSINKI, Release
+from syndicator.demo.releases import Release
+from syndicator.locales import HELSINKI
 
 __all__ = [
     "PER_PAGE",

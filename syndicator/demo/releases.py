@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo
 
-__all__ = ["HELSINKI", "Release", "ReleaseText", "load_releases"]
+from syndicator.locales import HELSINKI
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+__all__ = ["Release", "ReleaseText", "load_releases"]
 
 
 @dataclass(slots=True)

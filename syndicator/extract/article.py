@@ -20,7 +20,7 @@ from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
 from syndicator.extract.blocks import flatten
 from syndicator.extract.contacts import find_contacts
-from syndicator.extract.dates import HELSINKI, parse_date
+from syndicator.extract.dates import parse_date
 from syndicator.extract.fallback import densest_block, generic_body
 from syndicator.extract.landmarks import BODY_RULES, TITLE_RULES, first_matches
 from syndicator.extract.language import alternates, page_language
@@ -32,6 +32,7 @@ from syndicator.extract.readmore import read_more_links
 from syndicator.extract.sanitize import lines_to_text, sanitize_html
 from syndicator.extract.teasers import drop_teaser_lists
 from syndicator.extract.timestamps import find_dates
+from syndicator.locales import HELSINKI
 from syndicator.logs import log_event
 from syndicator.model import Article
 from syndicator.urls import absolute_url, canonical_url

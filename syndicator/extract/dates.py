@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-__all__ = ["HELSINKI", "parse_date"]
+from syndicator.locales import HELSINKI
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+__all__ = ["parse_date"]
+
 _MAX_TEXT = 20_000  # a date label is short; never scan a whole page
 
 _MONTHS: dict[str, int] = {}

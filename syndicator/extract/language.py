@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from syndicator.extract.metadata import PageMeta
+from syndicator.locales import normalise_lang
 from syndicator.model import Link
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["alternates", "guess_language", "normalize_lang", "page_language", "url_language"]
+__all__ = ["alternates", "guess_language", "page_language", "url_language"]
 
-_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _URL_PREFIXES = frozenset({"fi", "sv", "en", "se", "de", "ru", "et"})
 # Classes of the box around a switcher's links (WPML, Polylang, themes).
 _SWITCHER_CLASS = re.compile(
@@ -49,14 +49,6 @@ _STOP_WORDS = {lang: frozenset(words.split()) for lang, words in _STOP_TEXT.item
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def normalize_lang(code: str | None) -> str | None:
-    """``fi-FI`` / ``fi_FI`` / ``FI`` → ``fi``; None for ``x-default`` and nonsense."""
-    if not code:
-        return None
-    match = _CODE.match(code.strip())
-    return match.group(1).lower() if match else None
-
-
 def url_language(url: str) -> str | None:
     """The language prefix of a path (``/sv/tiedote/…`` → ``sv``), if any."""
     try:
@@ -77,10 +69,10 @@ def guess_language(text: str) -> str | None:
 
 def page_language(meta: PageMeta, url: str, hint: str | None, text: str) -> str | None:
     return (
-        normalize_lang(meta.html_lang)
-        or normalize_lang(meta.og_locale)
+        normalise_lang(meta.html_lang)
+        or normalise_lang(meta.og_locale)
         or url_language(url)
-        or normalize_lang(hint)
+        or normalise_lang(hint)
         or guess_language(text)
     )
 
@@ -111,7 +103,7 @@ def alternates(
 
 def _from_hreflang(meta: PageMeta) -> Iterator[tuple[str | None, str, str]]:
     for code, href in meta.hreflang:
-        yield normalize_lang(code), href, ""
+        yield normalise_lang(code), href, ""
 
 
 def _from_switchers(soup: BeautifulSoup) -> Iterator[tuple[str | None, str, str]]:
@@ -148,7 +140,7 @@ def _is_switch_label(text: str | None) -> bool:
 def _anchor_language(anchor: Tag, href: str, label: str) -> str | None:
     for attribute in ("hreflang", "lang"):
         value = anchor.get(attribute)
-        if isinstance(value, str) and (code := normalize_lang(value)):
+        if isinstance(value, str) and (code := normalise_lang(value)):
             return code
     return _SWITCH_LABELS.get(label.lower()) or url_language(href)
 

@@ -13,16 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from syndicator.config import Config
+from syndicator.locales import HELSINKI
 from syndicator.model import Entry
 
 __all__ = [
     "CONTENT_TYPES",
     "EMPTY_FEED_UPDATED",
     "FILENAMES",
-    "HELSINKI",
     "Channel",
     "Feed",
     "Format",
@@ -47,8 +46,6 @@ CONTENT_TYPES: dict[Format, str] = {
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Characters XML 1.0 forbids; scraped text occasionally carries them.
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

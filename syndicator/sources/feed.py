@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import feedparser
 
 from syndicator.configbase import SourceBase, Url
 from syndicator.http import Fetcher
+from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Candidate
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
@@ -28,7 +28,6 @@ from syndicator.urls import absolute_url, canonical_url
 __all__ = ["Config", "FeedEntries", "candidates", "read_feed"]
 
 log = logging.getLogger("syndicator.sources")
-_HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class Config(SourceBase):
@@ -71,7 +70,7 @@ def read_feed(content: bytes, url: str, source: Config) -> FeedEntries:
     invalid = None
     if not entries and parsed.get("bozo"):
         invalid = str(parsed.get("bozo_exception"))
-    feed_lang = _lang(parsed.get("feed", {}).get("language"))
+    feed_lang = normalise_lang(parsed.get("feed", {}).get("language"))
     found: dict[str, Candidate] = {}
     for entry in entries:
         if len(found) >= source.max_items:  # newest first: the rest would be cut anyway
@@ -119,19 +118,11 @@ def _moment(value: Any) -> datetime | None:
     """feedparser's UTC ``struct_time`` → an aware Europe/Helsinki datetime."""
     if not isinstance(value, time.struct_time):
         return None
-    return datetime(*value[:6], tzinfo=UTC).astimezone(_HELSINKI)
+    return datetime(*value[:6], tzinfo=UTC).astimezone(HELSINKI)
 
 
 def _entry_lang(entry: Any) -> str | None:
     for detail in (entry.get("title_detail"), *(entry.get("content") or [])):
-        if detail and (lang := _lang(detail.get("language"))):
+        if detail and (lang := normalise_lang(detail.get("language"))):
             return lang
     return None
-
-
-def _lang(value: Any) -> str | None:
-    """``fi-FI`` → ``fi``."""
-    if not value:
-        return None
-    primary = str(value).replace("_", "-").split("-")[0].strip().lower()
-    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

@@ -13,13 +13,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from syndicator.configbase import SourceBase, Url
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
+from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Candidate, Link
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
@@ -27,8 +27,6 @@ from syndicator.sources.listing import Listing, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["Config", "api_url", "candidates", "read_posts"]
-
-_HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class Config(SourceBase):
@@ -86,7 +84,7 @@ def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | N
     url = canonical_url(absolute)
     title = fragment_text(_rendered(post, "title"))
     published = _gmt(post.get("date_gmt"))
-    lang = _lang(post.get("lang")) or source.lang or source.language
+    lang = normalise_lang(post.get("lang")) or source.lang or source.language
     html = synthesize_document(
         url=url,
         title=title,
@@ -124,7 +122,7 @@ def _gmt(value: Any) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(_HELSINKI)
+    return moment.astimezone(HELSINKI)
 
 
 def _featured_image(post: dict[str, Any]) -> str | None:
@@ -147,13 +145,6 @@ def _alternates(post: dict[str, Any], base: str) -> tuple[Link, ...]:
     links = []
     for lang, href in pairs:
         absolute = absolute_url(href, base) if isinstance(href, str) and href else None
-        if absolute and (code := _lang(lang)):
+        if absolute and (code := normalise_lang(lang)):
             links.append(Link(url=canonical_url(absolute), lang=code))
     return tuple(links)
-
-
-def _lang(value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    primary = value.replace("_", "-").split("-")[0].strip().lower()
-    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

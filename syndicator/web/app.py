@@ -22,7 +22,7 @@ from starlette.routing import Route
 from syndicator import metrics
 from syndicator.config import Config
 from syndicator.errors import StoreError
-from syndicator.i18n import translate
+from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
 from syndicator.model import Entry, SourceState
 from syndicator.offload import offload
@@ -30,7 +30,6 @@ from syndicator.publish import Feed, all_feeds, feed_updated, render_feed
 from syndicator.publish.channel import rfc3339
 from syndicator.web.conditional import CACHE_CONTROL, conditional_response
 from syndicator.web.index import choose_language, render_index
-from syndicator.web.words import UI_LANGUAGES
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
 
@@ -162,7 +161,7 @@ def _unavailable(request: Request, exc: StoreError, lang: str) -> dict[str, str]
 def _reader_language(request: Request) -> str:
     """A language feed's own language, else ``?lang=`` or Accept-Language (as on ``/``)."""
     feed_lang = request.path_params.get("lang")
-    if feed_lang in UI_LANGUAGES:
+    if feed_lang in LANGUAGES:
         return str(feed_lang)
     return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 

@@ -6,29 +6,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from syndicator.config import Config
+from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translate
+from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Entry, SourceState
 from syndicator.publish import Feed, all_feeds
-from syndicator.web.words import (
-    DEFAULT_LANGUAGE,
-    LANGUAGE_NAMES,
-    UI_LANGUAGES,
-    error_text,
-    word,
-)
 
 __all__ = ["choose_language", "render_index"]
 
-_HELSINKI = ZoneInfo("Europe/Helsinki")
+_DEFAULT_LANGUAGE = "fi"  # the city's own language, when the reader names none we speak
 _FORMAT_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 _LINK_TYPES = {
     "atom": "application/atom+xml",
     "rss": "application/rss+xml",
     "json": "application/feed+json",
 }
-_TIME_FORMATS = {"fi": "%d.%m.%Y klo %H.%M", "sv": "%d.%m.%Y kl. %H.%M", "en": "%Y-%m-%d %H:%M"}
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
     "line-height:1.4}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
@@ -38,13 +31,13 @@ _STYLE = (
 
 def choose_language(query: str | None, accept_language: str | None) -> str:
     """``?lang=`` if we speak it, else the best Accept-Language match, else Finnish."""
-    if query in UI_LANGUAGES:
+    if query in LANGUAGES:
         return query
     for tag in _accepted(accept_language or ""):
-        primary = tag.split("-", 1)[0].lower()
-        if primary in UI_LANGUAGES:
+        primary = normalise_lang(tag)
+        if primary in LANGUAGES:
             return primary
-    return DEFAULT_LANGUAGE
+    return _DEFAULT_LANGUAGE
 
 
 def render_index(
@@ -55,7 +48,7 @@ def render_index(
 ) -> str:
     """The page in ``lang``; ``latest`` holds each feed language's newest entries."""
     feeds = all_feeds(config)
-    title = f"{config.feeds.title} — {word('title', lang)}"
+    title = f"{config.feeds.title} — {_word('title', lang)}"
     sections = [_combined_section(lang, config, feeds)]
     sections += [
         _language_section(lang, config, feeds, code, latest.get(code, ()))
@@ -66,7 +59,7 @@ def render_index(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n"
         f"{_discovery(config, feeds)}</head>\n<body>\n{_switcher(lang)}\n"
-        f"<h1>{escape(title)}</h1>\n<p>{escape(word('intro', lang))}</p>\n"
+        f"<h1>{escape(title)}</h1>\n<p>{escape(_word('intro', lang))}</p>\n"
         + "\n".join(sections)
         + f"\n{_status(lang, states)}\n</body>\n</html>\n"
     )
@@ -111,7 +104,7 @@ def _switcher(lang: str) -> str:
         f'<a href="?lang={code}" hreflang="{code}" lang="{code}"'
         + (' aria-current="page"' if code == lang else "")
         + f">{escape(LANGUAGE_NAMES[code])}</a>"
-        for code in UI_LANGUAGES
+        for code in LANGUAGES
     ]
     return "<nav>" + "".join(links) + "</nav>"
 
@@ -128,8 +121,8 @@ def _feed_links(config: Config, feeds: Sequence[Feed], feed_lang: str | None) ->
 
 def _combined_section(lang: str, config: Config, feeds: Sequence[Feed]) -> str:
     return (
-        f'<section id="feeds-all">\n<h2>{escape(word("all_languages", lang))}</h2>\n'
-        f"<h3>{escape(word('feeds', lang))}</h3>\n{_feed_links(config, feeds, None)}\n</section>"
+        f'<section id="feeds-all">\n<h2>{escape(_word("all_languages", lang))}</h2>\n'
+        f"<h3>{escape(_word('feeds', lang))}</h3>\n{_feed_links(config, feeds, None)}\n</section>"
     )
 
 
@@ -141,12 +134,12 @@ def _language_section(
         rows = "".join(_entry_row(lang, entry) for entry in entries)
         latest = f"<ul>{rows}</ul>"
     else:
-        latest = f"<p>{escape(word('no_entries', lang))}</p>"
+        latest = f"<p>{escape(_word('no_entries', lang))}</p>"
     return (
         f'<section id="feeds-{escape(code)}">\n'
-        f'<h2 lang="{escape(code)}">{escape(name)}</h2>\n<h3>{escape(word("feeds", lang))}</h3>\n'
+        f'<h2 lang="{escape(code)}">{escape(name)}</h2>\n<h3>{escape(_word("feeds", lang))}</h3>\n'
         f"{_feed_links(config, feeds, code)}\n"
-        f"<h3>{escape(word('latest', lang))}</h3>\n{latest}\n</section>"
+        f"<h3>{escape(_word('latest', lang))}</h3>\n{latest}\n</section>"
     )
 
 
@@ -165,18 +158,18 @@ def _lang_attributes(code: str | None) -> str:
 
 def _time(lang: str, moment: datetime | None) -> str:
     if moment is None:
-        return escape(word("never", lang))
-    local = moment.astimezone(_HELSINKI)
-    shown = local.strftime(_TIME_FORMATS.get(lang, _TIME_FORMATS["en"]))
+        return escape(_word("never", lang))
+    local = moment.astimezone(HELSINKI)
+    shown = format_datetime(moment, lang)
     return f'<time datetime="{escape(local.isoformat(timespec="seconds"))}">{escape(shown)}</time>'
 
 
 def _status(lang: str, states: Sequence[SourceState]) -> str:
-    heading = f'<section id="status">\n<h2>{escape(word("status", lang))}</h2>\n'
+    heading = f'<section id="status">\n<h2>{escape(_word("status", lang))}</h2>\n'
     if not states:
-        return heading + f"<p>{escape(word('no_sources', lang))}</p>\n</section>"
+        return heading + f"<p>{escape(_word('no_sources', lang))}</p>\n</section>"
     header = "".join(
-        f"<th>{escape(word(key, lang))}</th>"
+        f"<th>{escape(_word(key, lang))}</th>"
         for key in ("source", "last_poll", "last_error", "items")
     )
     rows = "".join(_status_row(lang, state) for state in states)
@@ -187,17 +180,26 @@ def _status_row(lang: str, state: SourceState) -> str:
     if state.last_error_code:
         detail = f' title="{escape(state.last_error)}"' if state.last_error else ""
         error = (
-            f'<span class="error"{detail}>{escape(error_text(state.last_error_code, lang))}</span>'
+            f'<span class="error"{detail}>{escape(_error_text(state.last_error_code, lang))}</span>'
             f" <code>{escape(state.last_error_code)}</code>"
         )
     else:
-        error = escape(word("ok", lang))
+        error = escape(_word("ok", lang))
     if state.degraded:  # selectors need fixing: the feeds keep their previous content
         error += (
-            f' <span class="error">⚠ {escape(error_text(state.degraded, lang))}</span>'
+            f' <span class="error">⚠ {escape(_error_text(state.degraded, lang))}</span>'
             f" <code>{escape(state.degraded)}</code>"
         )
     return (
         f"<tr><td>{escape(state.name)}</td><td>{_time(lang, state.last_poll_at)}</td>"
         f"<td>{error}</td><td>{state.items}</td></tr>\n"
     )
+
+
+def _word(key: str, lang: str) -> str:
+    return translate(f"index.{key}", lang)
+
+
+def _error_text(code: str, lang: str) -> str:
+    """What an error code means, in the reader's words (the code itself is shown beside)."""
+    return translate(f"error.{code}", lang)

@@ -17,7 +17,6 @@ from syndicator.deliver.render import (
     truncate,
 )
 from syndicator.deliver.response import parse_retry_after
-from syndicator.i18n import LANGUAGES, format_datetime, translate
 from tests.deliver.conftest import sample_entry
 
 
@@ -95,47 +94,6 @@ def test_message_fields() -> None:
     assert message.image is not None and message.image.alt == "Uimahallin allas"
     assert message.source == "vaasa-fi" and message.release_id == 3
     assert message.published == datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
-
-
-def test_translate_falls_back() -> None:
-    assert translate("read_more", "de") == "Read more"
-    assert translate("no_such_key", "fi") == "no_such_key"
-    assert translate("error.fetch.http_503", "fi") == "Palvelin vastasi virhekoodilla"
-    assert translate("error.fetch.timeout", "sv") == "Servern svarade inte i tid"
-    assert translate("error.delivery.smtp_451", "en") == "The mail server refused the message"
-    assert translate("error.fetch.something_new", "en") == "Fetching failed"
-    assert translate("error.nope.x", "en") == "error.nope.x"
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        "read_more",
-        "new_release",
-        "updated_release",
-        "published",
-        "updated",
-        "other_languages",
-        "source",
-        "error.fetch.timeout",
-        "error.fetch.http_status",
-        "error.fetch.too_large",
-        "error.fetch.blocked_address",
-        "error.fetch.robots_disallowed",
-        "error.extract.no_article",
-        "error.delivery.failed",
-    ],
-)
-def test_required_keys_exist_in_every_language(key: str) -> None:
-    words = [translate(key, lang) for lang in LANGUAGES]
-    assert key not in words and all(words)
-
-
-def test_dates_in_each_language() -> None:
-    moment = datetime(2025, 6, 1, 21, 5, tzinfo=UTC)  # Helsinki is UTC+3 in summer
-    assert format_datetime(moment, "fi") == "2.6.2025 klo 0.05"
-    assert format_datetime(moment, "sv") == "2.6.2025 kl. 0.05"
-    assert format_datetime(moment, "en") == "2 June 2025, 00:05"
 
 
 def test_mask_url() -> None:

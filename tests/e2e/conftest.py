@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from syndicator.demo.languages import demo_sources
-from syndicator.demo.releases import HELSINKI, ReleaseText
+from syndicator.demo.releases import ReleaseText
 from syndicator.demo.site import SampleSite, SiteHandle
+from syndicator.locales import HELSINKI
 from tests.sinks import SlackSink, SmtpSink, WebhookSink
 
 SECRET = "whsec_" + base64.b64encode(b"syndicator-e2e-secret-0123456789").decode()

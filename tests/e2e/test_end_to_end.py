@@ -8,8 +8,9 @@ from pathlib import Path
 
 import feedparser
 
-from syndicator.demo.releases import HELSINKI, ReleaseText
+from syndicator.demo.releases import ReleaseText
 from syndicator.demo.site import SampleSite, SiteHandle
+from syndicator.locales import HELSINKI
 from syndicator.store import open_store
 from tests.e2e.conftest import (
     ARENA,

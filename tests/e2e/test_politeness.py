@@ -10,8 +10,8 @@ from pathlib import Path
 
 from syndicator.config import load_config
 from syndicator.demo.languages import demo_source
-from syndicator.demo.releases import HELSINKI
 from syndicator.demo.site import SampleSite, SiteHandle
+from syndicator.locales import HELSINKI
 from syndicator.scheduler import run_once
 from syndicator.store import open_store
 from tests.e2e.conftest import ARENA, LIBRARY, SECRET, Sinks, sources_toml, write_config

@@ -10,7 +10,7 @@ import syndicator.extract
 from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
 from syndicator.extract import extract_article
-from syndicator.extract.dates import HELSINKI
+from syndicator.locales import HELSINKI
 from syndicator.model import Link
 
 URL = "https://www.vaasa.fi/tiedote/testi/"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from syndicator.extract import parse_date
-from syndicator.extract.dates import HELSINKI
+from syndicator.locales import HELSINKI
 
 CASES = [
     ("29.11.2026 klo 10.15", "2026-11-29T10:15:00+02:00"),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from syndicator.config import Config, FeedSettings, ServiceSettings
+from syndicator.locales import HELSINKI
 from syndicator.model import Article, Attachment, Entry, Image, Link
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 BASE = "https://syndicator.example/vaasa/"
 T0 = datetime(2026, 11, 27, 10, 15, tzinfo=HELSINKI)
 

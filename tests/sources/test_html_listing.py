@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,10 +10,9 @@ from syndicator.config import parse_config
 from syndicator.demo.site import SampleSite, demo_sources
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
+from syndicator.locales import HELSINKI
 from syndicator.sources import html_listing
 from tests.sources.conftest import PARSER, MemoryValidators, read
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def _source(site: SampleSite, index: int = 0, **changes: object) -> html_listing.Config:
