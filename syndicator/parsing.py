@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
 import resource
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = ["InlineParser", "ParsePool", "Parser"]
 T = TypeVar("T")
 _ERRORS: dict[str, type[SyndicatorError]] = {"FetchError": FetchError}
 _PRELOAD = ["syndicator.extraction", "syndicator.sources"]
+_NICENESS = 10
 
 
 class Parser(Protocol):
@@ -61,8 +63,11 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> _Done | _Failure:
         return _Failure(type(exc).__name__, exc.code, exc.message)
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Worker initializer: an address-space cap, so an allocation storm fails in here."""
+def _init_worker(memory_mb: int) -> None:
+    """Worker initializer: an address-space cap, so an allocation storm fails in here, and a
+    lower CPU priority, so on a busy machine the loop process (``/healthz``, deliveries)
+    gets the CPU before a pathological page does."""
+    os.nice(_NICENESS)
     limit = memory_mb * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
@@ -80,7 +85,7 @@ class ParsePool:
         context.set_forkserver_preload(_PRELOAD)
         self._pool = ProcessPool(
             max_workers=workers,
-            initializer=_limit_memory,
+            initializer=_init_worker,
             initargs=(memory_mb,),
             context=context,
         )

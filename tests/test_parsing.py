@@ -114,3 +114,11 @@ async def test_the_loop_keeps_ticking_while_100000_nested_divs_are_cut_off() -> 
     assert 2.0 <= cut < 4.0
     assert len(lags) > 100 and max(lags) < 0.1, max(lags)
     print(f"100,000 nested divs cut after {cut:.2f} s; max loop lag {max(lags) * 1000:.1f} ms")
+
+
+def _niceness() -> int:
+    return os.nice(0)
+
+
+async def test_workers_run_at_a_lower_cpu_priority_than_the_loop(pool: ParsePool) -> None:
+    assert await pool.run(_niceness) >= os.nice(0) + 10
