@@ -13,6 +13,8 @@ The message names the cause (the driver's own words), never the statement or par
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +79,27 @@ def _sqlite_engine(url: str, database: str | None) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+        _enable_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     return engine
+
+
+def _enable_wal(cursor: Any) -> None:
+    """WAL mode (persistent in the file, so usually already on). Switching needs the file to
+    itself and SQLite answers "database is locked" at once, without its busy handler, while
+    another process migrates a new file: wait for it like the busy timeout would."""
+    deadline = time.monotonic() + _SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def map_errors(engine: sa.Engine) -> None:
