@@ -70,7 +70,7 @@ def parse_pool(config: Config) -> ParsePool:
 
 def rebuild_feeds(config: Config, store: Store) -> None:
     if config.feeds.out_dir:
-        documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
+        documents = feed_documents(store.latest_entries, config)
         write_feeds(Path(config.feeds.out_dir), documents)
 
 
