@@ -27,10 +27,9 @@ from syndicator.deliver.render import headline, truncate
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Message, Receipt
 
-__all__ = ["SECRETS", "SUBJECT_MAX", "Config", "build_email", "redacted", "send"]
+__all__ = ["SUBJECT_MAX", "Config", "build_email", "redacted", "send"]
 
 SUBJECT_MAX = 200  # characters of title in the subject; RFC 5322 folds, clients cut ~100-200
-SECRETS = ("password",)
 _DOMAIN_FALLBACK = "syndicator.invalid"
 
 
