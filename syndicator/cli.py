@@ -188,7 +188,7 @@ def _feeds_build(args: argparse.Namespace) -> int:
 
     config = _load(args)
     store = _open(config)
-    documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
+    documents = feed_documents(store.latest_entries, config)
     write_feeds(Path(args.out), documents)
     for path in sorted(documents):
         print(Path(args.out) / path)

@@ -36,6 +36,7 @@ from syndicator.configbase import (
 from syndicator.errors import ConfigError
 
 __all__ = [
+    "MIN_FAST_INTERVAL_S",
     "MIN_INTERVAL_S",
     "Config",
     "DestinationConfig",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 MIN_INTERVAL_S = 30.0  # the shortest source interval, unless service.allow_fast_polling
+# ... and the shortest even then: below it a failing source's backoff and the scheduler's
+# jitter lose their meaning and a local test server is hammered.
+MIN_FAST_INTERVAL_S = 1.0
 
 
 def _kind_models(family: str) -> tuple[type[Frozen], ...]:
@@ -106,7 +110,7 @@ class ServiceSettings(Frozen):
     parse_workers: int = Field(default=2, ge=1, le=64)
     parse_timeout: PositiveDuration = 30.0
     parse_memory_mb: int = Field(default=1024, ge=128, le=65536)
-    allow_fast_polling: bool = False  # tests only: source intervals under 30 s
+    allow_fast_polling: bool = False  # tests only: source intervals under 30 s (down to 1 s)
 
 
 class FeedSettings(Frozen):
@@ -147,12 +151,14 @@ class Config(Frozen):
     @model_validator(mode="after")
     def _polite_intervals(self) -> Config:
         if self.service.allow_fast_polling:
-            return self
+            floor, why = MIN_FAST_INTERVAL_S, "even with service.allow_fast_polling = true"
+        else:
+            floor, why = MIN_INTERVAL_S, "service.allow_fast_polling = true lifts it, for tests"
         fast = [
             f"sources[{index}].interval: {source.interval:g} s is under the "
-            f"{MIN_INTERVAL_S:g} s minimum (service.allow_fast_polling = true lifts it, for tests)"
+            f"{floor:g} s minimum ({why})"
             for index, source in enumerate(self.sources)
-            if source.interval < MIN_INTERVAL_S
+            if source.interval < floor
         ]
         if fast:
             raise ValueError("\n".join(fast))

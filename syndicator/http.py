@@ -39,7 +39,7 @@ from syndicator.httperrors import (
 )
 from syndicator.netguard import Resolver, check_host, system_resolver
 from syndicator.netguard import check_url as _check_url
-from syndicator.robots import RobotsCache
+from syndicator.robots import RobotsCache, RobotsReply, RobotsStore
 
 __all__ = ["MAX_REDIRECTS", "Fetcher", "Page", "ValidatorLookup", "Validators"]
 
@@ -95,9 +95,10 @@ class Fetcher:
         settings: HttpSettings,
         validators: ValidatorLookup | None = None,
         *,
+        robots: RobotsStore | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
-    ) -> None:
+    ) -> None:  # robots: where robots.txt copies outlive this fetcher (else its memory)
         self.settings = settings
         self.validators = validators
         self._client = httpx.AsyncClient(
@@ -113,7 +114,7 @@ class Fetcher:
         )
         self._resolver = resolver or system_resolver
         self._hosts: dict[str, _HostSlot] = {}
-        self._robots = RobotsCache(self._fetch_robots, settings.user_agent)
+        self._robots = RobotsCache(self._fetch_robots, settings.user_agent, store=robots)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -252,9 +253,10 @@ class Fetcher:
             finally:
                 slot.last = time.monotonic()
 
-    async def _fetch_robots(self, url: str) -> tuple[int, bytes]:
-        response = await self._attempt(url, {})
-        return response.status, response.content
+    async def _fetch_robots(self, url: str, headers: Mapping[str, str]) -> RobotsReply:
+        response = await self._attempt(url, dict(headers))
+        etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+        return RobotsReply(response.status, response.content, etag, modified)
 
     # --- interpreting the response --------------------------------------------------------
 

@@ -32,9 +32,10 @@ from syndicator.metrics import LAST_POLL_SUCCESS, POLLS
 from syndicator.offload import offload
 from syndicator.parsing import Parser
 from syndicator.pipeline import PollResult, poll_source
-from syndicator.store import Store
+from syndicator.robots import SavedRobots
+from syndicator.store import RobotsCopy, Store
 
-__all__ = ["Poller", "poller_id", "validator_lookup"]
+__all__ = ["Poller", "StoredRobots", "poller_id", "validator_lookup"]
 
 log = logging.getLogger("syndicator.poller")
 _MIN_GAP = 0.8  # of the interval: a second replica does not poll again before that
@@ -55,6 +56,26 @@ def validator_lookup(store: Store) -> ValidatorLookup:
         return await offload(store.get_validators, url)
 
     return lookup
+
+
+class StoredRobots:
+    """The fetcher's ``RobotsStore`` on the store: robots.txt outlives a run, and replicas
+    share it (read and written off the loop)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def load(self, origin: str) -> SavedRobots | None:
+        copy = await offload(self.store.robots_copy, origin)
+        if copy is None:
+            return None
+        fetched_at = copy.fetched_at.timestamp()
+        return SavedRobots(copy.status, copy.body, copy.etag, copy.last_modified, fetched_at)
+
+    async def save(self, origin: str, saved: SavedRobots) -> None:
+        fetched_at = datetime.fromtimestamp(saved.fetched_at, UTC)
+        copy = RobotsCopy(saved.status, saved.body, saved.etag, saved.last_modified, fetched_at)
+        await offload(self.store.save_robots, origin, copy)
 
 
 class Poller:

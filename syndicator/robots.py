@@ -1,11 +1,17 @@
-"""robots.txt for ``http.py``: fetched once per host per hour, read with Protego.
+"""robots.txt for ``http.py``: read with Protego, kept for a day in a ``RobotsStore``.
 
 RFC 9309 matching (urllib.robotparser has none of it): ``*`` and ``$`` in paths, the longest
 matching rule wins (``Allow`` on a tie), groups naming our product token (the first word of
 ``user_agent``) are merged and beat ``*``. A 4xx answer means "no rules" (allow all); a 5xx
-or an unreachable host means "disallow all". A failure is remembered for a shorter time
-(``ERROR_TTL_S``) so that one transient 503 does not silence a source for a whole hour; each
-is logged once.
+or an unreachable host means "disallow all". A failure is remembered in memory only, for a
+shorter time (``ERROR_TTL_S``), so that one transient 503 does not silence a source for a
+day; each is logged once.
+
+Caching (RFC 9309 §2.4: up to 24 hours): a good answer (2xx or 4xx) is saved with its
+validators and fetch time in a ``RobotsStore`` — the database in the worker and ``poll
+--once``, so it survives runs and is shared by replicas; process memory elsewhere. Once older
+than ``ttl`` it is fetched again with ``If-None-Match``/``If-Modified-Since``; a 304 keeps
+the saved copy and restarts its clock.
 """
 
 from __future__ import annotations
@@ -14,21 +20,29 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from protego import Protego
 
 from syndicator.errors import FetchError
 
-__all__ = ["ERROR_TTL_S", "TTL_S", "RobotsCache", "RobotsFetch", "product_token"]
+__all__ = [
+    "ERROR_TTL_S",
+    "TTL_S",
+    "MemoryRobots",
+    "RobotsCache",
+    "RobotsFetch",
+    "RobotsReply",
+    "RobotsStore",
+    "SavedRobots",
+    "product_token",
+]
 
-TTL_S = 3600.0
+TTL_S = 24 * 3600.0
 ERROR_TTL_S = 600.0
-
-RobotsFetch = Callable[[str], Awaitable[tuple[int, bytes]]]
-"""``robots.txt URL → (status, body)``; raises FetchError when the host is unreachable."""
 
 log = logging.getLogger("syndicator.http")
 
@@ -36,6 +50,52 @@ log = logging.getLogger("syndicator.http")
 _PROPAGATE = frozenset({"fetch.blocked_address", "fetch.invalid_url"})
 _DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 _PRODUCT_TOKEN = re.compile(r"\s*([A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsReply:
+    """What the host answered; the body only for a 2xx."""
+
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+RobotsFetch = Callable[[str, Mapping[str, str]], Awaitable[RobotsReply]]
+"""``(robots.txt URL, request headers) → reply``; raises FetchError when unreachable."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRobots:
+    """A host's last good answer: a 2xx body, or a 4xx status (no rules)."""
+
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    fetched_at: float  # Unix time
+
+
+class RobotsStore(Protocol):
+    """Where saved copies live, keyed by origin (``scheme://host[:port]``)."""
+
+    async def load(self, origin: str) -> SavedRobots | None: ...
+
+    async def save(self, origin: str, saved: SavedRobots) -> None: ...
+
+
+class MemoryRobots:
+    """The default ``RobotsStore``: this process only (``extract``, tests)."""
+
+    def __init__(self) -> None:
+        self.copies: dict[str, SavedRobots] = {}
+
+    async def load(self, origin: str) -> SavedRobots | None:
+        return self.copies.get(origin)
+
+    async def save(self, origin: str, saved: SavedRobots) -> None:
+        self.copies[origin] = saved
 
 
 def product_token(user_agent: str) -> str:
@@ -53,11 +113,21 @@ class _Entry:
 
 
 class RobotsCache:
+    """Parsed robots.txt per origin in memory, backed by ``store`` for ``ttl`` seconds."""
+
     def __init__(
-        self, fetch: RobotsFetch, user_agent: str, clock: Callable[[], float] = time.monotonic
+        self,
+        fetch: RobotsFetch,
+        user_agent: str,
+        *,
+        store: RobotsStore | None = None,
+        ttl: float = TTL_S,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._fetch = fetch
         self._agent = product_token(user_agent)
+        self._store = store if store is not None else MemoryRobots()
+        self._ttl = ttl
         self._clock = clock
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -93,26 +163,36 @@ class RobotsCache:
         return entry
 
     async def _load(self, origin: str, source: str) -> _Entry:
+        saved = await self._store.load(origin)
+        if saved is not None and self._clock() - saved.fetched_at < self._ttl:
+            return self._parsed(saved)
         robots_url = f"{origin}/robots.txt"
         try:
-            status, body = await self._fetch(robots_url)
+            reply = await self._fetch(robots_url, _conditional(saved))
         except FetchError as exc:
             if exc.code in _PROPAGATE:
                 raise
             self._log_failure(robots_url, source, exc.code, exc.message)
             return _Entry(Protego.parse(_DISALLOW_ALL), self._clock() + ERROR_TTL_S, exc)
-        if 200 <= status < 300:
-            parser = Protego.parse(body.decode("utf-8", errors="replace"))
-        elif 400 <= status < 500:
-            parser = Protego.parse("")  # no rules: everything allowed
+        if reply.status == 304 and saved is not None:
+            fresh = replace(saved, fetched_at=self._clock())
+        elif 200 <= reply.status < 300 or 400 <= reply.status < 500:
+            body = reply.body if reply.status < 300 else b""
+            fresh = SavedRobots(reply.status, body, reply.etag, reply.last_modified, self._clock())
         else:
-            message = f"GET {robots_url} answered {status} (RFC 9309: wait until it answers)"
-            self._log_failure(robots_url, source, f"fetch.http_{status}", message)
+            message = f"GET {robots_url} answered {reply.status} (RFC 9309: wait until it answers)"
+            self._log_failure(robots_url, source, f"fetch.http_{reply.status}", message)
             failure = FetchError(
-                message, code="fetch.robots_unavailable", url=robots_url, status=status
+                message, code="fetch.robots_unavailable", url=robots_url, status=reply.status
             )
             return _Entry(Protego.parse(_DISALLOW_ALL), self._clock() + ERROR_TTL_S, failure)
-        return _Entry(parser, self._clock() + TTL_S)
+        await self._store.save(origin, fresh)
+        return self._parsed(fresh)
+
+    def _parsed(self, saved: SavedRobots) -> _Entry:
+        # A 4xx: no rules, everything allowed.
+        text = saved.body.decode("utf-8", errors="replace") if saved.status < 300 else ""
+        return _Entry(Protego.parse(text), saved.fetched_at + self._ttl)
 
     @staticmethod
     def _log_failure(url: str, source: str, code: str, message: str) -> None:
@@ -127,3 +207,13 @@ class RobotsCache:
                 "error_code": code,
             },
         )
+
+
+def _conditional(saved: SavedRobots | None) -> dict[str, str]:
+    """Validators of the saved copy: a 304 then keeps it (a 4xx has none: asked again)."""
+    headers: dict[str, str] = {}
+    if saved is not None and saved.etag:
+        headers["If-None-Match"] = saved.etag
+    if saved is not None and saved.last_modified:
+        headers["If-Modified-Since"] = saved.last_modified
+    return headers

@@ -31,7 +31,7 @@ from syndicator.logs import log_event
 from syndicator.offload import offload
 from syndicator.parsing import ParsePool
 from syndicator.pipeline import PollResult
-from syndicator.poller import Poller, validator_lookup
+from syndicator.poller import Poller, StoredRobots, validator_lookup
 from syndicator.publish import feed_documents, write_feeds
 from syndicator.store import Store
 from syndicator.web import create_app
@@ -71,7 +71,7 @@ def parse_pool(config: Config) -> ParsePool:
 
 def rebuild_feeds(config: Config, store: Store) -> None:
     if config.feeds.out_dir:
-        documents = feed_documents(store.latest_entries, config, datetime.now(UTC))
+        documents = feed_documents(store.latest_entries, config)
         write_feeds(Path(config.feeds.out_dir), documents)
 
 
@@ -81,7 +81,9 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
     Sources poll concurrently like in the worker; a failing or buggy source is recorded and
     the others carry on. Each poll takes the source's lease without the minimum gap."""
     async with (
-        Fetcher(config.http, validators=validator_lookup(store)) as fetcher,
+        Fetcher(
+            config.http, validators=validator_lookup(store), robots=StoredRobots(store)
+        ) as fetcher,
         parse_pool(config) as parser,
     ):
         poller = Poller(config, store, fetcher, parser)
@@ -124,7 +126,11 @@ class Worker:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
         async with (
-            Fetcher(self.config.http, validators=validator_lookup(self.store)) as fetcher,
+            Fetcher(
+                self.config.http,
+                validators=validator_lookup(self.store),
+                robots=StoredRobots(self.store),
+            ) as fetcher,
             parse_pool(self.config) as parser,
             delivery_client(self.config) as client,
         ):

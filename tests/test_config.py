@@ -192,6 +192,20 @@ def test_source_interval_has_a_minimum_unless_fast_polling_is_allowed() -> None:
     assert parse_config(slowest_allowed, "f", ENV).sources[0].interval == 30.0
 
 
+@pytest.mark.parametrize("interval", ["0.001s", "999ms", "0.5"])
+def test_fast_polling_still_has_a_one_second_floor(interval: str) -> None:
+    fast = "[service]\nallow_fast_polling = true\n" + VALID
+    with pytest.raises(ConfigError) as raised:
+        parse_config(fast.replace('interval = "15m"', f'interval = "{interval}"'), "f", ENV)
+    [problem] = raised.value.problems
+    assert problem.startswith("f: sources[0].interval: ")
+    assert problem.endswith(
+        "s is under the 1 s minimum (even with service.allow_fast_polling = true)"
+    )
+    one_second = fast.replace('interval = "15m"', 'interval = "1s"')
+    assert parse_config(one_second, "f", ENV).sources[0].interval == 1.0
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -11,10 +11,9 @@ from syndicator.configbase import DestinationBase
 from syndicator.deliver.render import headline, truncate
 from syndicator.model import Message, Receipt
 
-__all__ = ["LEAD_MAX", "SECRETS", "Config", "format_block", "redacted", "send"]
+__all__ = ["LEAD_MAX", "Config", "format_block", "redacted", "send"]
 
 LEAD_MAX = 300
-SECRETS: tuple[str, ...] = ()
 _RULE = "─" * 72
 
 

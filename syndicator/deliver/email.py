@@ -21,16 +21,15 @@ from typing import Literal
 import httpx
 from pydantic import ConfigDict, Field, SecretStr
 
-from syndicator.configbase import DestinationBase
+from syndicator.configbase import DestinationBase, PositiveDuration
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Message, Receipt
 
-__all__ = ["SECRETS", "SUBJECT_MAX", "Config", "build_email", "redacted", "send"]
+__all__ = ["SUBJECT_MAX", "Config", "build_email", "redacted", "send"]
 
 SUBJECT_MAX = 200  # characters of title in the subject; RFC 5322 folds, clients cut ~100-200
-SECRETS = ("password",)
 _DOMAIN_FALLBACK = "syndicator.invalid"
 
 
@@ -46,7 +45,7 @@ class Config(DestinationBase):
     sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
     recipients: tuple[str, ...] = Field(min_length=1)
     hide_recipients: bool = True  # journalists must not see each other: To is the sender
-    timeout: float = 30.0
+    timeout: PositiveDuration = 30.0  # per SMTP socket operation
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
 
 

@@ -1,7 +1,10 @@
 """Printing a destination's target without its secrets (logs, CLI, status page).
 
-Each kind module says which of its settings are secret (``SECRETS``) and builds its
-``redacted()`` text from these helpers, so secrets are masked the same way everywhere.
+A kind declares a setting secret by its type, ``SecretStr`` (hidden in ``repr``, ``str`` and
+dumps; the Config sets ``hide_input_in_errors`` so validation errors do not quote it either),
+and builds its ``redacted()`` text from these helpers, so secrets are masked the same way
+everywhere. What ``redacted()`` may show differs per kind (a Slack URL is the credential, a
+webhook URL is not), so it is written per kind, not derived from a list of names.
 """
 
 from __future__ import annotations

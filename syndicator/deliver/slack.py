@@ -35,7 +35,6 @@ __all__ = [
     "CONTEXT_ELEMENTS_MAX",
     "FALLBACK_MAX",
     "HEADER_MAX",
-    "SECRETS",
     "TEXT_MAX",
     "TITLE_MAX",
     "URL_MAX",
@@ -56,7 +55,6 @@ BUTTON_TEXT_MAX = 75
 ALT_TEXT_MAX = 2000
 URL_MAX = 3000  # button url, image_url
 FALLBACK_MAX = 4000  # top-level "text", shown in notifications
-SECRETS = ("webhook_url",)  # the URL itself is the credential
 
 
 class Config(DestinationBase):

@@ -29,11 +29,10 @@ from syndicator.deliver.masking import mask_url
 from syndicator.deliver.response import post
 from syndicator.model import Message, Receipt
 
-__all__ = ["CONTENT_TYPE", "EVENT_TYPES", "SECRETS", "Config", "payload", "redacted", "send"]
+__all__ = ["CONTENT_TYPE", "EVENT_TYPES", "Config", "payload", "redacted", "send"]
 
 CONTENT_TYPE = "application/json"
 EVENT_TYPES = {"created": "release.created", "updated": "release.updated"}
-SECRETS = ("secret",)
 
 
 class Config(DestinationBase):

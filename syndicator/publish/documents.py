@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from syndicator.config import Config
@@ -42,15 +41,9 @@ def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
     return _RENDERERS[feed.format](Channel.build(feed, newest, config), newest)
 
 
-def feed_documents(
-    entries_for: EntriesFor, config: Config, now: datetime
-) -> dict[str, tuple[bytes, str]]:
-    """Relative path → (bytes, content type) for every feed.
-
-    ``now`` is accepted for callers' convenience but deliberately unused: an empty feed's
-    ``updated`` is a fixed epoch, so the bytes depend on the store alone.
-    """
-    del now
+def feed_documents(entries_for: EntriesFor, config: Config) -> dict[str, tuple[bytes, str]]:
+    """Relative path → (bytes, content type) for every feed. No clock: an empty feed's
+    ``updated`` is a fixed epoch, so the bytes depend on the store alone."""
     documents: dict[str, tuple[bytes, str]] = {}
     cache: dict[str | None, list[Entry]] = {}
     for feed in all_feeds(config):

@@ -17,6 +17,7 @@ __all__ = [
     "metadata",
     "page_failures",
     "releases",
+    "robots_txt",
     "source_state",
     "versions",
 ]
@@ -152,4 +153,17 @@ page_failures = sa.Table(
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("failed_at", UtcDateTime, nullable=False),
     sa.Column("retry_at", UtcDateTime, nullable=False),
+)
+
+# Each host's robots.txt (a 2xx body, or a 4xx meaning "no rules") with its validators: read
+# by every replica, re-fetched conditionally once older than the fetcher's TTL.
+robots_txt = sa.Table(
+    "robots_txt",
+    metadata,
+    sa.Column("origin", sa.String(2048), primary_key=True),  # scheme://host[:port]
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("etag", sa.String(512)),
+    sa.Column("last_modified", sa.String(64)),
+    sa.Column("fetched_at", UtcDateTime, nullable=False),
 )

@@ -8,6 +8,7 @@ import subprocess
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from syndicator.deliver import email
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
@@ -204,3 +205,13 @@ async def test_implicit_tls(
         config = _config(sink.port, security="ssl", ca_file=certificate[0])
         await email.send(config, make_message(config), client)
         assert len(sink.messages) == 1
+
+
+def test_timeout_is_a_duration_with_the_usual_bounds() -> None:
+    assert _config(25, timeout="45s").timeout == 45.0
+    assert _config(25, timeout=2).timeout == 2.0
+    for bad in (float("nan"), float("inf"), 1e308, 0, "0s", "99999999999999999999d", -1):
+        with pytest.raises(ValidationError) as raised:
+            _config(25, timeout=bad)
+        [problem] = raised.value.errors()
+        assert problem["loc"] == ("timeout",), bad

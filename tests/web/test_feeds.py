@@ -14,9 +14,7 @@ from tests.web.conftest import MemoryStore
 
 
 async def test_served_bytes_equal_the_built_documents(client: httpx.AsyncClient) -> None:
-    from datetime import UTC, datetime
-
-    documents = feed_documents(EntryList(sample_entries()), make_config(), datetime.now(UTC))
+    documents = feed_documents(EntryList(sample_entries()), make_config())
     for path, (data, content_type) in documents.items():
         response = await client.get("/" + path)
         assert response.content == data, path
