@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["postgres_server"]
+import sqlalchemy as sa
+
+__all__ = ["fresh_database", "postgres_server"]
 
 
 def _binary(name: str) -> str | None:
@@ -101,6 +103,19 @@ def postgres_server() -> Iterator[str | None]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(url: str, name: str) -> str:
+    """CREATE DATABASE ``name`` (dropped first if it exists) on the server of ``url``;
+    the URL of the new, empty database. For suites that must start from nothing."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
 
 
 def _wait(port: int) -> None:
