@@ -66,10 +66,10 @@ def nested_divs(depth: int = 100_000) -> bytes:
 
 
 def rss_feed(entries: int, base: str) -> bytes:
-    """An RSS 2.0 feed of ``entries`` minimal items (~75 bytes each)."""
+    """An RSS 2.0 feed of ``entries`` minimal items (~70 bytes each: 65,000 make ~4.6 MB,
+    under the shipped 5 MB body cap, so it is the parse that is put to the test)."""
     items = "".join(
-        f"<item><title>t{i}</title><link>{base}p/{i}</link><guid>{base}p/{i}</guid></item>"
-        for i in range(entries)
+        f"<item><title>t{i}</title><link>{base}{i}</link></item>" for i in range(entries)
     )
     return (
         "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Iso</title>"

@@ -179,7 +179,9 @@ def _check(
             f"{len(duplicates)} duplicates, {len(late)} not in flight at the kill: {late[:5]}"
         )
     twice = _listings_twice(site, kill_at)
-    problems += [f"listing {path} fetched again after {gap:.1f} s" for path, gap in twice]
+    if twice:
+        shown = ", ".join(f"{path} after {gap:.1f} s" for path, gap in twice[:5])
+        problems.append(f"{len(twice)} listings fetched twice within an interval: {shown} …")
     if codes != [0, 0]:
         problems.append(f"survivors' exit codes on SIGTERM: {codes} (None: had to be killed)")
     polls = [len([x for x in json_lines(log) if x.get("event") == "poll.done"]) for log in logs]
