@@ -32,7 +32,7 @@ from syndicator.store.schema import items, releases
 from tests.sinks import WebhookSink
 
 HOSTS, SOURCES, CURL_REQUESTS = 100, 1000, 300
-ROUND_CAP_S = 75.0  # a round still running then is stopped and projected (keeps ≤ 5 min)
+ROUND_CAP_S = 75.0  # a round still running then is stopped, its CPU projected (≤ 5 min)
 ROUND_INTERVAL_S = 900.0  # the CPU target: under 10 % of one core at a 15-minute interval
 SHIPPED_HOST_DELAY = "2s"
 SECRET = "whsec_YmVuY2gtcG9sbC1zZWNyZXQtMDEyMzQ1Njc4OWFi"
@@ -45,7 +45,7 @@ class Round:
     cpu_s: float
     hits: dict[str, int]
     rss_mb: float
-    cut_off: bool = False  # stopped at ROUND_CAP_S; wall and CPU are then projected
+    cut_off: bool = False  # stopped at ROUND_CAP_S; see projected()
 
     def projected(self) -> Round:
         """A cut-off round's CPU scaled to all sources by the listings it reached (CPU grows

@@ -164,21 +164,38 @@ class RssSampler(threading.Thread):
 
 
 def _descendants(root: int) -> list[int]:
-    parents: dict[int, int] = {}
+    """Children, grandchildren …: from /proc/PID/task/TID/children (cheap), else a scan."""
+    found, frontier = [], [root]
+    while frontier:
+        children = _children(frontier.pop())
+        found += children
+        frontier += children
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(child) for child in (task / "children").read_text().split()]
+    except FileNotFoundError:
+        return _scan_children(pid)
+    except OSError:
+        pass  # the process is gone
+    return out
+
+
+def _scan_children(parent: int) -> list[int]:
+    out = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                out.append(int(entry))
+    return out
 
 
 def _status(pid: int) -> dict[str, int]:

@@ -5,6 +5,8 @@ an empty database; one is SIGKILLed mid-delivery.
 the first ten sources, so the run stays bounded), ``delivery_lease = 10s``. Every sink must
 get every release; a ``webhook-id`` twice only for a request in flight at the kill; no
 listing fetched twice within one interval; the survivors stop with exit 0 on SIGTERM.
+Figures: ``build/replica-figures.txt``, logs ``build/replica{0,1,2}.log``.
+Run: ``pytest tests/replicas -s`` (needs Debian's postgresql; no skip without it).
 """
 
 from __future__ import annotations
