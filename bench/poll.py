@@ -303,11 +303,11 @@ def _round_lines(lines: _Lines, rounds: dict[int, Round]) -> None:
             "listings reached; requests as counted",
         )
     new, old = rounds[16].projected(), rounds[1].projected()
-    lines.say(
-        f"  ratio today/new: wall {'≥ ' if old.cut_off else ''}",
-        f"{old.wall_s / max(new.wall_s, 1e-6):.1f}×, ",
-        f"CPU {old.cpu_s / max(new.cpu_s, 1e-6):.1f}×",
-    )
+    if new.cut_off:
+        wall = "unknown (the new round was cut off too)"
+    else:
+        wall = f"{'≥ ' if old.cut_off else ''}{old.wall_s / max(new.wall_s, 1e-6):.1f}×"
+    lines.say(f"  ratio today/new: wall {wall}, CPU {old.cpu_s / max(new.cpu_s, 1e-6):.1f}×")
     share = new.cpu_s / ROUND_INTERVAL_S * 100
     one_each = new.hits.get("listing_conditional", 0) == SOURCES == new.hits.get("total", 0)
     fast = new.wall_s < 30 and not new.cut_off
