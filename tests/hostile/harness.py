@@ -108,6 +108,7 @@ class HealthProbe(threading.Thread):
     every_s: float = 0.2
     timeout_s: float = 2.0
     latencies: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # epoch of each probe
     failures: list[str] = field(default_factory=list)
     _stop_event: threading.Event = field(default_factory=threading.Event)
 
@@ -125,10 +126,16 @@ class HealthProbe(threading.Thread):
                     self.failures.append(repr(exc))
                 elapsed = time.perf_counter() - started
                 self.latencies.append(elapsed if ok else max(elapsed, self.timeout_s))
+                self.times.append(time.time())
 
     def halt(self) -> None:
         self._stop_event.set()
         self.join(timeout=5)
+
+    def worst(self, start: float, end: float) -> float:
+        """Slowest probe between two epoch times (0 when none)."""
+        pairs = zip(self.times, self.latencies, strict=False)
+        return max((latency for at, latency in pairs if start <= at <= end), default=0.0)
 
 
 @dataclass(eq=False)

@@ -256,24 +256,27 @@ def _report(
     lags: list[float | None],
     pid: int,
 ) -> str:
-    rows = [f"{'case':<16} {'lines':>5} {'requests':>8} {'tree RSS MB':>11}  causes"]
+    rows = [
+        f"{'case':<16} {'lines':>5} {'requests':>8} {'tree RSS MB':>11} {'healthz ms':>10}  causes",
+    ]
     for case, server in hostile:
         failures = _failures(lines, case.name)
         causes = sorted({str(f.get("error_code")) for f in failures}) or [
             _outcome(lines, case, server)
         ]
-        if failures:
+        peak = healthz = "-"
+        if failures:  # the window in which the case was being fetched and parsed
             first = failures[0]["at"]
             peak = f"{sampler.peak_tree_mb(first - 7, first + 1):.0f}"
-        else:
-            peak = "-"
+            healthz = f"{probe.worst(first - 7, first + 1) * 1000:.0f}"
         rows.append(
-            f"{case.name:<16} {len(failures):>5} {len(server.requests):>8} {peak:>11}  "
-            f"{', '.join(causes)}"
+            f"{case.name:<16} {len(failures):>5} {len(server.requests):>8} {peak:>11} "
+            f"{healthz:>10}  {', '.join(causes)}"
         )
     latencies = sorted(probe.latencies) or [float("nan")]
     children = {p: kb for p, kb in sampler.hwm_kb.items() if p != pid}
     rows += [
+        "(tree RSS and slowest /healthz: in the 7 s before the case's first line, 1 s after)",
         "",
         f"worker VmHWM {sampler.hwm_kb.get(pid, 0) / 1024:.0f} MB; largest child VmHWM "
         f"{max(children.values(), default=0) / 1024:.0f} MB over {len(children)} children; "
