@@ -11,24 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import resource
-import shutil
-import sqlite3
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from bench.pollsite import ROOT, SiteProcess
+from bench.polltools import copy_store, curl_floor, seed_items
 from syndicator.config import Config, parse_config
 from syndicator.demo.languages import demo_source
 from syndicator.scheduler import run_once
 from syndicator.store import open_store
-from syndicator.store.schema import items, releases
 from tests.sinks import WebhookSink
 
 HOSTS, SOURCES, CURL_REQUESTS = 100, 1000, 300
@@ -110,65 +103,6 @@ async def _round(config: Config, site: SiteProcess, cap_s: float | None = None) 
     return Round(wall, cpu, hits, _vm("VmRSS"), cut_off)
 
 
-def _copy(db: Path, copy: Path) -> Path:
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    return copy
-
-
-def _curl_floor(urls: list[str]) -> tuple[float, float, int] | None:
-    """(CPU ms per request, wall ms per request, 304s) for conditional GETs by one curl."""
-    curl = shutil.which("curl")
-    if curl is None:
-        return None
-    args = [curl, "-s"]
-    for n, url in enumerate(urls):
-        if n:
-            args.append("--next")
-        args += ["-o", "/dev/null", "-w", "%{http_code}\\n", "-H", f'If-None-Match: "s{n}-1"', url]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = time.perf_counter()
-    out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False).stdout
-    wall = time.perf_counter() - wall
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu * 1000 / len(urls), wall * 1000 / len(urls), out.split().count("304")
-
-
-def _seed(db: Path, copy: Path, count: int) -> None:
-    """``copy`` = ``db`` plus ``count`` old items spread over the same sources."""
-    _copy(db, copy)
-    engine = sa.create_engine(f"sqlite:///{copy}")
-    old = datetime.now(UTC) - timedelta(days=700)
-    with engine.begin() as connection:
-        first = 10_000_000
-        connection.execute(
-            releases.insert(), [{"id": first + i, "created_at": old} for i in range(count)]
-        )
-        connection.execute(
-            items.insert(),
-            [
-                {
-                    "id": first + i,
-                    "release_id": first + i,
-                    "source": f"s{i % SOURCES}",
-                    "url": f"http://archive.invalid/{i}",
-                    "post_id": None,
-                    "lang": "fi",
-                    "published": old,
-                    "first_seen": old,
-                    "updated_at": old,
-                    "version": 1,
-                    "content_hash": f"{i:064x}",
-                    "alternate_urls": [],
-                    "checked_at": old,
-                }
-                for i in range(count)
-            ],
-        )
-    engine.dispose()
-
-
 async def _publish_latency(
     site: SiteProcess, urls: list[str], first: int, tmp: Path, concurrency: int
 ) -> list[float]:
@@ -227,7 +161,7 @@ async def measure(tmp: Path) -> list[str]:
         )
         rounds = {}
         for concurrency in (16, 1):  # each on a copy: a cut-off round leaves no trace
-            copy = _copy(db, tmp / f"round-{concurrency}.sqlite3")
+            copy = copy_store(db, tmp / f"round-{concurrency}.sqlite3")
             config = _config(urls, copy, concurrency=concurrency, host_delay=SHIPPED_HOST_DELAY)
             rounds[concurrency] = await _round(config, site, ROUND_CAP_S)
         _round_lines(lines, rounds)
@@ -252,7 +186,7 @@ async def measure(tmp: Path) -> list[str]:
 
 
 def _floor_line(lines: _Lines, urls: list[str], ours: Round) -> None:
-    floor = _curl_floor(urls[:CURL_REQUESTS])
+    floor = curl_floor(urls[:CURL_REQUESTS])
     if floor is None:
         lines.say("curl floor: curl not found; no floor measured")
         return
@@ -269,7 +203,7 @@ async def _items_line(
 ) -> None:
     """CPU per unchanged source, one source per host, with ~1k and ~100k stored items."""
     big = tmp / "bench-100k.sqlite3"
-    _seed(db, big, 99_000)
+    seed_items(db, big, 99_000, SOURCES)
     per = {}
     for label, path in (("1k", db), ("100k", big)):
         config = _config(urls[:HOSTS], path, concurrency=16, host_delay="0s")
@@ -283,7 +217,7 @@ async def _items_line(
 
 
 def _round_lines(lines: _Lines, rounds: dict[int, Round]) -> None:
-    lines.say("round of 1,000 unchanged sources on 100 hosts, min_host_delay 2 s:")
+    lines.say(f"round of {SOURCES:,} unchanged sources on {HOSTS} hosts, min_host_delay 2 s:")
     lines.say(
         f"  {'poll_concurrency':<18}{'wall s':>8}{'CPU s':>8}{'listings':>10}{'304':>6}",
         f"{'robots':>8}{'other':>7}{'RSS MB':>8}",
