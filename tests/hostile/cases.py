@@ -69,8 +69,7 @@ def _sjis_garbage() -> bytes:
 
 def hostile_cases(bomb: bytes) -> list[Case]:
     """``bomb``: gzip of ≥ 1 GiB of zeros (about 1 MB); stacked once more it is ~2 KB."""
-    stacked = gzip_once(bomb)
-    html = "text/html; charset=utf-8"
+    stacked, html = gzip_once(bomb), "text/html; charset=utf-8"
     return [
         Case(
             "gzip-stacked",

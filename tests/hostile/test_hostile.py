@@ -10,11 +10,12 @@ interval + 5 s. Figures go to ``build/hostile-figures.txt`` (and the worker's lo
 
 from __future__ import annotations
 
-import itertools
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ import pytest
 from syndicator.demo.languages import demo_sources
 from syndicator.demo.releases import HELSINKI
 from syndicator.demo.site import SampleSite
-from syndicator.scheduler import failure_backoff
 from tests.e2e.conftest import ARENA, LIBRARY, text
 from tests.hostile.cases import INTERVAL_S, Case, hostile_cases
 from tests.hostile.harness import (
@@ -38,10 +38,11 @@ from tests.hostile.harness import (
     stop_worker,
     worker,
 )
+from tests.hostile.report import LAG_LIMIT_S, failures_of, repeats
+from tests.hostile.report import report as make_report
 from tests.hostile.servers import HostileServer, gzip_bomb
 
 RUN_S = 52.0  # the worker's whole run after it first answers /healthz
-LAG_LIMIT_S = INTERVAL_S + 5
 HEALTHZ_LIMIT_S = 0.1
 RSS_LIMIT_MB = 300
 CAUSES = ("fetch.", "parse.", "extract.", "source.")
@@ -137,87 +138,84 @@ def _publish_and_time(sample: SampleSite, base: str, number: int, bad: list[str]
     return None
 
 
-def _failures(lines: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    """Warnings and errors naming the source with a cause (``poll.failed``, ``item.failed``,
-    ``poll.empty``, ``source.degraded`` …); retries are not failures."""
-    return [
-        line
-        for line in lines
-        if line.get("source") == name
-        and line["level"] in ("WARNING", "ERROR", "CRITICAL")
-        and line.get("error_code")
-        and line.get("event") != "fetch.retry"
-    ]
+@dataclass
+class _Run:
+    """What was seen from outside the worker while it ran."""
+
+    probe: HealthProbe
+    sampler: RssSampler
+    lags: list[float | None]
+    bad: list[str]  # malformed feeds seen on the way
+    alive: bool
+    exit_code: int | None
 
 
-def _repeats(failures: list[dict[str, Any]]) -> list[str]:
-    """Each failure is said once (a failed page is not fetched and parsed again); a failing
-    listing at most once per failure backoff."""
-    problems: list[str] = []
-    floor = 0.8 * failure_backoff(1, INTERVAL_S, None)
-    said: dict[tuple[Any, ...], list[float]] = {}
-    for line in failures:
-        key = (line.get("event"), line.get("url"), line.get("error_code"))
-        said.setdefault(key, []).append(line["at"])
-    for key, times in said.items():
-        if key[0] != "poll.failed" and len(times) > 1:
-            problems.append(f"{key} said {len(times)} times")
-        gaps = [after - before for before, after in itertools.pairwise(times)]
-        if key[0] == "poll.failed" and gaps and min(gaps) < floor:
-            problems.append(f"{key} again after {min(gaps):.1f} s (backoff {floor / 0.8:.0f} s)")
-    return problems
+def _healthy_site() -> SampleSite:
+    sample = SampleSite(with_releases=False)
+    first = datetime.now(HELSINKI).replace(microsecond=0) - timedelta(days=1)
+    sample.add_release("kirjasto", LIBRARY, published=first, post_id=5001)
+    sample.add_release("jaahalli", ARENA, published=first + timedelta(hours=1), post_id=5002)
+    return sample
+
+
+def _watch(process: subprocess.Popen[bytes], sample: SampleSite, base: str) -> _Run:
+    """Probe, sample and publish for RUN_S seconds; then check the feeds and SIGTERM."""
+    _wait_healthy(base + "healthz")
+    started, bad = time.monotonic(), list[str]()
+    probe, sampler = HealthProbe(base + "healthz"), RssSampler(process.pid)
+    probe.start()
+    sampler.start()
+    lags: list[float | None] = []
+    for number in range(4):
+        time.sleep(max(0.0, started + 4 + 12 * number - time.monotonic()))
+        lags.append(_publish_and_time(sample, base, number, bad))
+        if process.poll() is not None:
+            break
+    time.sleep(max(0.0, started + RUN_S - time.monotonic()))
+    alive = process.poll() is None
+    _feed_titles(base, bad)
+    for extra in ("feeds/rss.xml", "feeds/fi/atom.xml"):
+        try:
+            ET.fromstring(httpx.get(base + extra, timeout=5).content)
+        except (ET.ParseError, httpx.HTTPError) as exc:
+            bad.append(f"{extra}: {exc}")
+    probe.halt()
+    sampler.halt()
+    return _Run(probe, sampler, lags, bad, alive, stop_worker(process))
 
 
 def test_hostile_sources_never_stall_the_worker(
     hostile: list[tuple[Case, HostileServer]], tmp_path: Path
 ) -> None:
-    sample = SampleSite(with_releases=False)
-    first = datetime.now(HELSINKI).replace(microsecond=0) - timedelta(days=1)
-    sample.add_release("kirjasto", LIBRARY, published=first, post_id=5001)
-    sample.add_release("jaahalli", ARENA, published=first + timedelta(hours=1), post_id=5002)
+    sample = _healthy_site()
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    log = tmp_path / "worker.log"
-    bad: list[str] = []
+    base, log = f"http://127.0.0.1:{port}/", tmp_path / "worker.log"
     with sample.serve() as site:
         healthy = demo_sources(
             site.url, interval=f"{INTERVAL_S}s", languages=("fi", "sv"), prefix="healthy"
         )
         sources = healthy + "".join(case.source(server.url) for case, server in hostile)
         with worker(_config(tmp_path, port, sources), log) as process:
-            _wait_healthy(base + "healthz")
-            started = time.monotonic()
-            probe, sampler = HealthProbe(base + "healthz"), RssSampler(process.pid)
-            probe.start()
-            sampler.start()
-            lags: list[float | None] = []
-            for number in range(4):
-                time.sleep(max(0.0, started + 4 + 12 * number - time.monotonic()))
-                lags.append(_publish_and_time(sample, base, number, bad))
-                if process.poll() is not None:
-                    break
-            time.sleep(max(0.0, started + RUN_S - time.monotonic()))
-            alive = process.poll() is None
-            _feed_titles(base, bad)
-            for extra in ("feeds/rss.xml", "feeds/fi/atom.xml"):
-                try:
-                    ET.fromstring(httpx.get(base + extra, timeout=5).content)
-                except (ET.ParseError, httpx.HTTPError) as exc:
-                    bad.append(f"{extra}: {exc}")
-            probe.halt()
-            sampler.halt()
-            exit_code = stop_worker(process)
+            run = _watch(process, sample, base)
     lines = json_lines(log)
-    report = _report(hostile, lines, probe, sampler, lags, process.pid)
+    report = make_report(hostile, lines, run.probe, run.sampler, run.lags, process.pid)
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(report, encoding="utf-8")
     FIGURES.with_name("hostile-worker.log").write_bytes(log.read_bytes())
     print("\n" + report)
 
-    assert alive, f"the worker died: exit {process.returncode}\n{log.read_text()[-3000:]}"
-    problems = list(bad)
+    assert run.alive, f"the worker died: exit {process.returncode}\n{log.read_text()[-3000:]}"
+    problems = run.bad + _case_problems(hostile, lines) + _run_problems(run)
+    problems += [f"not a JSON log line: {line[:160]}" for line in raw_lines(log)[:5]]
+    assert not problems, "\n".join(problems)
+
+
+def _case_problems(
+    hostile: list[tuple[Case, HostileServer]], lines: list[dict[str, Any]]
+) -> list[str]:
+    problems = []
     for case, _server in hostile:
-        failures = _failures(lines, case.name)
+        failures = failures_of(lines, case.name)
         if case.must_fail and not failures:
             problems.append(f"{case.name}: no line names the source with a cause")
         problems += [
@@ -225,75 +223,27 @@ def test_hostile_sources_never_stall_the_worker(
             for f in failures
             if not str(f.get("error_code", "")).startswith(CAUSES)
         ]
-        problems += [f"{case.name}: {p}" for p in _repeats(failures)]
-    worst = max(probe.latencies, default=float("inf"))
+        problems += [f"{case.name}: {p}" for p in repeats(failures)]
+    return problems
+
+
+def _run_problems(run: _Run) -> list[str]:
+    problems = []
+    latencies = run.probe.latencies
+    worst = max(latencies, default=float("inf"))
     if worst > HEALTHZ_LIMIT_S:
-        slow = sum(1 for latency in probe.latencies if latency > HEALTHZ_LIMIT_S)
-        problems.append(
-            f"/healthz: {slow}/{len(probe.latencies)} probes over 100 ms (max {worst:.3f} s)"
-        )
+        slow = sum(1 for latency in latencies if latency > HEALTHZ_LIMIT_S)
+        problems.append(f"/healthz: {slow}/{len(latencies)} probes over 100 ms (max {worst:.3f} s)")
     problems += [
         f"healthy release {n}: lag {lag} s"
-        for n, lag in enumerate(lags)
+        for n, lag in enumerate(run.lags)
         if lag is None or lag > LAG_LIMIT_S
     ]
     problems += [
         f"pid {pid}: VmHWM {kb / 1024:.0f} MB"
-        for pid, kb in sampler.hwm_kb.items()
+        for pid, kb in run.sampler.hwm_kb.items()
         if kb / 1024 >= RSS_LIMIT_MB
     ]
-    if exit_code != 0:
-        problems.append(f"SIGTERM: exit {exit_code} (None: still running after 10 s)")
-    problems += [f"not a JSON log line: {line[:160]}" for line in raw_lines(log)[:5]]
-    assert not problems, "\n".join(problems)
-
-
-def _report(
-    hostile: list[tuple[Case, HostileServer]],
-    lines: list[dict[str, Any]],
-    probe: HealthProbe,
-    sampler: RssSampler,
-    lags: list[float | None],
-    pid: int,
-) -> str:
-    rows = [
-        f"{'case':<16} {'lines':>5} {'requests':>8} {'tree RSS MB':>11} {'healthz ms':>10}  causes",
-    ]
-    for case, server in hostile:
-        failures = _failures(lines, case.name)
-        causes = sorted({str(f.get("error_code")) for f in failures}) or [
-            _outcome(lines, case, server)
-        ]
-        peak = healthz = "-"
-        if failures:  # the window in which the case was being fetched and parsed
-            first = failures[0]["at"]
-            peak = f"{sampler.peak_tree_mb(first - 7, first + 1):.0f}"
-            healthz = f"{probe.worst(first - 7, first + 1) * 1000:.0f}"
-        rows.append(
-            f"{case.name:<16} {len(failures):>5} {len(server.requests):>8} {peak:>11} "
-            f"{healthz:>10}  {', '.join(causes)}"
-        )
-    latencies = sorted(probe.latencies) or [float("nan")]
-    children = {p: kb for p, kb in sampler.hwm_kb.items() if p != pid}
-    rows += [
-        "(tree RSS and slowest /healthz: in the 7 s before the case's first line, 1 s after)",
-        "",
-        f"worker VmHWM {sampler.hwm_kb.get(pid, 0) / 1024:.0f} MB; largest child VmHWM "
-        f"{max(children.values(), default=0) / 1024:.0f} MB over {len(children)} children; "
-        f"largest tree RSS {sampler.peak_tree_mb(0, float('inf')):.0f} MB",
-        f"/healthz: {len(probe.latencies)} probes, max {latencies[-1] * 1000:.0f} ms, "
-        f"p99 {latencies[int(0.99 * (len(latencies) - 1))] * 1000:.0f} ms, "
-        f"{len(probe.failures)} failed",
-        "healthy lag s: "
-        + ", ".join("missed" if lag is None else f"{lag:.1f}" for lag in lags)
-        + f"  (limit {LAG_LIMIT_S:.0f} s)",
-    ]
-    return "\n".join(rows) + "\n"
-
-
-def _outcome(lines: list[dict[str, Any]], case: Case, server: HostileServer) -> str:
-    """What became of a source that logged no failure."""
-    if not server.requests:
-        return "(never polled)"
-    created = any(x.get("event") == "item.created" and x.get("source") == case.name for x in lines)
-    return "(ingested)" if created else "(no failure, nothing ingested)"
+    if run.exit_code != 0:
+        problems.append(f"SIGTERM: exit {run.exit_code} (None: still running after 10 s)")
+    return problems
