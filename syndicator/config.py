@@ -107,7 +107,7 @@ class ServiceSettings(Frozen):
         600.0  # a whole poll of one source (never longer than its interval)
     )
     # Parsing runs in worker processes, each page within a time and memory budget.
-    parse_workers: int = Field(default=2, ge=1, le=64)
+    parse_workers: int = Field(default=4, ge=1, le=64)  # > pathological pages at once
     parse_timeout: PositiveDuration = 30.0
     parse_memory_mb: int = Field(default=1024, ge=128, le=65536)
     allow_fast_polling: bool = False  # tests only: source intervals under 30 s (down to 1 s)

@@ -122,3 +122,32 @@ def _niceness() -> int:
 
 async def test_workers_run_at_a_lower_cpu_priority_than_the_loop(pool: ParsePool) -> None:
     assert await pool.run(_niceness) >= os.nice(0) + 10
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+async def test_a_worker_killed_between_tasks_does_not_break_parsing_for_good(
+    pool: ParsePool,
+) -> None:
+    """pebble gives up on the whole pool when an idle worker dies (the kernel's OOM killer,
+    an operator's kill): every later page would fail. The pool is replaced instead."""
+    os.kill(await pool.run(_pid), signal.SIGKILL)
+    await asyncio.sleep(0.5)  # pebble notices the death between tasks
+    assert await pool.run(_spin, 0.01) == 0.01
+    assert await pool.run(_spin, 0.01) == 0.01
+
+
+def _address_space_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def test_the_memory_budget_is_on_top_of_what_a_worker_already_maps() -> None:
+    async with ParsePool(workers=1, timeout=5.0, memory_mb=64) as small:
+        assert await small.run(_address_space_mb) > 64  # libraries alone exceed the budget
+        assert await small.run(_hog, 16) == 16 * 1024 * 1024
+        with pytest.raises(ExtractError) as caught:
+            await small.run(_hog, 128)
+    assert caught.value.code == "parse.memory"
