@@ -119,6 +119,9 @@ class HttpSink:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:  # the client died mid-request (kill -9): like a real
+                    self.close_connection = True  # server, never hand a torn request on
+                    return
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 seen = Recorded(self.command, self.path, headers, body, time.time())
                 status, extra, reply = sink._answer(seen)
