@@ -220,7 +220,7 @@ def _case_problems(
         if case.must_fail and not failures:
             problems.append(f"{case.name}: no line names the source with a cause")
         problems += [
-            f"{case.name}: cause {f.get('error_code')!r} is not fetch/parse/extract/source.*/poll.deadline"
+            f"{case.name}: cause {f.get('error_code')!r} is not one of {CAUSES}"
             for f in failures
             if not str(f.get("error_code", "")).startswith(CAUSES)
         ]
