@@ -109,7 +109,7 @@ class ServiceSettings(Frozen):
     # Parsing runs in worker processes, each page within a time and memory budget.
     parse_workers: int = Field(default=4, ge=1, le=64)  # > pathological pages at once
     parse_timeout: PositiveDuration = 30.0
-    parse_memory_mb: int = Field(default=1024, ge=128, le=65536)
+    parse_memory_mb: int = Field(default=512, ge=64, le=65536)  # beyond the worker's own
     allow_fast_polling: bool = False  # tests only: source intervals under 30 s (down to 1 s)
 
 

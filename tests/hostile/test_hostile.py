@@ -78,7 +78,7 @@ port = {port}
 outbox_interval = "1s"
 allow_fast_polling = true
 parse_timeout = "2s"
-parse_memory_mb = 256
+parse_memory_mb = 128  # on top of the worker's own ~170 MB: every process stays < 300 MB
 
 [http]
 allow_private_networks = true
