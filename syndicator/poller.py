@@ -126,10 +126,16 @@ class Poller:
                       f"{source.name}: polled elsewhere or recently; skipped",
                       source=source.name)  # fmt: skip
             return PollResult(source.name, skipped=True)
+        hold: datetime | None = None
         try:
             return await self._within(source, deadline)
+        except asyncio.CancelledError:
+            # Shutdown cut the poll off after it may have fetched the listing: another replica
+            # takes the source only after the usual gap, not a moment later.
+            hold = now + timedelta(seconds=_MIN_GAP * source.interval)
+            raise
         finally:
-            await self._release(source.name)
+            await self._release(source.name, hold)
 
     async def _within(self, source: SourceBase, deadline: float) -> PollResult:
         timer = asyncio.timeout(deadline)
@@ -159,9 +165,9 @@ class Poller:
                       source=name, error_code=exc.code)  # fmt: skip
         return PollResult(name, ok=False, error_code=code)
 
-    async def _release(self, name: str) -> None:
+    async def _release(self, name: str, hold: datetime | None = None) -> None:
         try:
-            await asyncio.shield(offload(self.store.release_poll, name, self.owner))
+            await asyncio.shield(offload(self.store.release_poll, name, self.owner, hold=hold))
         except StoreError as exc:  # the lease then runs out by itself
             log_event(log, logging.WARNING, "poll.unreleased",
                       f"{name}: could not release the poll lease: {exc.message}",

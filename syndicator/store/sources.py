@@ -120,12 +120,13 @@ class SourceRows:
             )
             return connection.execute(claim).rowcount == 1
 
-    def release_poll(self, name: str, owner: str) -> None:
-        """Give the lease back (a no-op when ``owner`` no longer holds it)."""
+    def release_poll(self, name: str, owner: str, *, hold: datetime | None = None) -> None:
+        """Give the lease back (a no-op when ``owner`` no longer holds it); with ``hold``, no
+        poller may take the source before then (a poll cut off half-way)."""
         release = (
             source_state.update()
             .where(source_state.c.name == name, source_state.c.poll_owner == owner)
-            .values(poll_owner=None, poll_until=None)
+            .values(poll_owner=None, poll_until=hold)
         )
         with self.engine.begin() as connection:
             connection.execute(release)

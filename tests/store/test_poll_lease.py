@@ -46,6 +46,15 @@ def test_no_second_poll_within_the_gap_unless_the_last_one_failed(store: Store) 
     assert _claim(store, "a", now=NOW + timedelta(minutes=6))  # failing: retried on backoff
 
 
+def test_a_poll_cut_off_by_shutdown_holds_the_source_for_the_gap(store: Store) -> None:
+    """The cut-off poll may have fetched the listing already: another replica must not fetch
+    it again a moment later (the replica suite saw it 0.1 s later)."""
+    assert _claim(store, "a")
+    store.release_poll("vaasa", "a", hold=NOW + timedelta(minutes=12))
+    assert not _claim(store, "b", now=NOW + timedelta(seconds=1), gap=0)  # even poll --once
+    assert _claim(store, "b", now=NOW + timedelta(minutes=12))
+
+
 def test_two_stores_racing_for_one_source_let_exactly_one_win(database_url: str) -> None:
     stores = [open_store(database_url) for _ in range(2)]
     stores[0].record_poll("other", NOW)  # the schema exists; "vaasa" has no row yet
