@@ -14,7 +14,15 @@ from typing import Protocol, get_args
 import httpx
 
 from syndicator.configbase import DestinationBase
-from syndicator.deliver import console, discord, email, slack, webhook
+from syndicator.deliver import (
+    console,
+    discord,
+    email,
+    mattermost,
+    slack,
+    teams,
+    webhook,
+)
 from syndicator.errors import ConfigError
 from syndicator.model import Message, Receipt
 
@@ -42,6 +50,8 @@ KINDS: dict[str, DestinationKind] = {
     "email": email,
     "console": console,
     "discord": discord,
+    "teams": teams,
+    "mattermost": mattermost,
 }
 
 

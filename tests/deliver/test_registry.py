@@ -9,7 +9,17 @@ import pytest
 from pydantic import SecretStr
 
 import syndicator.deliver as deliver
-from syndicator.deliver import KINDS, console, discord, email, kind_of, slack, webhook
+from syndicator.deliver import (
+    KINDS,
+    console,
+    discord,
+    email,
+    kind_of,
+    mattermost,
+    slack,
+    teams,
+    webhook,
+)
 from syndicator.errors import ConfigError
 
 
@@ -19,8 +29,14 @@ def test_exported_members() -> None:
 
 def test_every_kind_is_registered_under_its_name() -> None:
     assert {
-        "webhook": webhook, "slack": slack, "email": email, "console": console, "discord": discord,
-    } == KINDS  # fmt: skip
+        "webhook": webhook,
+        "slack": slack,
+        "email": email,
+        "console": console,
+        "discord": discord,
+        "teams": teams,
+        "mattermost": mattermost,
+    } == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
 
@@ -37,7 +53,7 @@ def test_kind_of_rejects_an_unknown_config() -> None:
         kind_of(DestinationBase(name="stray"))
 
 
-@pytest.mark.parametrize("module", [webhook, slack, email, console, discord])
+@pytest.mark.parametrize("module", list(KINDS.values()), ids=list(KINDS))
 def test_a_kind_with_secret_settings_keeps_them_out_of_validation_errors(
     module: ModuleType,
 ) -> None:
