@@ -5,32 +5,57 @@ per message, no extra dependency. The Message-ID is derived from the delivery's
 idempotency key, so a retried message carries the same id and mail clients can fold
 duplicates. SMTP 4xx replies and connection problems are retried; 5xx replies, a missing
 STARTTLS/AUTH extension and refused certificates are permanent.
+
+Subject, From and List-Id are written as RFC 2047 words we encode ourselves: Python 3.11's
+header folder loses or doubles spaces next to non-ASCII words (CPython gh-144156).
+Recipients refused while others were accepted cannot be retried without sending the
+accepted ones a duplicate (the outbox retries a delivery as a whole), so the delivery is
+recorded as delivered and the refusal logged as a ``delivery.partial`` WARNING.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import logging
 import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr, field_validator
 
 from syndicator.configbase import DestinationBase, PositiveDuration
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.logs import log_event
 from syndicator.model import Message, Receipt
 
-__all__ = ["SUBJECT_MAX", "Config", "build_email", "redacted", "send"]
+__all__ = [
+    "SUBJECT_MAX",
+    "Config",
+    "build_email",
+    "display_name",
+    "encode_words",
+    "redacted",
+    "send",
+]
 
 SUBJECT_MAX = 200  # characters of title in the subject; RFC 5322 folds, clients cut ~100-200
 _DOMAIN_FALLBACK = "syndicator.invalid"
+_WORD_BYTES = 39  # UTF-8 bytes per encoded word: 12 + 52 base64 characters, lines stay < 78
+_WORD_MAX = 75  # RFC 2047 section 2
+_PLAIN_MAX = 60  # an ASCII value this short is written as it is
+_PREENCODED = frozenset({"subject", "from", "list-id"})
+_LIST_LABEL = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)+$"
+
+log = logging.getLogger(__name__)
 
 
 class Config(DestinationBase):
@@ -47,6 +72,17 @@ class Config(DestinationBase):
     hide_recipients: bool = True  # journalists must not see each other: To is the sender
     timeout: PositiveDuration = 30.0  # per SMTP socket operation
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
+    sender_name: str | None = Field(default=None, min_length=1, max_length=200)  # From, List-Id
+    list_id: str | None = Field(default=None, pattern=_LIST_LABEL)  # RFC 2919 list label
+    unsubscribe_url: str | None = Field(default=None, pattern=r"^https://\S+$")  # RFC 8058
+    unsubscribe_mailto: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+
+    @field_validator("sender_name")
+    @classmethod
+    def _one_phrase(cls, value: str | None) -> str | None:
+        if value is not None:
+            display_name(value)  # raises ValueError when it cannot be written exactly
+        return value
 
 
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
@@ -54,7 +90,15 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     own = _own(config)
     email = build_email(own, message)
     refused = await asyncio.to_thread(_session, own, email)
-    detail = "accepted" if not refused else f"refused by the server: {', '.join(refused)}"
+    detail = "accepted"
+    if refused:
+        detail = f"accepted for {len(own.recipients) - len(refused)}, refused: {', '.join(refused)}"
+        log_event(
+            log, logging.WARNING, "delivery.partial",
+            f"{own.name}: the server refused {len(refused)} of {len(own.recipients)} "
+            f"recipients, not retried (the others have the message): {', '.join(refused)}",
+            destination=own.name, release_id=message.release_id, count=len(refused),
+        )  # fmt: skip
     return Receipt(remote_id=str(email["Message-ID"]), status=250, detail=detail)
 
 
@@ -68,18 +112,86 @@ def redacted(config: DestinationBase) -> str:
 
 
 def build_email(config: Config, message: Message) -> EmailMessage:
-    email = EmailMessage()
-    email["Subject"] = f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}"
-    email["From"] = config.sender
+    email = EmailMessage(policy=_POLICY)
+    email["Subject"] = encode_words(f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}")
+    email["From"] = _mailbox(config.sender_name, config.sender)
     email["To"] = config.sender if config.hide_recipients else ", ".join(config.recipients)
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = message_id(message.idempotency_key, config.sender)
     email["Auto-Submitted"] = "auto-generated"
     email["X-Auto-Response-Suppress"] = "All"
+    _list_headers(config, email)
     email.set_content(text_body(message), subtype="plain", charset="utf-8")
     email.add_alternative(html_body(message), subtype="html", charset="utf-8")
     email["Content-Language"] = message.lang  # after the parts: set_content drops Content-*
     return email
+
+
+def encode_words(text: str) -> str:
+    """``text`` as folded RFC 2047 base64 words (UTF-8), cut between characters, so that
+    a reader decodes exactly ``text``: the whitespace between encoded words is not content.
+    A short ASCII value with single spaces stays as it is."""
+    simple = text.isascii() and len(text) <= _PLAIN_MAX and text == " ".join(text.split())
+    if simple and "=?" not in text:
+        return text
+    words: list[str] = []
+    chunk = b""
+    for character in text:
+        encoded = character.encode("utf-8")
+        if len(chunk) + len(encoded) > _WORD_BYTES:
+            words.append(base64.b64encode(chunk).decode("ascii"))
+            chunk = b""
+        chunk += encoded
+    words.append(base64.b64encode(chunk).decode("ascii"))
+    return "\n ".join(f"=?utf-8?b?{word}?=" for word in words)
+
+
+def display_name(name: str) -> str:
+    """``name`` as one RFC 5322 quoted string (printable ASCII) or one RFC 2047 word, the
+    shorter of Q and B. One word, because Python's parser keeps the space between two
+    encoded words of a phrase while RFC 2047 readers drop it: no split reads the same."""
+    if all(" " <= character <= "~" for character in name):
+        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    data = name.encode("utf-8")
+    q_text = "".join(
+        "_" if byte == 0x20 else chr(byte) if chr(byte).isalnum() and byte < 0x80
+        else f"={byte:02X}"
+        for byte in data
+    )  # fmt: skip
+    b_text = base64.b64encode(data).decode("ascii")
+    word = min(f"=?utf-8?q?{q_text}?=", f"=?utf-8?b?{b_text}?=", key=len)
+    if len(word) > _WORD_MAX:
+        raise ValueError(f"too long to encode as one RFC 2047 word ({len(word)} > {_WORD_MAX})")
+    return word
+
+
+def _mailbox(name: str | None, address: str) -> str:
+    return f"{display_name(name)}\n <{address}>" if name else address
+
+
+def _list_headers(config: Config, email: EmailMessage) -> None:
+    """RFC 2919 ``List-Id`` and RFC 8058 one-click unsubscribe, when configured."""
+    if config.list_id:
+        email["List-Id"] = _mailbox(config.sender_name, config.list_id)
+    targets = [f"<{config.unsubscribe_url}>"] if config.unsubscribe_url else []
+    if config.unsubscribe_mailto:
+        targets.append(f"<mailto:{config.unsubscribe_mailto}?subject=unsubscribe>")
+    if targets:
+        email["List-Unsubscribe"] = ", ".join(targets)
+    if config.unsubscribe_url:  # one-click needs an HTTPS URI to POST to (RFC 8058 section 3)
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+class _Policy(EmailPolicy):
+    """The SMTP policy, except that values we encoded ourselves are written as they are."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        if name.lower() in _PREENCODED and isinstance(value, str) and value.isascii():
+            return (name, value)  # folded with "\n ": the generator writes each line
+        return super().header_store_parse(name, value)
+
+
+_POLICY = _Policy(linesep="\r\n", refold_source="none")  # "long" would refold our lines
 
 
 def message_id(idempotency_key: str, sender: str) -> str:
@@ -99,7 +211,9 @@ def _session(config: Config, email: EmailMessage) -> list[str]:
             if config.username:
                 password = config.password.get_secret_value() if config.password else ""
                 smtp.login(config.username, password)
-            refused = smtp.send_message(email, to_addrs=list(config.recipients))
+            refused = smtp.send_message(
+                email, from_addr=config.sender, to_addrs=list(config.recipients)
+            )
     except (smtplib.SMTPException, OSError) as exc:
         raise _smtp_error(target, exc) from None
     except UnicodeEncodeError:  # smtplib sends AUTH credentials as ASCII only
@@ -127,10 +241,7 @@ def _smtp_error(
 ) -> RetryableDeliveryError | PermanentDeliveryError:
     """The one place smtplib/socket/ssl exceptions become delivery errors."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _text in exc.recipients.values()]
-        worst = max(codes, default=550)
-        retry = any(400 <= code < 500 for code in codes)
-        return _by_reply(target, 450 if retry else worst, f"all recipients refused: {codes}")
+        return _all_refused(target, exc.recipients)
     if isinstance(exc, smtplib.SMTPResponseException):
         text = (
             exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
@@ -150,6 +261,18 @@ def _smtp_error(
         return RetryableDeliveryError(f"{target}: timed out", code="delivery.timeout")
     reason = exc.strerror or str(exc) or type(exc).__name__
     return RetryableDeliveryError(f"{target}: could not connect: {reason}", code="delivery.connect")
+
+
+def _all_refused(
+    target: str, recipients: dict[str, tuple[int, bytes]]
+) -> RetryableDeliveryError | PermanentDeliveryError:
+    """No recipient accepted: retry when one refusal was temporary (4xx), so nobody has the
+    message yet and a retry duplicates nothing."""
+    named = ", ".join(f"{address} ({code})" for address, (code, _text) in recipients.items())
+    message = f"{target}: every recipient refused: {named}"
+    if any(400 <= code < 500 for code, _text in recipients.values()):
+        return RetryableDeliveryError(message, code="delivery.email_refused")
+    return PermanentDeliveryError(message, code="delivery.email_refused")
 
 
 def _by_reply(target: str, code: int, text: str) -> RetryableDeliveryError | PermanentDeliveryError:

@@ -1,12 +1,16 @@
 """The two parts of a release e-mail: plain text and HTML, in the message's languages.
 
 The HTML part embeds ``message.html``, which extraction already sanitised (nh3 allow-list);
-everything else we put around it is escaped here.
+everything else we put around it is escaped here. The lead is usually the body's first
+paragraph and the image usually in the body too: each is printed once.
 """
 
 from __future__ import annotations
 
-from syndicator.deliver.render import escape_html, headline
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from syndicator.deliver.render import ELLIPSIS, escape_html, headline
 from syndicator.model import Link, Message
 
 __all__ = ["html_body", "text_body"]
@@ -16,9 +20,9 @@ def text_body(message: Message) -> str:
     labels = message.labels
     lines = [message.title, "=" * min(len(message.title), 72), ""]
     lines += [_date_line(message), ""]
-    if message.lead:
+    if message.lead and not _opens_with(message.text, message.lead):
         lines += [message.lead, ""]
-    if message.text and message.text.strip() != message.lead.strip():
+    if message.text.strip():
         lines += [message.text.strip(), ""]
     lines.append(f"{labels.get('read_more', 'Read more')}: {message.url}")
     lines += [f"- {link.label}: {link.url}" for link in message.read_more]
@@ -40,13 +44,14 @@ def html_body(message: Message) -> str:
         "</small></p>",
         f'<h1><a href="{escape_html(message.url)}">{escape_html(message.title)}</a></h1>',
     ]
-    if message.image:
+    body = _Body.read(message.html)
+    if message.image and urljoin(message.url, message.image.url) not in body.images(message.url):
         image = message.image
         parts.append(
             f'<p><img src="{escape_html(image.url)}" alt="{escape_html(image.alt)}"'
             ' style="max-width:100%;height:auto"></p>'
         )
-    if message.lead:
+    if message.lead and not _opens_with(body.text, message.lead):
         parts.append(f"<p><strong>{escape_html(message.lead)}</strong></p>")
     if message.html.strip():
         parts.append(message.html)
@@ -60,6 +65,53 @@ def html_body(message: Message) -> str:
         parts.append(f"<p><small>{escape_html(source)}</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _opens_with(text: str, lead: str) -> bool:
+    """Does ``text`` begin with ``lead`` (or the text a shortened lead was cut from)?"""
+    words, start = " ".join(text.split()), " ".join(lead.removesuffix(ELLIPSIS).split())
+    return bool(start) and words.startswith(start)
+
+
+class _Body(HTMLParser):
+    """The visible text of sanitised body HTML (blocks apart) and its image sources."""
+
+    _BLOCKS = frozenset(
+        {"p", "br", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "table"}
+        | {"tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.sources: list[str] = []
+
+    @classmethod
+    def read(cls, markup: str) -> _Body:
+        body = cls()
+        body.feed(markup)
+        body.close()
+        return body
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def images(self, base: str) -> set[str]:
+        return {urljoin(base, source) for source in self.sources}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.pieces.append(" ")
+        if tag == "img":
+            self.sources += [value.strip() for name, value in attrs if name == "src" and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS:
+            self.pieces.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.pieces.append(data)
 
 
 def _date_line(message: Message) -> str:
