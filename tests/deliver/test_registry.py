@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 import syndicator.deliver as deliver
-from syndicator.deliver import KINDS, console, email, kind_of, slack, webhook
+from syndicator.deliver import KINDS, console, email, kind_of, matrix, slack, webhook
 from syndicator.errors import ConfigError
 
 
@@ -18,7 +18,8 @@ def test_exported_members() -> None:
 
 
 def test_every_kind_is_registered_under_its_name() -> None:
-    assert {"webhook": webhook, "slack": slack, "email": email, "console": console} == KINDS
+    expected = {"webhook": webhook, "slack": slack, "email": email, "console": console}
+    assert {**expected, "matrix": matrix} == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
 
@@ -35,7 +36,7 @@ def test_kind_of_rejects_an_unknown_config() -> None:
         kind_of(DestinationBase(name="stray"))
 
 
-@pytest.mark.parametrize("module", [webhook, slack, email, console])
+@pytest.mark.parametrize("module", [webhook, slack, email, console, matrix])
 def test_a_kind_with_secret_settings_keeps_them_out_of_validation_errors(
     module: ModuleType,
 ) -> None:
