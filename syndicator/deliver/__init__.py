@@ -18,6 +18,7 @@ from syndicator.deliver import (
     console,
     discord,
     email,
+    matrix,
     mattermost,
     slack,
     teams,
@@ -52,6 +53,7 @@ KINDS: dict[str, DestinationKind] = {
     "discord": discord,
     "teams": teams,
     "mattermost": mattermost,
+    "matrix": matrix,
 }
 
 

@@ -36,16 +36,21 @@ async def post(
     target: str,
     content: bytes,
     headers: Mapping[str, str],
+    method: str = "POST",
+    check: bool = True,
 ) -> httpx.Response:
-    """POST ``content`` to ``url``; a 2xx response, or a delivery error naming ``target``."""
+    """POST (or ``method``) ``content`` to ``url``; a 2xx response, or a delivery error
+    naming ``target``. ``check=False`` returns any answer, for a kind that reads its own
+    error bodies (it then maps the status itself)."""
     sent = dict(headers)
     if client.headers.get("user-agent", "").startswith("python-httpx"):
         sent.setdefault("User-Agent", DEFAULT_USER_AGENT)
     try:
-        response = await client.post(url, content=content, headers=sent)
+        response = await client.request(method, url, content=content, headers=sent)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _transport_error(target, url, exc) from None
-    check_status(target, response)
+    if check:
+        check_status(target, response)
     return response
 
 

@@ -15,6 +15,7 @@ from syndicator.deliver import (
     discord,
     email,
     kind_of,
+    matrix,
     mattermost,
     slack,
     teams,
@@ -36,6 +37,7 @@ def test_every_kind_is_registered_under_its_name() -> None:
         "discord": discord,
         "teams": teams,
         "mattermost": mattermost,
+        "matrix": matrix,
     } == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
