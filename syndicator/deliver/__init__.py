@@ -14,7 +14,7 @@ from typing import Protocol, get_args
 import httpx
 
 from syndicator.configbase import DestinationBase
-from syndicator.deliver import console, email, slack, webhook
+from syndicator.deliver import console, email, slack, telegram, webhook
 from syndicator.errors import ConfigError
 from syndicator.model import Message, Receipt
 
@@ -41,6 +41,7 @@ KINDS: dict[str, DestinationKind] = {
     "slack": slack,
     "email": email,
     "console": console,
+    "telegram": telegram,
 }
 
 

@@ -8,7 +8,7 @@ redacted target, never the real URL (which may be the credential, as with Slack)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -36,8 +36,10 @@ async def post(
     target: str,
     content: bytes,
     headers: Mapping[str, str],
+    check: Callable[[str, httpx.Response], None] | None = None,
 ) -> httpx.Response:
-    """POST ``content`` to ``url``; a 2xx response, or a delivery error naming ``target``."""
+    """POST ``content`` to ``url``; a 2xx response, or a delivery error naming ``target``.
+    ``check`` replaces ``check_status`` for an API whose errors are in its JSON body."""
     sent = dict(headers)
     if client.headers.get("user-agent", "").startswith("python-httpx"):
         sent.setdefault("User-Agent", DEFAULT_USER_AGENT)
@@ -45,7 +47,7 @@ async def post(
         response = await client.post(url, content=content, headers=sent)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _transport_error(target, url, exc) from None
-    check_status(target, response)
+    (check or check_status)(target, response)
     return response
 
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 import syndicator.deliver as deliver
-from syndicator.deliver import KINDS, console, email, kind_of, slack, webhook
+from syndicator.deliver import KINDS, console, email, kind_of, slack, telegram, webhook
 from syndicator.errors import ConfigError
 
 
@@ -18,7 +18,8 @@ def test_exported_members() -> None:
 
 
 def test_every_kind_is_registered_under_its_name() -> None:
-    assert {"webhook": webhook, "slack": slack, "email": email, "console": console} == KINDS
+    kinds = {"webhook": webhook, "slack": slack, "email": email, "console": console}
+    assert {**kinds, "telegram": telegram} == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
 
