@@ -22,6 +22,7 @@ from syndicator.deliver import (
     mattermost,
     slack,
     teams,
+    telegram,
     webhook,
 )
 from syndicator.errors import ConfigError
@@ -54,6 +55,7 @@ KINDS: dict[str, DestinationKind] = {
     "teams": teams,
     "mattermost": mattermost,
     "matrix": matrix,
+    "telegram": telegram,
 }
 
 

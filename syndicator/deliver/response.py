@@ -8,7 +8,7 @@ redacted target, never the real URL (which may be the credential, as with Slack)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -37,11 +37,11 @@ async def post(
     content: bytes,
     headers: Mapping[str, str],
     method: str = "POST",
-    check: bool = True,
+    check: Callable[[str, httpx.Response], None] | None = None,
 ) -> httpx.Response:
     """POST (or ``method``) ``content`` to ``url``; a 2xx response, or a delivery error
-    naming ``target``. ``check=False`` returns any answer, for a kind that reads its own
-    error bodies (it then maps the status itself)."""
+    naming ``target``. ``check`` replaces ``check_status`` for an API whose errors are in
+    its JSON body (it raises for a refusal, or accepts any answer and maps it later)."""
     sent = dict(headers)
     if client.headers.get("user-agent", "").startswith("python-httpx"):
         sent.setdefault("User-Agent", DEFAULT_USER_AGENT)
@@ -49,8 +49,7 @@ async def post(
         response = await client.request(method, url, content=content, headers=sent)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _transport_error(target, url, exc) from None
-    if check:
-        check_status(target, response)
+    (check or check_status)(target, response)
     return response
 
 

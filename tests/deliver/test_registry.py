@@ -19,6 +19,7 @@ from syndicator.deliver import (
     mattermost,
     slack,
     teams,
+    telegram,
     webhook,
 )
 from syndicator.errors import ConfigError
@@ -38,6 +39,7 @@ def test_every_kind_is_registered_under_its_name() -> None:
         "teams": teams,
         "mattermost": mattermost,
         "matrix": matrix,
+        "telegram": telegram,
     } == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"
