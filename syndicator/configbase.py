@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -178,6 +178,10 @@ class DestinationBase(Frozen):
     )
     locale: Lang | None = None  # language of our own words (labels); default: item language
     sources: tuple[Name, ...] = ()  # only releases from these sources; empty = all
-    events: tuple[str, ...] = ("created", "updated")
+    events: tuple[str, ...] = ("created", "updated", "withdrawn")
     max_attempts: int = Field(default=8, ge=1, le=100)
     enabled: bool = True
+    # An update: "edit" the message sent before, "notify" with a new one that says what
+    # changed (threaded under the first where the service has threads), or "ignore" it.
+    # None: "edit" where the kind can edit, else "notify".
+    on_update: Literal["edit", "notify", "ignore"] | None = None

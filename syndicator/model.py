@@ -22,7 +22,7 @@ __all__ = [
     "StoredItem",
 ]
 
-EventKind = Literal["created", "updated"]
+EventKind = Literal["created", "updated", "withdrawn"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +147,17 @@ class Message:
     read_more: tuple[Link, ...] = ()
     alternates: tuple[Link, ...] = ()
     image: Image | None = None
-    source: str = ""
+    source: str = ""  # our internal source name: for logs only, never shown to a reader
     release_id: int = 0
     labels: dict[str, str] = field(
         default_factory=dict
     )  # translated UI words (read_more, updated, …)
+    organisation: str = ""  # who published it ("Vaasan kaupunki"), in the message language
+    contacts: tuple[Contact, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    version: int = 1
+    remote_id: str | None = None  # what this destination returned for this release before
+    changes: tuple[str, ...] = ()  # for an update sent as a notice: what changed, in words
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,11 @@
 """Destination kinds. Each module has ``Config``, its limits, ``send``, and ``redacted``.
 
+A kind whose service can change what it sent also has ``edit(config, message, client)``:
+it changes the message or post ``message.remote_id`` names (the id its ``send`` returned
+for this release) and returns a Receipt. A kind that can take a post down has
+``withdraw(config, message, client)`` the same way. Both are optional; ``can_edit`` and
+``can_withdraw`` say whether a kind has them.
+
 ``KINDS`` is the explicit registry (one line per kind, ``kind`` in feeds.toml ↔ module
 name); it is checked at import, so a kind missing a member fails loudly instead of
 vanishing. Kept import-light: kind modules, ``render``, ``i18n`` and ``model`` only.
@@ -28,7 +34,7 @@ from syndicator.deliver import (
 from syndicator.errors import ConfigError
 from syndicator.model import Message, Receipt
 
-__all__ = ["KINDS", "DestinationKind", "kind_of"]
+__all__ = ["KINDS", "DestinationKind", "can_edit", "can_withdraw", "kind_of"]
 
 
 class DestinationKind(Protocol):
@@ -68,6 +74,16 @@ def kind_of(config: DestinationBase) -> DestinationKind:
     return kind
 
 
+def can_edit(kind: DestinationKind) -> bool:
+    """The kind can change a message it sent (``edit``)."""
+    return inspect.iscoroutinefunction(getattr(kind, "edit", None))
+
+
+def can_withdraw(kind: DestinationKind) -> bool:
+    """The kind can take down or mark a message it sent (``withdraw``)."""
+    return inspect.iscoroutinefunction(getattr(kind, "withdraw", None))
+
+
 def _check(kinds: Mapping[str, object]) -> None:
     """Every registered module has the members, and its Config's ``kind`` is its key."""
     for name, module in kinds.items():
@@ -77,6 +93,10 @@ def _check(kinds: Mapping[str, object]) -> None:
             raise TypeError(f"deliver.KINDS[{name!r}]: Config must subclass DestinationBase")
         if not inspect.iscoroutinefunction(send) or not callable(getattr(module, "redacted", None)):
             raise TypeError(f"deliver.KINDS[{name!r}]: needs async send() and redacted()")
+        for optional in ("edit", "withdraw"):
+            member = getattr(module, optional, None)
+            if member is not None and not inspect.iscoroutinefunction(member):
+                raise TypeError(f"deliver.KINDS[{name!r}]: {optional}() must be async")
         field = config.model_fields.get("kind")
         if field is None or get_args(field.annotation) != (name,):
             raise TypeError(f"deliver.KINDS[{name!r}]: Config.kind must be Literal[{name!r}]")

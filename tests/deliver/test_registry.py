@@ -26,7 +26,13 @@ from syndicator.errors import ConfigError
 
 
 def test_exported_members() -> None:
-    assert sorted(deliver.__all__) == ["DestinationKind", "KINDS", "kind_of"]
+    assert sorted(deliver.__all__) == [
+        "DestinationKind",
+        "KINDS",
+        "can_edit",
+        "can_withdraw",
+        "kind_of",
+    ]
 
 
 def test_every_kind_is_registered_under_its_name() -> None:
