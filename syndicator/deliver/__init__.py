@@ -4,7 +4,9 @@ A kind whose service can change what it sent also has ``edit(config, message, cl
 it changes the message or post ``message.remote_id`` names (the id its ``send`` returned
 for this release) and returns a Receipt. A kind that can take a post down has
 ``withdraw(config, message, client)`` the same way. Both are optional; ``can_edit`` and
-``can_withdraw`` say whether a kind has them.
+``can_withdraw`` say whether a kind has them. A kind that can edit only with some
+settings (Slack and Mattermost need a bot token, not just a webhook) also has
+``editable(config) -> bool``.
 
 ``KINDS`` is the explicit registry (one line per kind, ``kind`` in feeds.toml ↔ module
 name); it is checked at import, so a kind missing a member fails loudly instead of
@@ -74,14 +76,20 @@ def kind_of(config: DestinationBase) -> DestinationKind:
     return kind
 
 
-def can_edit(kind: DestinationKind) -> bool:
-    """The kind can change a message it sent (``edit``)."""
-    return inspect.iscoroutinefunction(getattr(kind, "edit", None))
+def can_edit(kind: DestinationKind, config: DestinationBase | None = None) -> bool:
+    """The kind can change a message it sent (``edit``) — with ``config``'s settings."""
+    return inspect.iscoroutinefunction(getattr(kind, "edit", None)) and _editable(kind, config)
 
 
-def can_withdraw(kind: DestinationKind) -> bool:
+def can_withdraw(kind: DestinationKind, config: DestinationBase | None = None) -> bool:
     """The kind can take down or mark a message it sent (``withdraw``)."""
-    return inspect.iscoroutinefunction(getattr(kind, "withdraw", None))
+    has = inspect.iscoroutinefunction(getattr(kind, "withdraw", None))
+    return has and _editable(kind, config)
+
+
+def _editable(kind: DestinationKind, config: DestinationBase | None) -> bool:
+    editable = getattr(kind, "editable", None)
+    return config is None or editable is None or bool(editable(config))
 
 
 def _check(kinds: Mapping[str, object]) -> None:
@@ -97,6 +105,11 @@ def _check(kinds: Mapping[str, object]) -> None:
             member = getattr(module, optional, None)
             if member is not None and not inspect.iscoroutinefunction(member):
                 raise TypeError(f"deliver.KINDS[{name!r}]: {optional}() must be async")
+        editable = getattr(module, "editable", None)
+        if editable is not None and (
+            not callable(editable) or inspect.iscoroutinefunction(editable)
+        ):
+            raise TypeError(f"deliver.KINDS[{name!r}]: editable() must be a plain function")
         field = config.model_fields.get("kind")
         if field is None or get_args(field.annotation) != (name,):
             raise TypeError(f"deliver.KINDS[{name!r}]: Config.kind must be Literal[{name!r}]")

@@ -77,3 +77,33 @@ def test_a_kind_with_secret_settings_keeps_them_out_of_validation_errors(
     if secret:
         assert config_class.model_config.get("hide_input_in_errors") is True, secret
     assert (module is console) == (not secret)  # every other kind has a credential
+
+
+def test_can_edit_asks_the_kind_about_this_config() -> None:
+    """A kind with ``edit`` whose ``editable(config)`` says no cannot edit with that config."""
+
+    async def edit(*_: object) -> None: ...
+
+    module = ModuleType("syndicator.deliver.fake")
+    module.edit = edit  # type: ignore[attr-defined]
+    assert deliver.can_edit(module) and not deliver.can_withdraw(module)  # type: ignore[arg-type]
+    module.editable = lambda config: config.name == "bot"  # type: ignore[attr-defined]
+    bot, hook = (
+        console.Config(kind="console", name="bot"),
+        console.Config(kind="console", name="hook"),
+    )
+    assert deliver.can_edit(module, bot)  # type: ignore[arg-type]
+    assert not deliver.can_edit(module, hook)  # type: ignore[arg-type]
+    assert not deliver.can_edit(console, bot)  # console has no edit at all
+
+
+def test_the_registry_check_refuses_an_async_editable() -> None:
+    async def editable(config: object) -> bool:
+        return True
+
+    module = ModuleType("x")
+    for name in ("Config", "send", "redacted"):
+        setattr(module, name, getattr(console, name))
+    module.editable = editable  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="editable"):
+        deliver._check({"console": module})
