@@ -1,25 +1,21 @@
-"""Kind ``wordpress``: a post on a partner's WordPress site through its REST API.
+"""Kind ``wordpress``: a post on a partner's site through ``{url}/wp-json/wp/v2``, with HTTP
+Basic auth (user name + Application Password).
 
-Every request goes to ``{url}/wp-json/wp/v2`` with HTTP Basic auth (the user name and an
-Application Password, developer.wordpress.org/rest-api/using-the-rest-api/authentication/).
+- ``send``: the slug is a marker we own, ``syndicator-<hash of the release URL>``. Before
+  creating, ``GET /posts?slug=…&status=any&context=edit`` looks for it, so a lost answer, a
+  restart or a retry updates that post instead of making a second. Else ``POST /posts`` with
+  title, content (body, a "Lue lisää" link to the original in the post's language, the other
+  language versions), excerpt (the lead), status, slug, categories, tags, featured image
+  (``wordpress_media``). The post id is the Receipt's ``remote_id``.
+- ``edit``: ``POST /posts/{id}`` with the same fields but status and slug (the partner's
+  choice stays); ``withdraw``: ``POST /posts/{id}`` with ``{"status": withdraw_status}``.
+- Category and tag names map to term ids (``GET /tags?search=``); a missing one is created
+  if ``create_terms`` (the account must then manage terms), else left out with a WARNING.
 
-- ``send``: the post's slug is a marker we own, ``syndicator-<hash of the release URL>``.
-  Before creating, ``GET /posts?slug=…&status=any&context=edit`` looks for it; when a lost
-  answer, a restart or a retry left one there, that post is updated instead, so there is
-  never a second. Else ``POST /posts`` with title, content (the body, a "Lue lisää" link to
-  the original in the post's language, links to the other language versions), excerpt (the
-  lead), status, slug, categories, tags and the featured image (``wordpress_media``). The
-  post id is the Receipt's ``remote_id``.
-- ``edit``: ``POST /posts/{id}`` with the same fields (not status or slug: what the partner
-  chose stays). ``withdraw``: ``POST /posts/{id}`` with ``{"status": withdraw_status}``.
-- Categories and tags are names in the config, mapped to term ids (``GET /categories?search=``),
-  created when missing if ``create_terms`` (the account then needs to manage terms).
-
-WordPress answers errors as ``{"code", "message", "data": {"status"}}``: 408/425/429/5xx are
-retried (``Retry-After`` honoured), everything else is permanent (401 ``incorrect_password``,
-403 ``rest_cannot_create``, 404 ``rest_post_invalid_id`` for a post deleted on the site).
-Codes: ``delivery.wordpress_<status>``, ``delivery.wordpress_answer``; messages name the
-destination and WordPress's code, never the password.
+Errors ``{"code", "message", "data": {"status"}}``: 408/425/429/5xx retried (``Retry-After``),
+others permanent (401 ``incorrect_password``, 403 ``rest_cannot_create``, 404
+``rest_post_invalid_id``: the post was deleted). Codes ``delivery.wordpress_<status>``,
+``delivery.wordpress_answer``; messages name the destination and WP's code, not the password.
 """
 
 from __future__ import annotations
@@ -27,9 +23,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import logging
 from dataclasses import dataclass
+from json import dumps
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -52,6 +48,7 @@ __all__ = ["API_PATH", "Config", "content", "edit", "post_slug", "redacted", "se
 log = logging.getLogger("syndicator.deliver.wordpress")
 
 API_PATH = "/wp-json/wp/v2"
+_WEB = ("http", "https")
 _DETAIL_MAX = 200  # characters of WordPress's error message quoted in ours
 _CORE_FIELDS = frozenset(
     {"id", "title", "content", "excerpt", "status", "slug", "categories", "tags", "date"}
@@ -108,12 +105,8 @@ async def edit(config: DestinationBase, message: Message, client: httpx.AsyncCli
 async def withdraw(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
     """Set the post to ``withdraw_status`` (draft or private): off the site, not deleted."""
     own = _own(config)
-    if message.remote_id is None:
-        raise PermanentDeliveryError(
-            f"{redacted(own)}: no post id to withdraw", code="delivery.wordpress_no_post"
-        )
     site = _site(own, client)
-    return await _update(site, message.remote_id, {"status": own.withdraw_status})
+    return await _update(site, message.remote_id or "", {"status": own.withdraw_status})
 
 
 def redacted(config: DestinationBase) -> str:
@@ -136,7 +129,7 @@ def content(message: Message) -> str:
     lang = message.lang if message.lang in LANGUAGES else None
     words = translate("label.read_more", lang) if lang else message.labels.get("read_more")
     parts = [body, f'<p class="syndicator-read-more">{_anchor(message.url, words or "")}</p>']
-    others = [link for link in message.alternates if _is_web(link.url)]
+    others = [link for link in message.alternates if urlsplit(link.url).scheme in _WEB]
     if others:
         links = " · ".join(_anchor(link.url, link.label or link.url, link.lang) for link in others)
         parts.append(f'<p class="syndicator-languages">{links}</p>')
@@ -146,10 +139,6 @@ def content(message: Message) -> str:
 def _anchor(url: str, label: str, lang: str | None = None) -> str:
     hreflang = f' hreflang="{escape_html(lang)}" lang="{escape_html(lang)}"' if lang else ""
     return f'<a href="{escape_html(url)}"{hreflang}>{escape_html(label)}</a>'
-
-
-def _is_web(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
 
 
 async def _fields(
@@ -168,7 +157,8 @@ async def _fields(
     if own.featured_image and message.image is not None:
         media = await featured_media(
             site.call, client, message.image, credit=message.organisation,
-            allow_private=own.allow_private_networks, fields=site.fields(message),
+            allow_private=own.allow_private_networks,
+            fields={"destination": own.name, "url": message.url},
         )  # fmt: skip
         if media is not None:
             fields["featured_media"] = media
@@ -228,9 +218,8 @@ def _receipt(site: _Site, answer: Any, what: str) -> Receipt:
         raise RetryableDeliveryError(  # the slug lookup makes a retry safe
             f"{site.target} answered without a post id", code="delivery.wordpress_answer"
         )
-    status = answer.get("status", "")
-    code = 201 if what == "created" else 200
-    return Receipt(remote_id=str(post_id), status=code, detail=f"post {post_id} {what} ({status})")
+    detail = f"post {post_id} {what} ({answer.get('status', '')})"
+    return Receipt(remote_id=str(post_id), status=201 if what == "created" else 200, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +230,6 @@ class _Site:
     api: str
     auth: str
     target: str
-    name: str
-
-    def fields(self, message: Message) -> dict[str, object]:
-        return {"destination": self.name, "url": message.url}
 
     async def call(
         self,
@@ -257,29 +242,21 @@ class _Site:
         headers: dict[str, str] | None = None,
         tolerate: str = "",
     ) -> Any:
-        """The parsed JSON answer; a WordPress error whose code is ``tolerate`` is answered
-        too, every other refusal raised as a delivery error."""
+        """The parsed JSON answer (statuses mapped here, not by ``post``); a WordPress error
+        whose code is ``tolerate`` is answered too, every other refusal raised."""
         url = httpx.URL(self.api + path, params=params or {})
         sent = {"Authorization": self.auth, "Accept": "application/json", **(headers or {})}
         if json is not None:
-            content = _dumps(json)
+            content = dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
             sent["Content-Type"] = "application/json; charset=utf-8"
         response = await post(self.client, str(url), target=self.target, content=content or b"",
-                              headers=sent, method=method, check=_any_answer)  # fmt: skip
+                              headers=sent, method=method, check=lambda *_: None)  # fmt: skip
         answer = _json(response)
         if 200 <= response.status_code < 300 and answer is not None:
             return answer
         if tolerate and isinstance(answer, dict) and answer.get("code") == tolerate:
             return answer
         raise _refusal(f"{self.target}: {method} {path}", response, answer, self.auth)
-
-
-def _dumps(value: dict[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _any_answer(target: str, response: httpx.Response) -> None:
-    """Every status is mapped by ``_Site.call`` from WordPress's JSON error body."""
 
 
 def _json(response: httpx.Response) -> Any:
@@ -312,8 +289,7 @@ def _refusal(
 def _site(own: Config, client: httpx.AsyncClient) -> _Site:
     password = own.application_password.get_secret_value()
     token = base64.b64encode(f"{own.username}:{password}".encode()).decode("ascii")
-    api = own.url.rstrip("/") + API_PATH
-    return _Site(client, api, f"Basic {token}", redacted(own), own.name)
+    return _Site(client, own.url.rstrip("/") + API_PATH, f"Basic {token}", redacted(own))
 
 
 def _own(config: DestinationBase) -> Config:

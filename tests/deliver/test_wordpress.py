@@ -6,28 +6,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
-from syndicator.config import load_config
-from syndicator.deliver import can_edit, can_withdraw, kind_of, wordpress
-from syndicator.deliver.outbox import RetryPolicy, drain_all
+from syndicator.deliver import can_edit, can_withdraw, wordpress
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Image, Message
-from syndicator.store import open_store
-from tests.deliver.conftest import MessageFactory, seed
+from tests.deliver.conftest import MessageFactory
 from tests.deliver.wordpress_sink import (
     IMAGE_PATH,
     JPEG,
     PASSWORD,
     USERNAME,
     WordPressSink,
-    wp_error,
 )
 
 _BODY = "<p>Vaasan uusi uimahalli avataan <strong>yleisölle</strong>.</p>"
@@ -199,6 +192,17 @@ async def test_terms_are_mapped_and_created_once_when_missing(
     assert [r.problems for r in sink.requests] == [[]] * len(sink.requests)
 
 
+async def test_a_term_created_meanwhile_is_taken_from_term_exists(
+    sink: WordPressSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(sink, featured_image=False, create_terms=True, tags=["Hietalahti"])
+    sink.created_meanwhile = ("tags", "Hietalahti")
+    await wordpress.send(config, make_message(config), client)
+    [post] = sink.posts.values()
+    [term_id] = sink.terms["tags"]
+    assert post["tags"] == [term_id] and _route(sink)[:2] == ["GET /tags", "POST /tags"]
+
+
 async def test_a_missing_term_is_left_out_with_a_warning(
     sink: WordPressSink,
     client: httpx.AsyncClient,
@@ -206,11 +210,13 @@ async def test_a_missing_term_is_left_out_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     known = sink.add_term("tags", "uimahalli")
-    config = _config(sink, featured_image=False, tags=["uimahalli", "Hietalahti"])
+    sport = sink.add_term("tags", "Liikunta & urheilu")  # kept as "&amp;" by WordPress
+    tags = ["uimahalli", "Hietalahti", "Liikunta & urheilu"]
+    config = _config(sink, featured_image=False, tags=tags)
     with caplog.at_level(logging.WARNING, "syndicator.deliver.wordpress"):
         await wordpress.send(config, make_message(config), client)
     [post] = sink.posts.values()
-    assert post["tags"] == [known] and list(sink.terms["tags"]) == [known]
+    assert post["tags"] == [known, sport] and list(sink.terms["tags"]) == [known, sport]
     [record] = caplog.records
     assert getattr(record, "event", None) == "delivery.wordpress_term_missing"
     assert "'Hietalahti'" in record.getMessage()
@@ -269,120 +275,3 @@ async def test_a_private_image_address_is_refused_unless_allowed(
     await wordpress.send(config, _message(make_message, config, sink), client)
     [post] = sink.posts.values()
     assert sink.image_downloads == 0 and not sink.uploads and "featured_media" not in post
-
-
-@pytest.mark.parametrize(
-    ("answer", "code", "said"),
-    [(wp_error(403, "rest_cannot_create", "Sorry, you are not allowed to create posts as this "
-               "user."), "delivery.wordpress_403", "rest_cannot_create Sorry, you are not"),
-     (wp_error(400, "rest_invalid_param", "Invalid parameter(s): status"),
-      "delivery.wordpress_400", "rest_invalid_param")],
-)  # fmt: skip
-async def test_refusals_are_permanent_and_name_the_wp_code(
-    answer: tuple[int, dict[str, str], bytes],
-    code: str,
-    said: str,
-    sink: WordPressSink,
-    client: httpx.AsyncClient,
-    make_message: MessageFactory,
-) -> None:
-    config = _config(sink, featured_image=False)
-    sink.respond(200, answer)  # the lookup finds nothing, the create is refused
-    with pytest.raises(PermanentDeliveryError) as caught:
-        await wordpress.send(config, make_message(config), client)
-    assert caught.value.code == code and said in caught.value.message
-    assert caught.value.message.startswith("wordpress ") and "partner-wp" not in caught.value.code
-
-
-async def test_a_wrong_application_password_is_permanent_and_never_shown(
-    sink: WordPressSink, client: httpx.AsyncClient, make_message: MessageFactory
-) -> None:
-    config = _config(sink, application_password="wxyz wxyz wxyz wxyz wxyz wxyz")
-    with pytest.raises(PermanentDeliveryError) as caught:
-        await wordpress.send(config, make_message(config), client)
-    assert caught.value.code == "delivery.wordpress_401" and caught.value.status == 401
-    assert "incorrect_password" in caught.value.message
-    assert "wxyz" not in caught.value.message and not sink.posts
-
-
-async def test_429_and_503_are_retried_with_retry_after(
-    sink: WordPressSink, client: httpx.AsyncClient, make_message: MessageFactory
-) -> None:
-    config = _config(sink, featured_image=False)
-    message = make_message(config)
-    sink.respond(wp_error(429, "rest_too_many_requests", "Slow down.", **{"Retry-After": "7"}),
-                 (503, {"Retry-After": "120"}, b"<html>Service Unavailable</html>"))  # fmt: skip
-    with pytest.raises(RetryableDeliveryError) as caught:
-        await wordpress.send(config, message, client)
-    assert caught.value.code == "delivery.wordpress_429" and caught.value.retry_after == 7.0
-    with pytest.raises(RetryableDeliveryError) as caught:
-        await wordpress.send(config, message, client)
-    assert caught.value.code == "delivery.wordpress_503" and caught.value.retry_after == 120.0
-    assert "Service Unavailable" in caught.value.message
-    assert (await wordpress.send(config, message, client)).remote_id == str(next(iter(sink.posts)))
-
-
-async def test_through_the_outbox_a_lost_answer_still_makes_one_post(
-    tmp_path: Path, sink: WordPressSink, client: httpx.AsyncClient
-) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
-    try:
-        config = _config(sink, name="partner-wp", featured_image=False)
-        seed(store, 1, [config.name])
-        sink.lose_created = 1
-        first = await drain_all(store, [config], client, policy=RetryPolicy(base=60.0))
-        later = datetime.now(UTC) + timedelta(hours=1)
-        second = await drain_all(store, [config], client, clock=lambda: later)
-        [row] = store.list_deliveries()
-    finally:
-        store.close()
-    assert first.retry == 1 and second.delivered == 1 and len(sink.posts) == 1
-    assert row.status == "delivered" and row.remote_id == str(next(iter(sink.posts)))
-    assert row.attempts == 2
-
-
-FEEDS_TOML = """
-[[sources]]
-name = "vaasa-fi"
-kind = "feed"
-url = "https://www.vaasa.fi/feed/"
-
-[[destinations]]
-name = "partner-wp"
-kind = "wordpress"
-url = "https://partner.example"
-username = "syndikointi"
-application_password = "${PARTNER_WP_APP_PASSWORD}"
-status = "publish"
-categories = ["Tiedotteet"]
-tags = ["Vaasa"]
-create_terms = true
-language_field = "lang"
-withdraw_status = "private"
-"""
-
-
-def test_feeds_toml_with_a_wordpress_destination(tmp_path: Path) -> None:
-    path = tmp_path / "feeds.toml"
-    path.write_text(FEEDS_TOML, encoding="utf-8")
-    config = load_config(path, env={"PARTNER_WP_APP_PASSWORD": PASSWORD})
-    [destination] = config.destinations
-    assert isinstance(destination, wordpress.Config) and kind_of(destination) is wordpress
-    assert destination.application_password.get_secret_value() == PASSWORD
-    assert (destination.status, destination.withdraw_status) == ("publish", "private")
-    assert destination.categories == ("Tiedotteet",) and destination.featured_image
-    assert PASSWORD not in str(config) and PASSWORD not in wordpress.redacted(destination)
-    assert wordpress.redacted(destination) == "wordpress https://partner.example as syndikointi"
-
-
-@pytest.mark.parametrize(
-    ("changes", "problem"),
-    [({"language_field": "status"}, "core post field"), ({"status": "pending"}, "status"),
-     ({"url": "ftp://partner.example"}, "url"), ({"withdraw_status": "trash"}, "withdraw")],
-)  # fmt: skip
-def test_config_refuses_bad_settings_without_quoting_the_password(
-    changes: dict[str, object], problem: str, sink: WordPressSink
-) -> None:
-    with pytest.raises(ValidationError) as caught:
-        _config(sink, **changes)
-    assert problem in str(caught.value) and PASSWORD not in str(caught.value)

@@ -11,7 +11,8 @@ WordPress: ``201`` with the object for a create, ``200`` for an update, and erro
 ``term_id``, ``rest_no_route``…). Term names come back HTML-escaped, as WordPress stores them.
 
 ``lose_created = n``: the next ``n`` created posts are stored, then answered ``500`` (a lost
-answer). ``IMAGE_PATH`` serves a JPEG (``image_downloads`` counts the fetches).
+answer); ``created_meanwhile = (taxonomy, name)``: that term appears just after our search.
+``IMAGE_PATH`` serves a JPEG (``image_downloads`` counts the fetches).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class WordPressSink(HttpSink):
         self.uploads: list[Recorded] = []
         self.image_downloads = 0
         self.lose_created = 0
+        self.created_meanwhile: tuple[str, str] | None = None  # (taxonomy, name): a race
         self._ids = itertools.count(101)  # posts and attachments share one table, as in WP
         self._term_ids = itertools.count(11)
         super().__init__()
@@ -215,6 +217,10 @@ class WordPressSink(HttpSink):
     def _get_terms(self, path: str, query: dict[str, str]) -> Answer:
         taxonomy = "tags" if "/tags" in path else "categories"
         search = query.get("search", "").casefold()  # against the stored, escaped name
+        if self.created_meanwhile == (taxonomy, query.get("search")):
+            self.created_meanwhile = None  # someone adds it just after our search
+            self.add_term(taxonomy, query.get("search", ""))
+            return 200, _JSON, b"[]"
         found = [{"id": term_id, "name": name, "taxonomy": taxonomy}
                  for term_id, name in self.terms[taxonomy].items()
                  if search in name.casefold()]  # fmt: skip
