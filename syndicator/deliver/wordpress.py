@@ -160,10 +160,8 @@ async def _fields(
             allow_private=own.allow_private_networks,
             fields={"destination": own.name, "url": message.url},
         )  # fmt: skip
-        if media is not None:
+        if media is not None:  # else whatever image the post has stays
             fields["featured_media"] = media
-    elif own.featured_image:
-        fields["featured_media"] = 0  # the release has no image (any more)
     return fields
 
 

@@ -18,6 +18,7 @@ from tests.deliver.conftest import MessageFactory
 from tests.deliver.wordpress_sink import (
     IMAGE_PATH,
     JPEG,
+    MOVED_PATH,
     PASSWORD,
     USERNAME,
     WordPressSink,
@@ -275,3 +276,18 @@ async def test_a_private_image_address_is_refused_unless_allowed(
     await wordpress.send(config, _message(make_message, config, sink), client)
     [post] = sink.posts.values()
     assert sink.image_downloads == 0 and not sink.uploads and "featured_media" not in post
+
+
+async def test_a_moved_image_is_followed_and_a_new_alt_text_is_set_without_a_new_upload(
+    sink: WordPressSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(sink)
+    first = make_message(config, images=(Image(sink.url + MOVED_PATH, "Allas"),))
+    receipt = await wordpress.send(config, first, client)
+    [media] = sink.media.values()
+    assert media["alt_text"] == "Allas" and sink.image_downloads == 1
+    assert sink.uploads[0].headers["content-disposition"] == 'attachment; filename="uimahalli.jpg"'
+    second = make_message(config, images=(Image(sink.url + MOVED_PATH, "Uusi allas"),))
+    await wordpress.edit(config, replace(second, remote_id=receipt.remote_id), client)
+    assert media["alt_text"] == "Uusi allas" and len(sink.uploads) == 1
+    assert sink.posts[int(receipt.remote_id or 0)]["featured_media"] == media["id"]

@@ -12,7 +12,8 @@ WordPress: ``201`` with the object for a create, ``200`` for an update, and erro
 
 ``lose_created = n``: the next ``n`` created posts are stored, then answered ``500`` (a lost
 answer); ``created_meanwhile = (taxonomy, name)``: that term appears just after our search.
-``IMAGE_PATH`` serves a JPEG (``image_downloads`` counts the fetches).
+``IMAGE_PATH`` serves a JPEG (``image_downloads`` counts the fetches), ``MOVED_PATH`` redirects
+to it.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.sinks import Answer, HttpSink, Recorded
 
-__all__ = ["IMAGE_PATH", "JPEG", "PASSWORD", "USERNAME", "WordPressSink", "wp_error"]
+__all__ = ["IMAGE_PATH", "JPEG", "MOVED_PATH", "PASSWORD", "USERNAME", "WordPressSink", "wp_error"]
 
 USERNAME = "syndikointi"
 PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"  # an application password, as WordPress shows it
 IMAGE_PATH = "/kuvat/uimahalli.jpg"
+MOVED_PATH = "/kuvat/vanha-osoite"  # 301 to IMAGE_PATH
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
 _API = "/wp-json/wp/v2"
 _JSON = {"Content-Type": "application/json; charset=UTF-8"}
@@ -68,7 +70,7 @@ class WordPressSink(HttpSink):
         return term_id
 
     def inspect(self, request: Recorded) -> Answer | None:
-        if request.path.split("?")[0] == IMAGE_PATH:
+        if request.path.split("?")[0] in (IMAGE_PATH, MOVED_PATH):
             return None
         login = request.headers.get("authorization", "")
         expected = base64.b64encode(f"{USERNAME}:{PASSWORD.replace(' ', '')}".encode()).decode()
@@ -94,6 +96,8 @@ class WordPressSink(HttpSink):
         if parts.path == IMAGE_PATH and request.method == "GET":
             self.image_downloads += 1
             return 200, {"Content-Type": "image/jpeg"}, JPEG
+        if parts.path == MOVED_PATH:
+            return 301, {"Location": IMAGE_PATH}, b""
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         match = _ITEM.match(parts.path)
         if match is None:
