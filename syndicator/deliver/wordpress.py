@@ -26,7 +26,7 @@ import html
 import logging
 from dataclasses import dataclass
 from json import dumps
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -50,6 +50,7 @@ log = logging.getLogger("syndicator.deliver.wordpress")
 API_PATH = "/wp-json/wp/v2"
 _WEB = ("http", "https")
 _DETAIL_MAX = 200  # characters of WordPress's error message quoted in ours
+_TermName = Annotated[str, Field(min_length=1, max_length=200)]
 _CORE_FIELDS = frozenset(
     {"id", "title", "content", "excerpt", "status", "slug", "categories", "tags", "date"}
     | {"featured_media", "author", "meta", "password", "type", "format", "template"}
@@ -61,11 +62,11 @@ class Config(DestinationBase):
 
     kind: Literal["wordpress"]
     url: Url  # the site's base, e.g. https://partner.example (the API is under /wp-json/)
-    username: str = Field(min_length=1, max_length=60)
+    username: str = Field(pattern=r"^[^:]{1,60}$")  # WordPress user names have no ":"
     application_password: SecretStr  # Users → Profile → Application Passwords
     status: Literal["draft", "publish"] = "draft"
-    categories: tuple[str, ...] = ()  # names; mapped to term ids on the site
-    tags: tuple[str, ...] = ()
+    categories: tuple[_TermName, ...] = ()  # names; mapped to term ids on the site
+    tags: tuple[_TermName, ...] = ()
     create_terms: bool = False  # create a missing category or tag (else it is left out)
     language_field: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
     withdraw_status: Literal["draft", "private"] = "draft"
@@ -158,7 +159,7 @@ async def _fields(
         media = await featured_media(
             site.call, client, message.image, credit=message.organisation,
             allow_private=own.allow_private_networks,
-            fields={"destination": own.name, "url": message.url},
+            log_fields={"destination": own.name, "url": message.url},
         )  # fmt: skip
         if media is not None:  # else whatever image the post has stays
             fields["featured_media"] = media
@@ -273,7 +274,9 @@ def _refusal(
             f"{target} answered {status} without JSON", code="delivery.wordpress_answer"
         )
     said = " ".join(response.text.split())
-    if isinstance(answer, dict) and ("code" in answer or "message" in answer):
+    if "location" in response.headers:  # never followed: a POST must not turn into a GET
+        said = f"moved to {response.headers['location']}; set url to the site's final address"
+    elif isinstance(answer, dict) and ("code" in answer or "message" in answer):
         said = f"{answer.get('code', '')} {html.unescape(str(answer.get('message', '')))}"
     said = truncate(scrub(said.strip(), (secret,)), _DETAIL_MAX)
     message = f"{target} answered HTTP {status}" + (f": {said}" if said else "")

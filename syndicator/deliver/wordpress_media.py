@@ -92,7 +92,7 @@ async def featured_media(
     *,
     credit: str,
     allow_private: bool,
-    fields: dict[str, object],
+    log_fields: dict[str, object],
 ) -> int | None:
     """The attachment id for ``image`` on the site, uploading it only if it is not there;
     None when the image could not be fetched (logged as a WARNING)."""
@@ -109,7 +109,7 @@ async def featured_media(
         except FetchError as exc:
             log_event(log, logging.WARNING, "delivery.wordpress_image_skipped",
                       f"the post goes without its image: {exc.message}", error_code=exc.code,
-                      image=image.url, **fields)  # fmt: skip
+                      image=image.url, **log_fields)  # fmt: skip
             return None
         disposition = f'attachment; filename="{fetched.filename}"'
         headers = {"Content-Type": fetched.content_type, "Content-Disposition": disposition}

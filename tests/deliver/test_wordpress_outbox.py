@@ -134,6 +134,7 @@ def test_feeds_toml_with_a_wordpress_destination(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [({"language_field": "status"}, "core post field"), ({"status": "pending"}, "status"),
+     ({"username": "a:b"}, "username"), ({"tags": ["ok", ""]}, "tags"),
      ({"url": "ftp://partner.example"}, "url"), ({"withdraw_status": "trash"}, "withdraw")],
 )  # fmt: skip
 def test_config_refuses_bad_settings_without_quoting_the_password(
@@ -175,3 +176,14 @@ async def test_a_refused_login_is_a_dead_letter_at_once(
     assert result.failed == 1 and row.status == "failed" and row.attempts == 1
     assert row.last_error_code == "delivery.wordpress_401" and not sink.posts
     assert "incorrect_password" in (row.last_error or "") and "wrong" not in (row.last_error or "")
+
+
+async def test_a_redirect_is_not_followed_and_names_the_new_address(
+    sink: WordPressSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(sink)
+    sink.respond((301, {"Location": "https://partner.example/wp-json/wp/v2/posts"}))
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await wordpress.send(config, make_message(config), client)
+    assert caught.value.code == "delivery.wordpress_301" and not sink.posts
+    assert "moved to https://partner.example/wp-json/wp/v2/posts" in caught.value.message
