@@ -121,7 +121,9 @@ async def featured_media(
     return media_id
 
 
-async def download(client: httpx.AsyncClient, url: str, *, allow_private: bool) -> Download:
+async def download(
+    client: httpx.AsyncClient, url: str, *, allow_private: bool, limit: int = IMAGE_MAX_BYTES
+) -> Download:
     """The image at ``url`` (following up to ``REDIRECTS_MAX`` redirects, each address
     checked), within the size cap and the deadline; FetchError otherwise."""
     headers = {"Accept": "image/*", "Accept-Encoding": ACCEPT_ENCODING}
@@ -136,7 +138,7 @@ async def download(client: httpx.AsyncClient, url: str, *, allow_private: bool) 
                     content_type = _content_type(url, response)
                     raw = response.aiter_raw()
                     coding = response.headers.get("content-encoding", "")
-                    body, cut = await read_capped(url, raw, coding, IMAGE_MAX_BYTES)
+                    body, cut = await read_capped(url, raw, coding, limit)
                     break
             else:
                 raise FetchError(f"GET {url}: more than {REDIRECTS_MAX} redirects",
@@ -148,9 +150,10 @@ async def download(client: httpx.AsyncClient, url: str, *, allow_private: bool) 
     except httpx.HTTPError as exc:
         reason = str(exc) or type(exc).__name__
         raise FetchError(f"GET {url} failed: {reason}", code="fetch.transport", url=url) from None
-    if cut or not body:
-        why = f"larger than {IMAGE_MAX_BYTES} bytes" if cut else "empty"
-        raise FetchError(f"GET {url}: the image is {why}", code="fetch.too_large", url=url)
+    if cut:
+        raise FetchError(f"GET {url}: larger than {limit} bytes", code="fetch.too_large", url=url)
+    if not body:
+        raise FetchError(f"GET {url}: an empty image", code="fetch.empty", url=url)
     return Download(body, content_type, _filename(urlsplit(url).path, content_type))
 
 
