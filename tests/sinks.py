@@ -129,7 +129,8 @@ class HttpSink:
                 self.send_response(status)
                 for key, value in extra.items():
                     self.send_header(key, value)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                if "content-type" not in {key.lower() for key in extra}:  # one, as servers do
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
