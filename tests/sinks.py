@@ -237,9 +237,19 @@ class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 (a free port). ``messages`` are parsed
     ``EmailMessage`` objects; ``envelopes`` keep (mail_from, rcpt_tos). Pass
     ``auth={"user": "password"}`` to offer AUTH LOGIN/PLAIN over plain text (tests only);
-    ``logins`` lists who logged in."""
+    ``logins`` lists who logged in. ``refuse`` maps an address to the reply its RCPT gets
+    (``"554 5.7.1 Relay access denied"``, ``"450 4.2.0 Mailbox busy"``), as a relay refusing
+    one recipient of several does; change it between sends. ``rcpts`` lists every RCPT."""
 
-    def __init__(self, *, auth: dict[str, str] | None = None, **smtp: Any) -> None:
+    def __init__(
+        self,
+        *,
+        auth: dict[str, str] | None = None,
+        refuse: dict[str, str] | None = None,
+        **smtp: Any,
+    ) -> None:
+        self.refuse: dict[str, str] = dict(refuse or {})
+        self.rcpts: list[str] = []
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[str] = []
@@ -268,6 +278,16 @@ class SmtpSink:
         """Queue SMTP replies to the next DATA commands (``"451 4.3.0 try later"``);
         a reply other than 2xx keeps the message out of ``messages``."""
         self._replies.extend(replies)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        self.rcpts.append(address)
+        reply = self.refuse.get(address)
+        if reply is not None:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         reply = self._replies.popleft() if self._replies else "250 OK"
