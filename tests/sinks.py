@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -237,18 +238,13 @@ class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 (a free port). ``messages`` are parsed
     ``EmailMessage`` objects; ``envelopes`` keep (mail_from, rcpt_tos). Pass
     ``auth={"user": "password"}`` to offer AUTH LOGIN/PLAIN over plain text (tests only);
-    ``logins`` lists who logged in. ``refuse`` maps an address to the reply its RCPT gets
-    (``"554 5.7.1 Relay access denied"``, ``"450 4.2.0 Mailbox busy"``), as a relay refusing
-    one recipient of several does; change it between sends. ``rcpts`` lists every RCPT."""
+    ``logins`` lists who logged in. ``refuse`` maps an address to its RCPT reply
+    (``"554 5.7.1 Relay access denied"``); ``rcpts`` lists every RCPT address."""
 
     def __init__(
-        self,
-        *,
-        auth: dict[str, str] | None = None,
-        refuse: dict[str, str] | None = None,
-        **smtp: Any,
+        self, *, auth: dict[str, str] | None = None, refuse: Mapping[str, str] = {}, **smtp: Any
     ) -> None:
-        self.refuse: dict[str, str] = dict(refuse or {})
+        self.refuse: dict[str, str] = dict(refuse)
         self.rcpts: list[str] = []
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
@@ -283,11 +279,9 @@ class SmtpSink:
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         self.rcpts.append(address)
-        reply = self.refuse.get(address)
-        if reply is not None:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+        if address not in self.refuse:
+            envelope.rcpt_tos.append(address)
+        return self.refuse.get(address, "250 OK")
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         reply = self._replies.popleft() if self._replies else "250 OK"
