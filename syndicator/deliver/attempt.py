@@ -158,11 +158,8 @@ class Attempt:
             bug = RetryableDeliveryError(f"internal error: {exc!r}", code="delivery.internal")
             await self._retry(delivery, bug, result, fields)
         else:
-            what = f"{event} {entry.article.url}"
-            if message.skip_recipients:
-                await self._rest_delivered(delivery, message, receipt, what, result, fields)
-            else:
-                await self._delivered(delivery, receipt, what, result, fields)
+            await self._settled(delivery, message, receipt, f"{event} {entry.article.url}",
+                                result, fields)  # fmt: skip
 
     async def _skipping(self, delivery: Delivery, message: Message) -> Message:
         """A row that failed before may have reached some e-mail recipients: leave them out
@@ -190,7 +187,7 @@ class Attempt:
         else:
             await self._dead(delivery, exc, result, fields, "delivery.failed")
 
-    async def _rest_delivered(
+    async def _settled(
         self,
         delivery: Delivery,
         message: Message,
@@ -199,8 +196,11 @@ class Attempt:
         result: DrainResult,
         fields: dict[str, object],
     ) -> None:
-        """A retry reached everyone it was sent to; a recipient refused for good earlier
-        still makes the row a dead letter that names them."""
+        """Delivered — unless this was a retry to the recipients left (``skip_recipients``)
+        and one refused for good earlier: then the row is a dead letter that names them."""
+        if not message.skip_recipients:
+            await self._delivered(delivery, receipt, what, result, fields)
+            return
         refused = await self.call(self.store.recipients_sent, delivery.id,
                                   message.skip_recipients, owner=self.owner,
                                   now=self.clock())  # fmt: skip
