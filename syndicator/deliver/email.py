@@ -55,6 +55,7 @@ _DOMAIN_FALLBACK = "syndicator.invalid"
 _WORD_BYTES = 39  # UTF-8 bytes per encoded word: 12 + 52 base64 characters, lines stay < 78
 _WORD_MAX = 75  # RFC 2047 section 2
 _PLAIN_MAX = 60  # an ASCII value this short is written as it is
+_LINE_MAX = 78  # RFC 5322 section 2.1.1: lines SHOULD be no longer
 _PREENCODED = frozenset({"subject", "from", "list-id", "reply-to"})
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LIST_LABEL = rf"^{_ATOM}(\.{_ATOM})+$"
@@ -192,14 +193,22 @@ def _reply_headers(message: Message, email: EmailMessage) -> None:
     """``Reply-To`` the press contact; an update notice threads under the mail it updates."""
     contact = press_contact(message.contacts)
     if contact is not None:
-        name = contact.name if len(contact.name) <= _PLAIN_MAX else None
-        try:
-            email["Reply-To"] = _mailbox(name, contact.email)
-        except ValueError:  # a name too long for one encoded word: the address alone
-            email["Reply-To"] = contact.email
+        email["Reply-To"] = _reply_to(contact)
     parent = _MSG_ID.fullmatch(message.remote_id or "")
     if message.event == "updated" and parent is not None:
         email["In-Reply-To"] = email["References"] = f"<{parent.group(1)}>"
+
+
+def _reply_to(contact: Contact) -> str:
+    """The contact's name and address, or the address alone when the name cannot be one
+    encoded word on the header's first line."""
+    try:
+        phrase = display_name(contact.name) if contact.name else ""
+    except ValueError:
+        phrase = ""
+    if not phrase or len("Reply-To: ") + len(phrase) > _LINE_MAX:
+        return contact.email
+    return f"{phrase}\n <{contact.email}>"
 
 
 def _list_headers(config: Config, email: EmailMessage) -> None:

@@ -72,17 +72,25 @@ async def test_reply_to_is_the_first_contact_with_an_address(
     assert head.isascii() and max(len(line) for line in head.split(b"\r\n")) <= 78
 
 
-async def test_a_name_too_long_for_one_word_leaves_the_address(
-    smtp_sink: SmtpSink, client: httpx.AsyncClient, make_message: MessageFactory
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Äänekosken kaupungin ympäristö- ja rakennusvalvontapäällikkö",  # > one RFC 2047 word
+        "Communications and Media Relations Office of the City of Vaasa Region",  # > 78
+        "",
+    ],
+)
+async def test_a_name_too_long_for_one_line_leaves_the_address(
+    name: str, smtp_sink: SmtpSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    long_name = Contact(
-        "Äänekosken kaupungin ympäristö- ja rakennusvalvontapäällikkö", email=LATER.email
-    )
-    message = replace(make_message(_config(smtp_sink.port)), contacts=(long_name,))
+    contact = Contact(name, email=LATER.email)
+    message = replace(make_message(_config(smtp_sink.port)), contacts=(contact,))
     sent = await _send(smtp_sink, client, message)
 
     [address] = sent["Reply-To"].addresses
     assert (address.display_name, address.addr_spec) == ("", LATER.email)
+    head = smtp_sink.raw[-1].split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78
 
 
 @pytest.mark.parametrize(
