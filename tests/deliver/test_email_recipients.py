@@ -5,6 +5,7 @@ by ``syndicator deliveries list``."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections import Counter
@@ -15,7 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from syndicator.deliver import smtp
 from syndicator.deliver.outbox import drain_all
+from syndicator.errors import (
+    PartialDeliveryError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import seed
 from tests.deliver.test_email import _config
@@ -56,13 +63,17 @@ def _received(sink: SmtpSink) -> Counter[str]:
 
 
 async def test_one_of_two_refused_is_retried_to_that_one_only(
-    store: Store, client: httpx.AsyncClient
+    store: Store, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with SmtpSink(refuse={FREELANCER: BUSY}) as sink:
         config = _config(sink.port, recipients=[DESK, FREELANCER])
         seed(store, 1, [config.name])
-        first = await drain_all(store, [config], client)
+        with caplog.at_level(logging.WARNING, logger="syndicator.outbox"):
+            first = await drain_all(store, [config], client)
         assert first.retry == 1 and sink.envelopes == [(SENDER, [DESK])]
+        [logged] = [r for r in caplog.records if getattr(r, "event", "") == "delivery.retry"]
+        assert logged.__dict__["error_code"] == "delivery.email_partial"
+        assert FREELANCER in logged.getMessage() and DESK not in logged.getMessage()
         [row] = store.list_deliveries()
         assert (row.status, row.last_error_code) == ("pending", "delivery.email_partial")
         assert store.settled_recipients(row.id, retrying=True) == (DESK,)
@@ -162,6 +173,34 @@ async def test_every_recipient_refused_at_first_is_not_partial(
     [row] = store.list_deliveries()
     assert row.last_error_code == "delivery.email_refused"
     assert _shown(store, row.id) == ""  # nobody has it: the whole row retries
+
+
+PARTIAL, REFUSED = "delivery.email_partial", "delivery.email_refused"
+ONE_TEMPORARY = {DESK: (450, ""), FREELANCER: (554, "")}
+BOTH_FINAL = {DESK: (550, ""), FREELANCER: (554, "")}
+
+
+@pytest.mark.parametrize(
+    ("refused", "sent_before", "error", "code"),
+    [
+        ({FREELANCER: (554, "denied")}, False, PartialDeliveryError, PARTIAL),
+        ({FREELANCER: (450, "busy")}, False, PartialDeliveryError, PARTIAL),
+        (ONE_TEMPORARY, False, RetryableDeliveryError, REFUSED),
+        (BOTH_FINAL, False, PermanentDeliveryError, REFUSED),
+        (BOTH_FINAL, True, PartialDeliveryError, PARTIAL),
+    ],
+)
+def test_which_refusal_is_partial(
+    refused: smtp.Refusals, sent_before: bool, error: type[Exception], code: str
+) -> None:
+    """Partial when someone has the message (now, or from an earlier attempt): only then
+    must a retry leave recipients out."""
+    raised = smtp.refusal("smtp://relay", [DESK, FREELANCER], refused, sent_before=sent_before)
+    assert type(raised) is error and raised.code == code
+    assert all(address in raised.message for address in refused)
+    if isinstance(raised, PartialDeliveryError):
+        assert raised.accepted == tuple(a for a in (DESK, FREELANCER) if a not in refused)
+        assert raised.temporary == tuple(a for a, (c, _) in refused.items() if c < 500)
 
 
 def test_recipient_writes_need_the_lease(store: Store) -> None:
