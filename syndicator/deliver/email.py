@@ -102,14 +102,14 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     email = build_email(own, message)
     skipped = frozenset(message.skip_recipients)
     recipients = [address for address in own.recipients if address not in skipped]
-    receipt = Receipt(remote_id=str(email["Message-ID"]), status=250, detail="accepted")
+    remote_id = str(email["Message-ID"])  # an update notice threads under it
     if not recipients:
-        return Receipt(receipt.remote_id, 250, "every recipient had it already")
+        return Receipt(remote_id, 250, "every recipient had it already")
     target = redacted(own)
     refused = await asyncio.to_thread(smtp.session, own, email, recipients, target)
     if refused:
         raise smtp.refusal(target, recipients, refused, sent_before=bool(skipped))
-    return receipt
+    return Receipt(remote_id, 250, "accepted")
 
 
 def redacted(config: DestinationBase) -> str:

@@ -10,13 +10,14 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from syndicator.deliver import smtp
+from syndicator.deliver import email, smtp
 from syndicator.deliver.outbox import drain_all
 from syndicator.errors import (
     PartialDeliveryError,
@@ -24,7 +25,7 @@ from syndicator.errors import (
     RetryableDeliveryError,
 )
 from syndicator.store import Store, open_store
-from tests.deliver.conftest import seed
+from tests.deliver.conftest import MessageFactory, seed
 from tests.deliver.test_email import _config
 from tests.sinks import SmtpSink
 
@@ -173,6 +174,21 @@ async def test_every_recipient_refused_at_first_is_not_partial(
     [row] = store.list_deliveries()
     assert row.last_error_code == "delivery.email_refused"
     assert _shown(store, row.id) == ""  # nobody has it: the whole row retries
+
+
+async def test_send_leaves_out_the_skipped_recipients(
+    smtp_sink: SmtpSink, closed_port: int, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(smtp_sink.port, recipients=[DESK, FREELANCER, AGENCY])
+    message = replace(make_message(config), skip_recipients=(DESK, AGENCY))
+    receipt = await email.send(config, message, client)
+    assert (
+        smtp_sink.rcpts == [FREELANCER] and receipt.remote_id == smtp_sink.messages[0]["Message-ID"]
+    )
+
+    nobody_left = _config(closed_port, recipients=[DESK])  # no connection is even tried
+    settled = replace(make_message(nobody_left), skip_recipients=(DESK,))
+    assert (await email.send(nobody_left, settled, client)).remote_id == receipt.remote_id
 
 
 PARTIAL, REFUSED = "delivery.email_partial", "delivery.email_refused"
