@@ -40,6 +40,7 @@ LABELS = (
     "other_languages",
     "source",
     "in_language",
+    "digest",
 )
 
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
@@ -72,6 +73,7 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "label.other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
     "label.source": ("Lähde", "Källa", "Source"),
     "label.in_language": ("Suomeksi", "På svenska", "In English"),
+    "label.digest": ("Tiedotekooste", "Sammandrag av pressmeddelanden", "Press release digest"),
     "index.title": (
         "Tiedotteet syötteinä",
         "Pressmeddelanden som flöden",

@@ -28,11 +28,13 @@ from email.utils import format_datetime
 from typing import Any, Literal
 
 import httpx
-from pydantic import ConfigDict, Field, SecretStr, field_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from syndicator.configbase import DestinationBase, PositiveDuration
+from syndicator.deliver.digest import Schedule
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
+from syndicator.emailgroups import Recipient
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.logs import log_event
 from syndicator.model import Message, Receipt
@@ -41,10 +43,13 @@ __all__ = [
     "SUBJECT_MAX",
     "Config",
     "build_email",
+    "compose",
     "display_name",
     "encode_words",
+    "message_id",
     "redacted",
     "send",
+    "transmit",
 ]
 
 SUBJECT_MAX = 200  # characters of title in the subject; RFC 5322 folds, clients cut ~100-200
@@ -68,7 +73,7 @@ class Config(DestinationBase):
     username: str | None = None
     password: SecretStr | None = None
     sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-    recipients: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[str | Recipient, ...] = Field(min_length=1)  # or {address, lang}
     hide_recipients: bool = True  # journalists must not see each other: To is the sender
     timeout: PositiveDuration = 30.0  # per SMTP socket operation
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
@@ -76,6 +81,18 @@ class Config(DestinationBase):
     list_id: str | None = Field(default=None, pattern=_LIST_LABEL)  # RFC 2919 list label
     unsubscribe_url: str | None = Field(default=None, pattern=r"^https://\S+$")  # RFC 8058
     unsubscribe_mailto: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    schedule: Schedule | None = None  # a digest: "hourly" or "daily 08:00" (Helsinki)
+    bilingual: bool = False  # a release in several wanted languages: one mail with all
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return tuple(r if isinstance(r, str) else r.address for r in self.recipients)
+
+    @model_validator(mode="after")
+    def _two_languages(self) -> Config:
+        if self.bilingual and (len(self.languages) < 2 or self.one_language):
+            raise ValueError("bilingual = true needs two or more languages, one_language off")
+        return self
 
     @field_validator("sender_name")
     @classmethod
@@ -88,16 +105,21 @@ class Config(DestinationBase):
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
     """Send over SMTP (``client`` is unused: e-mail does not travel over HTTP)."""
     own = _own(config)
-    email = build_email(own, message)
-    refused = await asyncio.to_thread(_session, own, email)
+    return await transmit(own, build_email(own, message), message.release_id)
+
+
+async def transmit(config: Config, email: EmailMessage, release_id: int = 0) -> Receipt:
+    """Send a built ``email`` to every recipient in one SMTP session."""
+    refused = await asyncio.to_thread(_session, config, email)
     detail = "accepted"
+    count = len(config.addresses)
     if refused:
-        detail = f"accepted for {len(own.recipients) - len(refused)}, refused: {', '.join(refused)}"
+        detail = f"accepted for {count - len(refused)}, refused: {', '.join(refused)}"
         log_event(
             log, logging.WARNING, "delivery.partial",
-            f"{own.name}: the server refused {len(refused)} of {len(own.recipients)} "
+            f"{config.name}: the server refused {len(refused)} of {count} "
             f"recipients, not retried (the others have the message): {', '.join(refused)}",
-            destination=own.name, release_id=message.release_id, count=len(refused),
+            destination=config.name, release_id=release_id, count=len(refused),
         )  # fmt: skip
     return Receipt(remote_id=str(email["Message-ID"]), status=250, detail=detail)
 
@@ -106,24 +128,33 @@ def redacted(config: DestinationBase) -> str:
     """``smtp+starttls://user@mail.example:587 → 3 recipients``; the password never appears."""
     own = _own(config)
     user = f"{own.username}@" if own.username else ""
-    count = len(own.recipients)
+    count = len(own.addresses)
     plural = "recipient" if count == 1 else "recipients"
     return f"smtp+{own.security}://{user}{own.host}:{own.port} → {count} {plural}"
 
 
 def build_email(config: Config, message: Message) -> EmailMessage:
+    subject = f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}"
+    key = message_id(message.idempotency_key, config.sender)
+    return compose(config, subject, key, (text_body(message), html_body(message)), message.lang)
+
+
+def compose(
+    config: Config, subject: str, key: str, bodies: tuple[str, str], lang: str
+) -> EmailMessage:
+    """A multipart mail (``bodies``: text, HTML) with our headers and Message-ID ``key``."""
     email = EmailMessage(policy=_POLICY)
-    email["Subject"] = encode_words(f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}")
+    email["Subject"] = encode_words(subject)
     email["From"] = _mailbox(config.sender_name, config.sender)
-    email["To"] = config.sender if config.hide_recipients else ", ".join(config.recipients)
+    email["To"] = config.sender if config.hide_recipients else ", ".join(config.addresses)
     email["Date"] = format_datetime(datetime.now(UTC))
-    email["Message-ID"] = message_id(message.idempotency_key, config.sender)
+    email["Message-ID"] = key
     email["Auto-Submitted"] = "auto-generated"
     email["X-Auto-Response-Suppress"] = "All"
     _list_headers(config, email)
-    email.set_content(text_body(message), subtype="plain", charset="utf-8")
-    email.add_alternative(html_body(message), subtype="html", charset="utf-8")
-    email["Content-Language"] = message.lang  # after the parts: set_content drops Content-*
+    email.set_content(bodies[0], subtype="plain", charset="utf-8")
+    email.add_alternative(bodies[1], subtype="html", charset="utf-8")
+    email["Content-Language"] = lang  # after the parts: set_content drops Content-*
     return email
 
 
@@ -212,7 +243,7 @@ def _session(config: Config, email: EmailMessage) -> list[str]:
                 password = config.password.get_secret_value() if config.password else ""
                 smtp.login(config.username, password)
             refused = smtp.send_message(
-                email, from_addr=config.sender, to_addrs=list(config.recipients)
+                email, from_addr=config.sender, to_addrs=list(config.addresses)
             )
     except (smtplib.SMTPException, OSError) as exc:
         raise _smtp_error(target, exc) from None

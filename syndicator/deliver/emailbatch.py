@@ -1,0 +1,289 @@
+"""E-mail rows that go out together: digests (``schedule``) and bilingual mails (``bilingual``).
+
+The outbox hands such a destination here instead of sending row by row. Each pass leases
+every due row of the destination at once (``Store.claim_digest``) and:
+
+- puts back the rows whose time has not come: a digest row until its slot
+  (``digest.slot_of``); a bilingual row, for at most ``language_wait`` after it was stored,
+  until the release exists in every wanted language;
+- skips withdrawn events (a mail cannot be taken back), ignored updates and, with
+  ``one_language``, versions a preferred language supersedes;
+- groups the rest into bundles: one release each, and with ``bilingual`` every wanted
+  language version of it (companions read with ``Store.release_entries``);
+- sends ONE mail per digest (every bundle) or per bundle, and records the outcome of all
+  its rows in one transaction: delivered (the other language rows of a bilingual release
+  skipped, "sent together with …"), or retried / dead-lettered together. A digest's
+  Message-ID derives from its set of delivery ids, so a retry is the same mail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from syndicator.configbase import DestinationBase
+from syndicator.decide import superseded
+from syndicator.deliver.attempt import Attempt, DrainResult, retry_delay
+from syndicator.deliver.digest import (
+    digest_html,
+    digest_ready,
+    digest_subject,
+    digest_text,
+    slot_of,
+)
+from syndicator.deliver.email import SUBJECT_MAX, Config, build_email, compose, message_id, transmit
+from syndicator.deliver.emailbody import bilingual_html, bilingual_text
+from syndicator.deliver.render import headline, render_message, truncate
+from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
+from syndicator.logs import log_event
+from syndicator.model import Delivery, Entry, EventKind, Message
+
+__all__ = ["batched", "run"]
+
+log = logging.getLogger("syndicator.outbox")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bundle:
+    """One release in one mail: the claimed rows it settles (the first is delivered, the
+    others skipped) and its language versions in the destination's order."""
+
+    rows: tuple[Delivery, ...]
+    messages: tuple[Message, ...]
+
+
+def batched(config: DestinationBase) -> bool:
+    """Does ``config``'s outbox lane go through ``run`` instead of row by row?"""
+    return bool(getattr(config, "schedule", None) or getattr(config, "bilingual", False))
+
+
+async def run(attempt: Attempt, result: DrainResult, *, dry_run: bool) -> None:
+    """One pass over the destination's due rows (see the module docstring)."""
+    config = attempt.config
+    if not isinstance(config, Config):
+        raise TypeError(f"emailbatch: expected email.Config, got {type(config).__name__}")
+    store, now = attempt.store, attempt.clock()
+    rows = await attempt.call(store.claim_digest, config.name, owner=attempt.owner, now=now,
+                              lease=attempt.policy.lease)  # fmt: skip
+    ready = await _hold_back(attempt, config, rows, now)
+    bundles = await _bundles(attempt, config, ready, result)
+    if dry_run:
+        for bundle in bundles:
+            result.dry_run += 1
+            log_event(log, logging.INFO, "delivery.dry_run",
+                      f"would send {bundle.messages[0].url} to {config.name}",
+                      destination=config.name, release_id=bundle.rows[0].release_id)  # fmt: skip
+        return
+    mails = [bundles] if config.schedule and bundles else [[bundle] for bundle in bundles]
+    for mail in mails:
+        await _send(attempt, config, mail, result)
+
+
+async def _hold_back(
+    attempt: Attempt, config: Config, rows: Sequence[Delivery], now: datetime
+) -> list[Delivery]:
+    """The rows to send now; the others handed back until their time."""
+    ready: list[Delivery] = []
+    waiting: dict[datetime, list[int]] = {}
+    for row in rows:
+        until = await _wait_until(attempt, config, row, now)
+        if until is None:
+            ready.append(row)
+        else:
+            waiting.setdefault(until, []).append(row.id)
+    for until, ids in waiting.items():
+        await attempt.call(attempt.store.defer_digest, ids, owner=attempt.owner, until=until,
+                           now=now)  # fmt: skip
+        log_event(log, logging.INFO, "delivery.held",
+                  f"{len(ids)} deliveries wait until {until.isoformat()}",
+                  destination=config.name, count=len(ids))  # fmt: skip
+    return ready
+
+
+async def _wait_until(
+    attempt: Attempt, config: Config, row: Delivery, now: datetime
+) -> datetime | None:
+    if config.schedule:
+        if digest_ready(config.schedule, row, now):
+            return None
+        return slot_of(config.schedule, row.next_attempt_at)
+    if row.attempts or row.created_at is None:
+        return None
+    until = row.created_at + timedelta(seconds=config.language_wait)
+    if until <= now:
+        return None
+    available = await attempt.call(attempt.store.release_languages, row.release_id)
+    return None if set(config.languages) <= set(available) else until
+
+
+async def _bundles(
+    attempt: Attempt, config: Config, rows: Sequence[Delivery], result: DrainResult
+) -> list[_Bundle]:
+    groups: dict[int, list[tuple[Delivery, EventKind, Entry]]] = {}
+    for row in rows:
+        found = await attempt.call(attempt.store.entry_for_event, row.event_id)
+        if found is None:
+            vanished = PermanentDeliveryError("event vanished", code="delivery.no_event")
+            await _settle_failed(attempt, [row], vanished, "delivery.failed", result)
+            continue
+        event, entry = found
+        if reason := await _not_sent(attempt, config, row, event, entry):
+            code, words = reason
+            await attempt.call(attempt.store.skip_digest, [row.id], owner=attempt.owner,
+                               code=code, reason=words, now=attempt.clock())  # fmt: skip
+            log_event(log, logging.INFO, "delivery.skipped", words, destination=config.name,
+                      delivery_id=row.id, release_id=row.release_id)  # fmt: skip
+            result.count(config.name, "skipped")
+            continue
+        key = row.release_id if config.bilingual else row.id
+        groups.setdefault(key, []).append((row, event, entry))
+    return [await _bundle(attempt, config, group) for group in groups.values()]
+
+
+async def _not_sent(
+    attempt: Attempt, config: Config, row: Delivery, event: EventKind, entry: Entry
+) -> tuple[str, str] | None:
+    """Why ``row`` is skipped (code, words), or None to send it."""
+    if event == "withdrawn":
+        return "delivery.withdrawn", "a sent mail cannot be withdrawn"
+    if event == "updated" and config.on_update == "ignore":
+        return "delivery.ignored", "updates are ignored by this destination"
+    if config.one_language:
+        available = await attempt.call(attempt.store.release_languages, row.release_id)
+        if superseded(config, entry.article.lang, available):
+            return "delivery.superseded", f"release exists in {available}"
+    return None
+
+
+async def _bundle(
+    attempt: Attempt, config: Config, group: Sequence[tuple[Delivery, EventKind, Entry]]
+) -> _Bundle:
+    """The group's rows in language order, with every wanted version of the release."""
+
+    def rank(lang: str | None) -> int:
+        order = config.languages
+        return order.index(lang) if lang in order else len(order)
+
+    group = sorted(group, key=lambda found: rank(found[2].article.lang))
+    first, event, _entry = group[0]
+    versions = {entry.article.lang: (entry, kind) for _row, kind, entry in group}
+    if config.bilingual:
+        for entry in await attempt.call(attempt.store.release_entries, first.release_id):
+            if entry.article.lang in config.languages:
+                versions.setdefault(entry.article.lang, (entry, event))
+    messages = [
+        render_message(entry, kind, config, first.idempotency_key)
+        for _lang, (entry, kind) in sorted(versions.items(), key=lambda item: rank(item[0]))
+    ]
+    return _Bundle(tuple(row for row, _kind, _entry in group), tuple(messages))
+
+
+async def _send(
+    attempt: Attempt, config: Config, mail: Sequence[_Bundle], result: DrainResult
+) -> None:
+    rows = [row for bundle in mail for row in bundle.rows]
+    try:
+        async with asyncio.timeout(attempt.policy.deadline):
+            email = _compose(config, mail, [row.id for row in rows], attempt.clock())
+            receipt = await transmit(config, email, rows[0].release_id)
+    except TimeoutError:
+        late = f"no answer within {attempt.policy.deadline:g} s"
+        await _settle_retry(attempt, rows, RetryableDeliveryError(late, code="delivery.timeout"),
+                            result)  # fmt: skip
+    except RetryableDeliveryError as exc:
+        await _settle_retry(attempt, rows, exc, result)
+    except PermanentDeliveryError as exc:
+        await _settle_failed(attempt, rows, exc, "delivery.failed", result)
+    except Exception as exc:  # our own bug: keep the rows, retry later, say so loudly
+        log.exception("delivery crashed",
+                      extra={"event": "delivery.crashed", "destination": config.name})  # fmt: skip
+        bug = RetryableDeliveryError(f"internal error: {exc!r}", code="delivery.internal")
+        await _settle_retry(attempt, rows, bug, result)
+    else:
+        primaries = [bundle.rows[0].id for bundle in mail]
+        together = {
+            bundle.rows[0].release_id: f"sent together with {bundle.messages[0].lang}"
+            f" (delivery {bundle.rows[0].id})"
+            for bundle in mail
+            if len(bundle.messages) > 1
+        }
+        settled = await attempt.call(attempt.store.settle_digest, config.name, primaries,
+                                     receipt.remote_id, owner=attempt.owner,
+                                     now=attempt.clock(), together=together)  # fmt: skip
+        result.count(config.name, "delivered", len(primaries))
+        log_event(log, logging.INFO, "delivery.done",
+                  f"{len(mail)} releases in one mail delivered", destination=config.name,
+                  count=len(mail), status=receipt.status)  # fmt: skip
+        _check(settled, len(primaries), config.name)
+
+
+def _compose(
+    config: Config, mail: Sequence[_Bundle], ids: Sequence[int], now: datetime
+) -> EmailMessage:
+    """A digest of every bundle, one release in several languages, or an ordinary mail."""
+    listed = ",".join(str(number) for number in sorted(ids))
+    if config.schedule:
+        items = [bundle.messages for bundle in mail]
+        labels = mail[0].messages[0].labels
+        subject = digest_subject(labels, now, len(mail))
+        key = message_id(f"digest {config.name}: {listed}", config.sender)
+        bodies = (digest_text(items, labels), digest_html(items, labels, subject))
+        return compose(config, subject, key, bodies, labels.get("locale", "en"))
+    [bundle] = mail
+    messages = bundle.messages
+    if len(messages) == 1:
+        return build_email(config, messages[0])
+    share = SUBJECT_MAX // len(messages)
+    subject = " / ".join(truncate(message.title, share) for message in messages)
+    if messages[0].event != "created":
+        subject = f"{headline(messages[0])}: {subject}"
+    key = message_id(f"bilingual {config.name}: {listed}", config.sender)
+    bodies = (bilingual_text(messages), bilingual_html(messages))
+    return compose(config, subject, key, bodies, ", ".join(m.lang for m in messages))
+
+
+async def _settle_retry(
+    attempt: Attempt, rows: Sequence[Delivery], exc: RetryableDeliveryError, result: DrainResult
+) -> None:
+    attempts = max(row.attempts for row in rows) + 1
+    if attempts >= attempt.config.max_attempts:
+        await _settle_failed(attempt, rows, exc, "delivery.dead_letter", result)
+        return
+    delay = retry_delay(attempts, exc.retry_after, attempt.policy)
+    now = attempt.clock()
+    later = now + timedelta(seconds=delay)
+    settled = await attempt.call(attempt.store.retry_digest, [row.id for row in rows],
+                                 owner=attempt.owner, next_attempt_at=later,
+                                 code=exc.code, error=exc.message, now=now)  # fmt: skip
+    result.count(attempt.config.name, "retry", len(rows))
+    log_event(log, logging.WARNING, "delivery.retry", exc.message, error_code=exc.code,
+              destination=attempt.config.name, count=len(rows), attempt=attempts,
+              retry_in_s=round(delay, 3))  # fmt: skip
+    _check(settled, len(rows), attempt.config.name)
+
+
+async def _settle_failed(
+    attempt: Attempt,
+    rows: Sequence[Delivery],
+    exc: DeliveryError,
+    event: str,
+    result: DrainResult,
+) -> None:
+    settled = await attempt.call(attempt.store.fail_digest, [row.id for row in rows],
+                                 owner=attempt.owner, code=exc.code, error=exc.message,
+                                 now=attempt.clock())  # fmt: skip
+    result.count(attempt.config.name, "failed", len(rows))
+    log_event(log, logging.ERROR, event, exc.message, error_code=exc.code,
+              destination=attempt.config.name, count=len(rows))  # fmt: skip
+    _check(settled, len(rows), attempt.config.name)
+
+
+def _check(settled: int, expected: int, destination: str) -> None:
+    if settled < expected:
+        log_event(log, logging.WARNING, "delivery.lease_lost",
+                  f"{expected - settled} of {expected} rows were taken over by another worker; "
+                  "their outcome stands", destination=destination)  # fmt: skip
