@@ -16,11 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from syndicator.configbase import DestinationBase, Frozen, Lang
 
-__all__ = ["GROUP_SEPARATOR", "Recipient", "describe_groups", "expand_destinations"]
+__all__ = [
+    "GROUP_SEPARATOR",
+    "Recipient",
+    "describe_groups",
+    "expand_destinations",
+]
 
 GROUP_SEPARATOR = "/"  # never in a configured name (configbase.Name), so a group cannot clash
 _NAME_MAX = 64  # deliveries.destination is VARCHAR(64)
@@ -29,8 +34,15 @@ D = TypeVar("D", bound=DestinationBase)
 
 
 class Recipient(Frozen):
+    """``"a@b.example"`` or ``{address = "a@b.example", lang = "sv"}``."""
+
     address: str = Field(pattern=r"^[^@\s<>]+@[^@\s<>]+$")
-    lang: Lang  # preferred language of the releases this recipient gets
+    lang: Lang | None = None  # preferred language of the releases this recipient gets
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"address": value} if isinstance(value, str) else value
 
 
 def expand_destinations(destinations: Sequence[D]) -> tuple[D, ...]:
@@ -56,24 +68,22 @@ def describe_groups(destinations: Sequence[DestinationBase]) -> list[str]:
 
 
 def _expand(destination: D) -> list[D]:
-    recipients: Sequence[Any] = getattr(destination, "recipients", ())
-    if all(isinstance(recipient, str) for recipient in recipients):
+    recipients: Sequence[Recipient] = getattr(destination, "recipients", ())
+    if all(recipient.lang is None for recipient in recipients):
         return [destination]
     if getattr(destination, "bilingual", False):
         raise ValueError(
             f"destinations: {destination.name!r}: bilingual = true sends every recipient "
             "both languages; recipient languages cannot apply (use plain addresses)"
         )
-    groups: dict[str | None, list[str]] = {}
+    groups: dict[str | None, list[Recipient]] = {}
     for recipient in recipients:
-        lang = None if isinstance(recipient, str) else recipient.lang
-        address = recipient if isinstance(recipient, str) else recipient.address
-        groups.setdefault(lang, []).append(address)
+        groups.setdefault(recipient.lang, []).append(recipient)
     named = [lang for lang in groups if lang is not None]
     several = len(groups) > 1
     expanded = []
-    for lang, addresses in groups.items():
-        changes: dict[str, Any] = {"recipients": tuple(addresses)}
+    for lang, members in groups.items():
+        changes: dict[str, Any] = {"recipients": tuple(members)}
         if lang is not None:
             changes |= {
                 "name": _group_name(destination.name, lang) if several else destination.name,

@@ -73,7 +73,7 @@ class Config(DestinationBase):
     username: str | None = None
     password: SecretStr | None = None
     sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-    recipients: tuple[str | Recipient, ...] = Field(min_length=1)  # or {address, lang}
+    recipients: tuple[Recipient, ...] = Field(min_length=1)  # or {address, lang}
     hide_recipients: bool = True  # journalists must not see each other: To is the sender
     timeout: PositiveDuration = 30.0  # per SMTP socket operation
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
@@ -86,7 +86,7 @@ class Config(DestinationBase):
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        return tuple(r if isinstance(r, str) else r.address for r in self.recipients)
+        return tuple(recipient.address for recipient in self.recipients)
 
     @model_validator(mode="after")
     def _two_languages(self) -> Config:
