@@ -58,6 +58,7 @@ def store_release(
             url=urls[lang],
             title=f"{TITLES[lang]} {number}",
             lang=lang,
+            published=now,
             lead=f"{TITLES[lang]} {number}: lead ({lang}).",
             text=f"{TITLES[lang]} {number}: body ({lang}).",
             body_html=f"<p>{TITLES[lang]} {number}: body ({lang}).</p>",
