@@ -211,10 +211,12 @@ async def _send(
             for bundle in mail
             if len(bundle.messages) > 1
         }
-        settled = await attempt.call(attempt.store.settle_digest, config.name, primaries,
+        settled, skipped = await attempt.call(attempt.store.settle_digest, config.name, primaries,
                                      receipt.remote_id, owner=attempt.owner,
                                      now=attempt.clock(), together=together)  # fmt: skip
         result.count(config.name, "delivered", len(primaries))
+        if skipped:
+            result.count(config.name, "skipped", skipped)
         log_event(log, logging.INFO, "delivery.done",
                   f"{len(mail)} releases in one mail delivered", destination=config.name,
                   count=len(mail), status=receipt.status)  # fmt: skip

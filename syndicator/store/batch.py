@@ -75,10 +75,11 @@ class DigestRows:
         owner: str,
         now: datetime,
         together: Mapping[int, str] | None = None,
-    ) -> int:
+    ) -> tuple[int, int]:
         """The mail was accepted: ``ids`` delivered; and in the same transaction the other
         open rows of each release in ``together`` (its language versions the mail carried)
-        skipped with the reason given. How many of ``ids`` this owner still held."""
+        skipped with the reason given. How many of ``ids`` this owner still held, and how
+        many rows were skipped."""
         with self.engine.begin() as connection:
             settled = connection.execute(
                 _fenced(ids, owner).values(
@@ -86,6 +87,7 @@ class DigestRows:
                     last_error=None, last_error_code=None, claimed_until=None, updated_at=now,
                 )
             ).rowcount  # fmt: skip
+            skipped = 0
             for release_id, reason in (together or {}).items():
                 companions = (
                     sa.select(deliveries.c.id)
@@ -103,13 +105,13 @@ class DigestRows:
                         ),
                     )
                 )  # fmt: skip
-                connection.execute(
+                skipped += connection.execute(
                     deliveries.update()
                     .where(deliveries.c.id.in_(companions.scalar_subquery()))
                     .values(status="skipped", last_error_code="delivery.sent_together",
                             last_error=reason, claimed_until=None, updated_at=now)
-                )  # fmt: skip
-        return int(settled)
+                ).rowcount  # fmt: skip
+        return int(settled), int(skipped)
 
     def retry_digest(
         self, ids: Sequence[int], *, owner: str, next_attempt_at: datetime,
