@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +27,9 @@ recipients = ["toimitus@yle.example", "redaktion@hbl.example"]
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
+def store(database_url: str) -> Iterator[Store]:
+    """SQLite and PostgreSQL: the set claims and settlements are SQL of their own."""
+    opened = open_store(database_url)
     yield opened
     opened.close()
 

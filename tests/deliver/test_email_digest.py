@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -102,8 +101,9 @@ def sink() -> Iterator[OfferedSink]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
+def store(database_url: str) -> Iterator[Store]:
+    """SQLite and PostgreSQL: the set claims and settlements are SQL of their own."""
+    opened = open_store(database_url)
     yield opened
     opened.close()
 
