@@ -94,7 +94,7 @@ def digest_text(items: Sequence[Sequence[Message]], labels: dict[str, str]) -> s
     for number, versions in enumerate(items, start=1):
         for index, message in enumerate(versions):
             prefix = f"{number}. " if index == 0 else "   "
-            lines.append(f"{prefix}{_heading(message, versions)}{message.title}")
+            lines.append(f"{prefix}{_heading(message, versions)}{_title(message)}")
             lines.append(f"   {format_datetime(message.published, labels.get('locale'))}")
             if message.lead:
                 lines.append(f"   {message.lead}")
@@ -120,7 +120,7 @@ def digest_html(items: Sequence[Sequence[Message]], labels: dict[str, str], titl
             parts += [
                 f'<div lang="{escape_html(message.lang)}"><h2>'
                 f"{escape_html(_heading(message, versions))}"
-                f'<a href="{escape_html(message.url)}">{escape_html(message.title)}</a></h2>',
+                f'<a href="{escape_html(message.url)}">{escape_html(_title(message))}</a></h2>',
                 f"<p><small>{escape_html(when)}</small></p>",
                 f"<p>{escape_html(message.lead)}</p>" if message.lead else "",
                 f'<p><a href="{escape_html(message.url)}">{escape_html(read_more)}</a></p></div>',
@@ -128,6 +128,13 @@ def digest_html(items: Sequence[Sequence[Message]], labels: dict[str, str], titl
         parts.append("</li>")
     parts += ["</ol>", "</body></html>"]
     return "\n".join(part for part in parts if part) + "\n"
+
+
+def _title(message: Message) -> str:
+    """The title, marked when the release was updated since it was first listed."""
+    if message.event != "updated":
+        return message.title
+    return f"{message.title} ({message.labels.get('updated', 'Updated')})"
 
 
 def _heading(message: Message, versions: Sequence[Message]) -> str:

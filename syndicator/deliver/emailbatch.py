@@ -62,10 +62,17 @@ def batched(config: DestinationBase) -> bool:
 
 
 async def run(attempt: Attempt, result: DrainResult, *, dry_run: bool) -> None:
-    """One pass over the destination's due rows (see the module docstring)."""
+    """The destination's due rows, pass after pass, until a pass sends nothing."""
     config = attempt.config
     if not isinstance(config, Config):
         raise TypeError(f"emailbatch: expected email.Config, got {type(config).__name__}")
+    while await _pass(attempt, config, result, dry_run=dry_run):
+        pass
+
+
+async def _pass(attempt: Attempt, config: Config, result: DrainResult, *, dry_run: bool) -> bool:
+    """One claim of every due row (see the module docstring); True when it sent a mail or
+    handed rows back for lack of time, so another pass may find more."""
     store, now = attempt.store, attempt.clock()
     rows = await attempt.call(store.claim_digest, config.name, owner=attempt.owner, now=now,
                               lease=attempt.policy.lease)  # fmt: skip
@@ -77,10 +84,20 @@ async def run(attempt: Attempt, result: DrainResult, *, dry_run: bool) -> None:
             log_event(log, logging.INFO, "delivery.dry_run",
                       f"would send {bundle.messages[0].url} to {config.name}",
                       destination=config.name, release_id=bundle.rows[0].release_id)  # fmt: skip
-        return
+        return False
     mails = [bundles] if config.schedule and bundles else [[bundle] for bundle in bundles]
-    for mail in mails:
+    budget = now + timedelta(seconds=attempt.policy.deadline)
+    for index, mail in enumerate(mails):
+        if index and attempt.clock() >= budget:  # the lease must outlast the last send
+            rest = [row.id for later in mails[index:] for bundle in later for row in bundle.rows]
+            await attempt.call(store.defer_digest, rest, owner=attempt.owner,
+                               until=attempt.clock(), now=attempt.clock())  # fmt: skip
+            log_event(log, logging.INFO, "delivery.handed_back",
+                      f"{len(rest)} deliveries handed back for the next pass: half the lease "
+                      "is spent", destination=config.name, count=len(rest))  # fmt: skip
+            return True
         await _send(attempt, config, mail, result)
+    return bool(mails)
 
 
 async def _hold_back(

@@ -4,6 +4,8 @@ second language is skipped, "sent together with …"."""
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -11,7 +13,7 @@ from email.message import EmailMessage
 import httpx
 import pytest
 
-from syndicator.deliver.outbox import drain_all
+from syndicator.deliver.outbox import RetryPolicy, drain_all
 from syndicator.errors import ConfigError
 from syndicator.store import Store, open_store
 from tests.deliver.email_outbox import email_config, store_release
@@ -153,3 +155,28 @@ def test_bilingual_needs_two_languages(smtp_sink: SmtpSink, settings: str) -> No
     with pytest.raises(ConfigError) as caught:
         email_config(smtp_sink, settings)
     assert "bilingual = true needs two or more languages" in caught.value.message
+
+
+async def test_rows_beyond_the_lease_budget_are_handed_back_and_sent_next_pass(
+    store: Store,
+    smtp_sink: SmtpSink,
+    client: httpx.AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = email_config(smtp_sink, BILINGUAL)
+    for number in (6, 7, 8):
+        store_release(store, config.destinations, number, ["fi", "sv"], T0)
+    ticks = itertools.count()
+
+    def clock() -> datetime:  # every look at the clock is a second later: slow sends
+        return T0 + timedelta(seconds=next(ticks))
+
+    with caplog.at_level(logging.INFO, logger="syndicator.outbox"):
+        result = await drain_all(
+            store, config.destinations, client, policy=RetryPolicy(lease=4.0), clock=clock
+        )
+    assert result.delivered == 3 and len(smtp_sink.messages) == 3
+    statuses = sorted(row.status for row in store.list_deliveries())
+    assert statuses == ["delivered"] * 3 + ["skipped"] * 3
+    handed_back = [r for r in caplog.records if getattr(r, "event", "") == "delivery.handed_back"]
+    assert handed_back  # the budget ran out at least once, and nothing was lost

@@ -14,11 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from syndicator.deliver.digest import digest_ready, next_slot, slot_of
+from syndicator.deliver.digest import digest_html, digest_ready, digest_text, next_slot, slot_of
 from syndicator.deliver.outbox import drain_all
+from syndicator.deliver.render import render_message
 from syndicator.errors import ConfigError
 from syndicator.model import Delivery
 from syndicator.store import Store, open_store
+from tests.deliver.conftest import sample_entry
 from tests.deliver.email_outbox import email_config, store_release
 from tests.sinks import SmtpSink
 
@@ -223,3 +225,16 @@ async def test_dry_run_sends_nothing_and_keeps_the_rows(
     result = await drain_all(store, config.destinations, client, dry_run=True, clock=lambda: EIGHT)
     assert result.dry_run == 1 and sink.offered == []
     assert [row.status for row in store.list_deliveries()] == ["pending"]
+
+
+def test_an_updated_release_is_marked_in_the_digest(smtp_sink: SmtpSink) -> None:
+    [config] = email_config(
+        smtp_sink, 'schedule = "hourly"\nrecipients = ["a@yle.example"]\nlocale = "sv"'
+    ).destinations
+    created = render_message(sample_entry(title="Simhallen öppnar"), "created", config, "k1")
+    updated = render_message(sample_entry(title="Biblioteket flyttar"), "updated", config, "k2")
+    text = digest_text([[created], [updated]], created.labels)
+    assert "1. Simhallen öppnar\n" in text
+    assert "2. Biblioteket flyttar (Uppdaterad)\n" in text
+    html = digest_html([[created], [updated]], created.labels, "Sammandrag")
+    assert "Biblioteket flyttar (Uppdaterad)</a>" in html and '<html lang="sv">' in html
