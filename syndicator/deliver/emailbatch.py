@@ -179,7 +179,9 @@ async def _not_sent(
 async def _bundle(
     attempt: Attempt, config: Config, group: Sequence[tuple[Delivery, EventKind, Entry]]
 ) -> _Bundle:
-    """The group's rows in language order, with every wanted version of the release."""
+    """The group's rows in language order, with every wanted version of the release: each
+    at its newest content, all under the first row's event (a reader who never got the
+    release gets it as new even when an update is pending too)."""
 
     def rank(lang: str | None) -> int:
         order = config.languages
@@ -187,14 +189,14 @@ async def _bundle(
 
     group = sorted(group, key=lambda found: rank(found[2].article.lang))
     first, event, _entry = group[0]
-    versions = {entry.article.lang: (entry, kind) for _row, kind, entry in group}
+    versions = {entry.article.lang: entry for _row, _kind, entry in group}  # the last wins
     if config.bilingual:
         for entry in await attempt.call(attempt.store.release_entries, first.release_id):
             if entry.article.lang in config.languages:
-                versions.setdefault(entry.article.lang, (entry, event))
+                versions.setdefault(entry.article.lang, entry)
     messages = [
-        render_message(entry, kind, config, first.idempotency_key)
-        for _lang, (entry, kind) in sorted(versions.items(), key=lambda item: rank(item[0]))
+        render_message(entry, event, config, first.idempotency_key)
+        for _lang, entry in sorted(versions.items(), key=lambda item: rank(item[0]))
     ]
     return _Bundle(tuple(row for row, _kind, _entry in group), tuple(messages))
 
@@ -222,12 +224,8 @@ async def _send(
         await _settle_retry(attempt, rows, bug, result)
     else:
         primaries = [bundle.rows[0].id for bundle in mail]
-        together = {
-            bundle.rows[0].release_id: f"sent together with {bundle.messages[0].lang}"
-            f" (delivery {bundle.rows[0].id})"
-            for bundle in mail
-            if len(bundle.messages) > 1
-        }
+        together = {bundle.rows[0].release_id: _together(bundle) for bundle in mail
+                    if len(bundle.messages) > 1 or len(bundle.rows) > 1}  # fmt: skip
         settled, skipped = await attempt.call(attempt.store.settle_digest, config.name, primaries,
                                      receipt.remote_id, owner=attempt.owner,
                                      now=attempt.clock(), together=together)  # fmt: skip
@@ -238,6 +236,13 @@ async def _send(
                   f"{len(mail)} releases in one mail delivered", destination=config.name,
                   count=len(mail), status=receipt.status)  # fmt: skip
         _check(settled, len(primaries), config.name)
+
+
+def _together(bundle: _Bundle) -> str:
+    """Why the release's other rows are skipped: the mail of ``bundle`` carried them."""
+    first = bundle.rows[0]
+    versions = ", ".join(message.lang for message in bundle.messages)
+    return f"sent together with delivery {first.id} (one mail: {versions})"
 
 
 def _compose(

@@ -13,9 +13,11 @@ from email.message import EmailMessage
 import httpx
 import pytest
 
+from syndicator.decide import decide, route
 from syndicator.deliver.outbox import RetryPolicy, drain_all
 from syndicator.errors import ConfigError
 from syndicator.store import Store, open_store
+from tests.deliver.conftest import sample_article
 from tests.deliver.email_outbox import email_config, store_release
 from tests.sinks import SmtpSink
 
@@ -78,7 +80,8 @@ async def test_both_versions_in_one_mail_and_the_second_row_skipped(
     assert statuses["fi"] == ("delivered", None)
     status, reason = statuses["sv"]
     assert status == "skipped" and reason is not None
-    assert reason.startswith("sent together with fi")
+    fi_row = next(row for row in store.list_deliveries() if row.status == "delivered")
+    assert reason == f"sent together with delivery {fi_row.id} (one mail: fi, sv)"
 
     again = await drain_all(
         store, config.destinations, client, clock=lambda: T0 + timedelta(hours=2)
@@ -102,7 +105,8 @@ async def test_the_first_language_waits_for_the_second(
     statuses = _statuses(store)
     # The Swedish row sent the mail; the Finnish row, still held, went with it.
     assert statuses["sv"] == ("delivered", None)
-    assert statuses["fi"][0] == "skipped" and "sent together with fi" in str(statuses["fi"][1])
+    assert statuses["fi"][0] == "skipped"
+    assert str(statuses["fi"][1]).startswith("sent together with delivery")
 
     await drain_all(store, config.destinations, client, clock=lambda: T0 + timedelta(hours=1))
     assert len(smtp_sink.messages) == 1
@@ -180,3 +184,24 @@ async def test_rows_beyond_the_lease_budget_are_handed_back_and_sent_next_pass(
     assert statuses == ["delivered"] * 3 + ["skipped"] * 3
     handed_back = [r for r in caplog.records if getattr(r, "event", "") == "delivery.handed_back"]
     assert handed_back  # the budget ran out at least once, and nothing was lost
+
+
+async def test_a_pending_update_goes_in_the_same_mail_and_no_row_is_left_claimed(
+    store: Store, smtp_sink: SmtpSink, client: httpx.AsyncClient
+) -> None:
+    config = email_config(smtp_sink, BILINGUAL)
+    [url] = store_release(store, config.destinations, 9, ["fi"], T0).values()
+    stored = store.find_item(url)
+    assert stored is not None
+    edited = sample_article(url=url, title="Tiedote 9 (korjattu)", lang="fi", published=T0)
+    routed = route(config.destinations, source="vaasa", lang="fi", event="updated")
+    store.save_article("vaasa", edited, decide(stored, edited), stored, destinations=routed,
+                       now=T0 + timedelta(minutes=1))  # fmt: skip
+
+    result = await drain_all(
+        store, config.destinations, client, clock=lambda: T0 + timedelta(minutes=21)
+    )
+    [sent] = smtp_sink.messages
+    assert sent["Subject"] == "Uusi tiedote: Tiedote 9 (korjattu)"  # new to the reader, newest text
+    assert (result.delivered, result.skipped) == (1, 1)
+    assert sorted(row.status for row in store.list_deliveries()) == ["delivered", "skipped"]
