@@ -56,15 +56,11 @@ async def _pass(attempt: Attempt, config: Config, result: DrainResult, *, dry_ru
     store, now = attempt.store, attempt.clock()
     rows = await attempt.call(store.claim_digest, config.name, owner=attempt.owner, now=now,
                               lease=attempt.policy.lease)  # fmt: skip
+    if dry_run:
+        await _dry_run(attempt, config, rows, result, now)
+        return False
     ready = await _hold_back(attempt, config, rows, now)
     bundles = await _bundles(attempt, config, ready, result)
-    if dry_run:
-        for bundle in bundles:
-            result.dry_run += 1
-            log_event(log, logging.INFO, "delivery.dry_run",
-                      f"would send {bundle.messages[0].url} to {config.name}",
-                      destination=config.name, release_id=bundle.rows[0].release_id)  # fmt: skip
-        return False
     mails = [bundles] if config.schedule and bundles else [[bundle] for bundle in bundles]
     budget = now + timedelta(seconds=attempt.policy.deadline)
     for index, mail in enumerate(mails):
@@ -78,6 +74,26 @@ async def _pass(attempt: Attempt, config: Config, result: DrainResult, *, dry_ru
             return True
         await send_mail(attempt, config, mail, result)
     return bool(mails)
+
+
+async def _dry_run(
+    attempt: Attempt, config: Config, rows: Sequence[Delivery], result: DrainResult, now: datetime
+) -> None:
+    """One line per row saying when it would go; every row handed back exactly as it was
+    (the outbox's own hand-back would make it due now, which moves a digest row's slot)."""
+    unchanged: dict[datetime, list[int]] = {}
+    for row in rows:
+        until = await _wait_until(attempt, config, row, now)
+        when = "now" if until is None else f"at {until.isoformat()}"
+        result.dry_run += 1
+        log_event(log, logging.INFO, "delivery.dry_run",
+                  f"would send release {row.release_id} to {config.name} {when}",
+                  destination=config.name, delivery_id=row.id,
+                  release_id=row.release_id)  # fmt: skip
+        unchanged.setdefault(row.next_attempt_at, []).append(row.id)
+    for due, ids in unchanged.items():
+        await attempt.call(attempt.store.defer_digest, ids, owner=attempt.owner, until=due,
+                           now=now)  # fmt: skip
 
 
 async def _hold_back(

@@ -224,7 +224,11 @@ async def test_dry_run_sends_nothing_and_keeps_the_rows(
     store_release(store, config.destinations, 8, ["fi"], MORNING)
     result = await drain_all(store, config.destinations, client, dry_run=True, clock=lambda: EIGHT)
     assert result.dry_run == 1 and sink.offered == []
-    assert [row.status for row in store.list_deliveries()] == ["pending"]
+    [row] = store.list_deliveries()
+    assert (row.status, row.next_attempt_at, row.attempts) == ("pending", MORNING, 0)
+
+    real = await drain_all(store, config.destinations, client, clock=lambda: EIGHT)
+    assert real.delivered == 1 and len(sink.messages) == 1  # the dry run moved no slot
 
 
 def test_an_updated_release_is_marked_in_the_digest(smtp_sink: SmtpSink) -> None:
@@ -238,3 +242,27 @@ def test_an_updated_release_is_marked_in_the_digest(smtp_sink: SmtpSink) -> None
     assert "2. Biblioteket flyttar (Uppdaterad)\n" in text
     html = digest_html([[created], [updated]], created.labels, "Sammandrag")
     assert "Biblioteket flyttar (Uppdaterad)</a>" in html and '<html lang="sv">' in html
+
+
+async def test_a_digest_cut_off_by_a_dead_worker_goes_out_whole_after_its_lease(
+    store: Store, sink: OfferedSink, client: httpx.AsyncClient
+) -> None:
+    config = email_config(sink, 'schedule = "hourly"\nrecipients = ["toimitus@yle.example"]')
+    for number in (10, 11):
+        store_release(store, config.destinations, number, ["fi"], MORNING)
+    # Another worker claimed the digest at the slot and died before the server accepted it.
+    claimed = store.claim_digest("press", owner="dead-worker", now=EIGHT, lease=120.0)
+    assert len(claimed) == 2
+
+    during = await drain_all(
+        store, config.destinations, client, clock=lambda: EIGHT + timedelta(seconds=60)
+    )
+    assert during.delivered == 0 and sink.offered == []  # its lease still runs
+
+    after = await drain_all(
+        store, config.destinations, client, clock=lambda: EIGHT + timedelta(seconds=121)
+    )
+    assert after.delivered == 2
+    [sent] = sink.messages
+    assert sent["Subject"] == "Tiedotekooste 3.12.2026 (2)"
+    assert [row.status for row in store.list_deliveries()] == ["delivered", "delivered"]
