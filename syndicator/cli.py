@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from syndicator.config import Config, load_config
+from syndicator.emailgroups import describe_groups
 from syndicator.errors import ConfigError, StoreError, SyndicatorError
 from syndicator.logs import configure_logging
 
@@ -158,6 +159,8 @@ def _check_config(args: argparse.Namespace) -> int:
     print(
         f"{args.path}: ok — {len(config.sources)} sources, {len(config.destinations)} destinations"
     )
+    for line in describe_groups(config.destinations):  # e-mail recipients by language
+        print(f"  {line}")
     return 0
 
 

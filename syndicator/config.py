@@ -20,7 +20,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, cast
 
-from pydantic import ConfigDict, Field, GetCoreSchemaHandler, ValidationError, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import CoreSchema
 
 from syndicator.configbase import (
@@ -33,6 +40,7 @@ from syndicator.configbase import (
     SourceBase,
     Url,
 )
+from syndicator.emailgroups import expand_destinations
 from syndicator.errors import ConfigError
 
 __all__ = [
@@ -130,6 +138,14 @@ class Config(Frozen):
     feeds: FeedSettings = FeedSettings()
     sources: tuple[SourceConfig, ...] = ()
     destinations: tuple[DestinationConfig, ...] = ()
+
+    @field_validator("destinations")
+    @classmethod
+    def _recipient_languages(
+        cls, destinations: tuple[DestinationBase, ...]
+    ) -> tuple[DestinationBase, ...]:
+        """E-mail recipients with languages: one destination per language group."""
+        return expand_destinations(destinations)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

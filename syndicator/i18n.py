@@ -45,6 +45,7 @@ LABELS = (
     "changed_date",
     "changed_text",
     "changed_other",
+    "digest",
 )
 
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
@@ -91,6 +92,7 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "Länkar eller bilder ändrades",
         "Links or images changed",
     ),
+    "label.digest": ("Tiedotekooste", "Sammandrag av pressmeddelanden", "Press release digest"),
     "index.title": (
         "Tiedotteet syötteinä",
         "Pressmeddelanden som flöden",

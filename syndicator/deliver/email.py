@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -30,24 +31,31 @@ from email.utils import format_datetime
 from typing import Any, Literal
 
 import httpx
-from pydantic import ConfigDict, Field, SecretStr, field_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from syndicator.configbase import DestinationBase, PositiveDuration
 from syndicator.deliver import smtp
+from syndicator.deliver.digest import Schedule
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
+from syndicator.emailgroups import Recipient
+from syndicator.logs import log_event
 from syndicator.model import Contact, Message, Receipt
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SUBJECT_MAX",
     "Config",
     "build_email",
+    "compose",
     "display_name",
     "encode_words",
     "message_id",
     "press_contact",
     "redacted",
     "send",
+    "transmit",
 ]
 
 SUBJECT_MAX = 200  # characters of title in the subject; RFC 5322 folds, clients cut ~100-200
@@ -78,7 +86,7 @@ class Config(DestinationBase):
     username: str | None = None
     password: SecretStr | None = None
     sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-    recipients: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)  # or {address, lang}
     hide_recipients: bool = True  # journalists must not see each other: To is the sender
     timeout: PositiveDuration = 30.0  # per SMTP socket operation
     ca_file: str | None = None  # PEM bundle for a relay with a private CA; default: system CAs
@@ -86,6 +94,18 @@ class Config(DestinationBase):
     list_id: str | None = Field(default=None, pattern=_LIST_LABEL)  # RFC 2919 list label
     unsubscribe_url: str | None = Field(default=None, pattern=r"^https://\S+$")  # RFC 8058
     unsubscribe_mailto: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    schedule: Schedule | None = None  # a digest: "hourly" or "daily 08:00" (Helsinki)
+    bilingual: bool = False  # a release in several wanted languages: one mail with all
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return tuple(recipient.address for recipient in self.recipients)
+
+    @model_validator(mode="after")
+    def _two_languages(self) -> Config:
+        if self.bilingual and (len(self.languages) < 2 or self.one_language):
+            raise ValueError("bilingual = true needs two or more languages, one_language off")
+        return self
 
     @field_validator("sender_name")
     @classmethod
@@ -101,7 +121,7 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     own = _own(config)
     email = build_email(own, message)
     skipped = frozenset(message.skip_recipients)
-    recipients = [address for address in own.recipients if address not in skipped]
+    recipients = [address for address in own.addresses if address not in skipped]
     remote_id = str(email["Message-ID"])  # an update notice threads under it
     if not recipients:
         return Receipt(remote_id, 250, "every recipient had it already")
@@ -112,29 +132,61 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     return Receipt(remote_id, 250, "accepted")
 
 
+async def transmit(config: Config, email: EmailMessage, release_id: int = 0) -> Receipt:
+    """Send a built digest or bilingual ``email`` to every recipient in one SMTP session.
+
+    Such a mail settles many rows at once, so a recipient refused while others accepted is
+    logged (``delivery.partial``), not retried alone: a retry would repeat the whole mail."""
+    target, recipients = redacted(config), list(config.addresses)
+    refused = await asyncio.to_thread(smtp.session, config, email, recipients, target)
+    if refused and len(refused) == len(recipients):
+        raise smtp.refusal(target, recipients, refused, sent_before=False)
+    detail = "accepted"
+    if refused:
+        named = ", ".join(refused)
+        detail = f"accepted for {len(recipients) - len(refused)}, refused: {named}"
+        log_event(
+            log, logging.WARNING, "delivery.partial",
+            f"{config.name}: the server refused {len(refused)} of {len(recipients)} "
+            f"recipients of a combined mail, not retried (the others have it): {named}",
+            destination=config.name, release_id=release_id, count=len(refused),
+        )  # fmt: skip
+    return Receipt(remote_id=str(email["Message-ID"]), status=250, detail=detail)
+
+
 def redacted(config: DestinationBase) -> str:
     """``smtp+starttls://user@mail.example:587 → 3 recipients``; the password never appears."""
     own = _own(config)
     user = f"{own.username}@" if own.username else ""
-    count = len(own.recipients)
+    count = len(own.addresses)
     plural = "recipient" if count == 1 else "recipients"
     return f"smtp+{own.security}://{user}{own.host}:{own.port} → {count} {plural}"
 
 
 def build_email(config: Config, message: Message) -> EmailMessage:
+    subject = f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}"
+    key = message_id(message.idempotency_key, config.sender)
+    email = compose(config, subject, key, (text_body(message), html_body(message)), message.lang)
+    _reply_headers(message, email)  # Reply-To the press contact; threading of a notice
+    return email
+
+
+def compose(
+    config: Config, subject: str, key: str, bodies: tuple[str, str], lang: str
+) -> EmailMessage:
+    """A multipart mail (``bodies``: text, HTML) with our headers and Message-ID ``key``."""
     email = EmailMessage(policy=_POLICY)
-    email["Subject"] = encode_words(f"{headline(message)}: {truncate(message.title, SUBJECT_MAX)}")
+    email["Subject"] = encode_words(subject)
     email["From"] = _mailbox(config.sender_name, config.sender)
-    email["To"] = config.sender if config.hide_recipients else ", ".join(config.recipients)
+    email["To"] = config.sender if config.hide_recipients else ", ".join(config.addresses)
     email["Date"] = format_datetime(datetime.now(UTC))
-    email["Message-ID"] = message_id(message.idempotency_key, config.sender)
+    email["Message-ID"] = key
     email["Auto-Submitted"] = "auto-generated"
     email["X-Auto-Response-Suppress"] = "All"
-    _reply_headers(message, email)
     _list_headers(config, email)
-    email.set_content(text_body(message), subtype="plain", charset="utf-8")
-    email.add_alternative(html_body(message), subtype="html", charset="utf-8")
-    email["Content-Language"] = message.lang  # after the parts: set_content drops Content-*
+    email.set_content(bodies[0], subtype="plain", charset="utf-8")
+    email.add_alternative(bodies[1], subtype="html", charset="utf-8")
+    email["Content-Language"] = lang  # after the parts: set_content drops Content-*
     return email
 
 

@@ -8,13 +8,15 @@ notice opens with what changed (``message.changes``), then the release as it is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from syndicator.deliver.render import ELLIPSIS, escape_html, headline
+from syndicator.i18n import LANGUAGE_NAMES
 from syndicator.model import Link, Message
 
-__all__ = ["html_body", "text_body"]
+__all__ = ["bilingual_html", "bilingual_text", "html_body", "text_body"]
 
 
 def text_body(message: Message) -> str:
@@ -40,11 +42,46 @@ def text_body(message: Message) -> str:
 
 
 def html_body(message: Message) -> str:
-    labels = message.labels
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape_html(message.lang)}"><head><meta charset="utf-8">',
         f"<title>{escape_html(message.title)}</title></head><body>",
+        *_article_html(message),
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def bilingual_text(messages: Sequence[Message]) -> str:
+    """One release in several languages: each version under its language's name."""
+    sections = []
+    for message in messages:
+        name = LANGUAGE_NAMES.get(message.lang, message.lang)
+        sections.append(f"[{name}]\n\n{text_body(message)}")
+    return "\n\n".join(sections)
+
+
+def bilingual_html(messages: Sequence[Message]) -> str:
+    title = " / ".join(message.title for message in messages)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape_html(messages[0].lang)}"><head><meta charset="utf-8">',
+        f"<title>{escape_html(title)}</title></head><body>",
+    ]
+    for message in messages:
+        name = LANGUAGE_NAMES.get(message.lang, message.lang)
+        parts += [
+            f'<section lang="{escape_html(message.lang)}"><h2>{escape_html(name)}</h2>',
+            *_article_html(message),
+            "</section>",
+        ]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _article_html(message: Message) -> list[str]:
+    labels = message.labels
+    parts = [
         *_changes_html(message),
         f"<p><small>{escape_html(headline(message))} · {escape_html(_date_line(message))}"
         "</small></p>",
@@ -69,8 +106,7 @@ def html_body(message: Message) -> str:
     if message.source:
         source = f"{labels.get('source', 'Source')}: {message.source}"
         parts.append(f"<p><small>{escape_html(source)}</small></p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return parts
 
 
 def _opens_with(text: str, lead: str) -> bool:

@@ -25,6 +25,7 @@ from typing import Any, ParamSpec, TypeVar
 import httpx
 
 from syndicator.configbase import DestinationBase
+from syndicator.deliver import emailbatch
 from syndicator.deliver.attempt import Attempt, DrainResult, RetryPolicy, retry_delay
 from syndicator.logs import log_event
 from syndicator.metrics import OUTBOX_PENDING
@@ -151,6 +152,9 @@ class Outbox:
     async def _pass(self, config: DestinationBase, result: DrainResult, dry_run: bool) -> None:
         attempt = Attempt(self._store, config, self._client, self._policy, self.owner,
                           self._clock, self._call)  # fmt: skip
+        if emailbatch.batched(config):  # e-mail digests and bilingual mails: rows together
+            await emailbatch.run(attempt, result, dry_run=dry_run)
+            return
         while not self._stopping:
             row: Delivery | None = await self._call(
                 self._store.claim_next,

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from syndicator.store.batch import DigestRows
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.recipients import RecipientRows
@@ -24,7 +25,7 @@ from syndicator.store.sources import SourceRows
 __all__ = ["RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
-class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows, RecipientRows):
+class Store(ReleaseRows, DeliveryRows, DigestRows, SourceRows, RobotsRows, RecipientRows):
     """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:
