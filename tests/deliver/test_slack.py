@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from pydantic import ValidationError
@@ -31,7 +33,8 @@ async def test_posts_block_kit_message(
     slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(slack_sink.url + HOOK_PATH)
-    receipt = await slack.send(config, make_message(config), client)
+    message = replace(make_message(config), organisation="Vaasan kaupunki")
+    receipt = await slack.send(config, message, client)
 
     assert receipt.status == 200 and receipt.detail == "ok"
     [request] = slack_sink.requests
@@ -55,8 +58,9 @@ async def test_posts_block_kit_message(
     }
     assert lead["text"]["type"] == "mrkdwn" and "50 metrin allas" in lead["text"]["text"]
     assert facts["elements"][0]["text"] == (
-        "*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00 · Lähde: vaasa-fi"
+        "*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00 · Vaasan kaupunki"
     )
+    assert b"vaasa-fi" not in request.body  # our internal source name never leaves
     assert links["text"]["text"] == "• <https://www.vaasa.fi/liikunta/uimahallit/|Uimahallit>"
     assert "<https://www.vaasa.fi/sv/nyheter/simhall/|På svenska>" in others["elements"][0]["text"]
     button = actions["elements"][0]
@@ -176,3 +180,18 @@ def test_config_rejects_a_non_url_without_echoing_it() -> None:
     with pytest.raises(ValidationError) as caught:
         _config("hooks.slack.com/services/secretvalue")
     assert "secretvalue" not in str(caught.value)
+
+
+async def test_an_update_through_a_webhook_says_what_changed(
+    slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(slack_sink.url + HOOK_PATH)
+    notice = replace(
+        make_message(config, event="updated"), changes=("Otsikko muuttui", "+ <uusi> kappale")
+    )
+    await slack.send(config, notice, client)
+    [request] = slack_sink.requests
+    assert request.problems == []
+    blocks = request.json()["blocks"]
+    assert blocks[2]["elements"][0]["text"].startswith("*Päivitetty tiedote* · Päivitetty")
+    assert blocks[3]["text"]["text"] == "• Otsikko muuttui\n• + &lt;uusi&gt; kappale"
