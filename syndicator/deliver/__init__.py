@@ -23,6 +23,7 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.deliver import (
+    apprise,
     console,
     discord,
     email,
@@ -64,6 +65,7 @@ KINDS: dict[str, DestinationKind] = {
     "mattermost": mattermost,
     "matrix": matrix,
     "telegram": telegram,
+    "apprise": apprise,
 }
 
 
