@@ -35,12 +35,12 @@ LABELS = (
     "read_more",
     "new_release",
     "updated_release",
-    "withdrawn_release",
     "published",
     "updated",
     "other_languages",
     "source",
     "in_language",
+    "withdrawn_release",
 )
 
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
@@ -68,12 +68,12 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "Uppdaterat pressmeddelande",
         "Updated press release",
     ),
-    "label.withdrawn_release": ("Tiedote peruttu", "Meddelandet återkallat", "Release withdrawn"),
     "label.published": ("Julkaistu", "Publicerad", "Published"),
     "label.updated": ("Päivitetty", "Uppdaterad", "Updated"),
     "label.other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
     "label.source": ("Lähde", "Källa", "Source"),
     "label.in_language": ("Suomeksi", "På svenska", "In English"),
+    "label.withdrawn_release": ("Tiedote peruttu", "Meddelandet återkallat", "Release withdrawn"),
     "index.title": (
         "Tiedotteet syötteinä",
         "Pressmeddelanden som flöden",
