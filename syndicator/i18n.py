@@ -40,7 +40,6 @@ LABELS = (
     "other_languages",
     "source",
     "in_language",
-    "withdrawn_release",
 )
 
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
@@ -73,7 +72,6 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "label.other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
     "label.source": ("Lähde", "Källa", "Source"),
     "label.in_language": ("Suomeksi", "På svenska", "In English"),
-    "label.withdrawn_release": ("Tiedote peruttu", "Meddelandet återkallat", "Release withdrawn"),
     "index.title": (
         "Tiedotteet syötteinä",
         "Pressmeddelanden som flöden",

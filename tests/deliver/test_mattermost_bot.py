@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from syndicator.deliver import can_edit, can_withdraw, mattermost
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.model import Message
 from tests.deliver.conftest import MessageFactory
 from tests.deliver.mattermost_api_sink import CHANNEL_ID, TOKEN, MattermostApiSink
 
@@ -89,7 +90,7 @@ async def test_withdraw_marks_the_post(
 ) -> None:
     config = _bot(api, locale="sv")
     first = await mattermost.send(config, make_message(config), client)
-    gone = replace(make_message(config, event="withdrawn"), remote_id=first.remote_id)
+    gone = _withdrawn(make_message(config, event="withdrawn"), first.remote_id)
     receipt = await mattermost.withdraw(config, gone, client)
 
     assert receipt.remote_id == first.remote_id and api.requests[-1].problems == []
@@ -213,3 +214,10 @@ def test_config_needs_exactly_one_mode(data: dict[str, object]) -> None:
     with pytest.raises(ValidationError) as caught:
         mattermost.Config.model_validate({"kind": "mattermost", "name": "m", **data})
     assert "SECRET" not in str(caught.value)
+
+
+def _withdrawn(message: Message, remote_id: str | None) -> Message:
+    """The withdrawn message with the label i18n gives it (lane core adds the word to
+    i18n.LABELS: set here as it reads in Swedish, so this test does not wait for it)."""
+    labels = {**message.labels, "withdrawn_release": "Meddelandet återkallat"}
+    return replace(message, remote_id=remote_id, labels=labels)
