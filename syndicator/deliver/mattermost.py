@@ -1,6 +1,7 @@
 """Kind ``mattermost``: one Slack-compatible attachment, through an incoming webhook or a bot.
 
-The attachment: ``fallback`` (plain), ``title`` + ``title_link`` (the release), ``text``
+The attachment: ``fallback`` (plain), ``author_name`` (the organisation, never our source
+name), ``title`` + ``title_link`` (the release), ``text``
 (the lead in Markdown, then the "read more" link), ``fields`` (time; other languages),
 ``image_url``, ``ts``; an update sent as a notice puts what changed in ``pretext``. Release
 text is backslash-escaped Markdown. A post may hold at most 16,383 characters: the lead is
@@ -150,7 +151,7 @@ def attachment(message: Message) -> dict[str, Any]:
         fields.append({"short": False, "title": labels.get("other_languages", ""), "value": links})
     link = markdown_link(message.url, labels.get("read_more", "Read more"))
     pretext = _changes(message) if message.event == "updated" else ""
-    used = len(fallback) + len(title) + len(pretext)
+    used = len(fallback) + len(title) + len(pretext) + min(len(message.organisation), TITLE_MAX)
     used += sum(len(str(f["title"])) + len(str(f["value"])) for f in fields)
     text = _text(message.lead.strip(), link, MESSAGE_MAX - used)
     result: dict[str, Any] = {
@@ -163,6 +164,8 @@ def attachment(message: Message) -> dict[str, Any]:
     }
     if pretext:
         result["pretext"] = pretext
+    if message.organisation:  # who published it; never our internal source name
+        result["author_name"] = truncate(message.organisation, TITLE_MAX)
     if message.image:
         result["image_url"] = message.image.url
     return result

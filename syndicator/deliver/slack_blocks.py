@@ -110,7 +110,8 @@ def _facts(message: Message) -> str:
         when = f"{labels.get('published', '')} {labels.get('published_at', '')}"
     parts = [f"*{escape_mrkdwn(headline(message))}*", escape_mrkdwn(when.strip())]
     if message.organisation:  # who published it; never our internal source name
-        parts.append(escape_mrkdwn(truncate(message.organisation, 200)))
+        source = f"{labels.get('source', 'Source')}: {truncate(message.organisation, 200)}"
+        parts.append(escape_mrkdwn(source))
     return " · ".join(part for part in parts if part)
 
 

@@ -60,7 +60,8 @@ async def test_form_url_with_a_plain_text_body_in_swedish(
     sink: AppriseSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(f"form://{_host(sink)}/form", body_format="text", locale="sv")
-    await apprise.send(config, make_message(config, lead="*Inte* <b>fetstil</b>"), client)
+    message = replace(make_message(config, lead="*Inte* <b>fetstil</b>"), organisation="")
+    await apprise.send(config, message, client)
 
     [(route, _, body)] = sink.received
     assert route == "/form" and sink.requests[0].problems == []
@@ -77,7 +78,9 @@ async def test_ntfy_and_gotify_in_one_destination(
     sink: AppriseSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(f"ntfy://{_host(sink)}/toimitus", f"gotify://{_host(sink)}/{GOTIFY_TOKEN}")
-    notice = replace(make_message(config, event="updated"), changes=("Otsikko muuttui *",))
+    notice = replace(
+        make_message(config, event="updated"), changes=("Otsikko muuttui *",), organisation="VSV"
+    )
     receipt = await apprise.send(config, notice, client)
 
     assert receipt.detail == "2 Apprise URLs notified"
@@ -85,7 +88,7 @@ async def test_ntfy_and_gotify_in_one_destination(
     assert sorted(route for route, _, _ in sink.received) == ["/", "/message"]
     for _, title, body in sink.received:
         assert title == "Kaupunki avaa uuden uimahallin Hietalahteen"
-        assert body.startswith("*Päivitetty tiedote · Päivitetty ")
+        assert body.startswith("*Päivitetty tiedote · VSV · Päivitetty ")
         assert "\n\n- Otsikko muuttui \\*\n\n" in body
     ntfy = next(request for request in sink.requests if request.path == "/")
     assert ntfy.json()["topic"] == "toimitus"

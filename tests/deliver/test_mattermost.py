@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,8 @@ async def test_posts_an_attachment(
     sink: MattermostSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(sink.url, username="Vaasan kaupunki")
-    receipt = await mattermost.send(config, make_message(config), client)
+    message = replace(make_message(config), organisation="Vaasan kaupunki")
+    receipt = await mattermost.send(config, message, client)
 
     assert (receipt.remote_id, receipt.status, receipt.detail) == (None, 200, "ok")
     [request] = sink.requests
@@ -79,6 +81,7 @@ async def test_posts_an_attachment(
     url = "https://www.vaasa.fi/uutiset/kaupunki-avaa-uuden-uimahallin/"
     assert _attachment(request) == {
         "fallback": f"Uusi tiedote: Kaupunki avaa uuden uimahallin Hietalahteen {url}",
+        "author_name": "Vaasan kaupunki",
         "title": "Kaupunki avaa uuden uimahallin Hietalahteen",
         "title_link": url,
         "text": "Vaasan uusi uimahalli avataan yleisölle maaliskuussa. Hallissa on 50 metrin "

@@ -33,8 +33,7 @@ async def test_posts_block_kit_message(
     slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(slack_sink.url + HOOK_PATH)
-    message = replace(make_message(config), organisation="Vaasan kaupunki")
-    receipt = await slack.send(config, message, client)
+    receipt = await slack.send(config, make_message(config), client)
 
     assert receipt.status == 200 and receipt.detail == "ok"
     [request] = slack_sink.requests
@@ -57,10 +56,7 @@ async def test_posts_block_kit_message(
         "emoji": True,
     }
     assert lead["text"]["type"] == "mrkdwn" and "50 metrin allas" in lead["text"]["text"]
-    assert facts["elements"][0]["text"] == (
-        "*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00 · Vaasan kaupunki"
-    )
-    assert b"vaasa-fi" not in request.body  # our internal source name never leaves
+    assert facts["elements"][0]["text"] == ("*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00")
     assert links["text"]["text"] == "• <https://www.vaasa.fi/liikunta/uimahallit/|Uimahallit>"
     assert "<https://www.vaasa.fi/sv/nyheter/simhall/|På svenska>" in others["elements"][0]["text"]
     button = actions["elements"][0]
@@ -195,3 +191,15 @@ async def test_an_update_through_a_webhook_says_what_changed(
     blocks = request.json()["blocks"]
     assert blocks[2]["elements"][0]["text"].startswith("*Päivitetty tiedote* · Päivitetty")
     assert blocks[3]["text"]["text"] == "• Otsikko muuttui\n• + &lt;uusi&gt; kappale"
+
+
+async def test_the_organisation_is_named_never_the_source(
+    slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(slack_sink.url + HOOK_PATH, locale="sv")
+    message = replace(make_message(config), organisation="Vasa stad <info>")
+    await slack.send(config, message, client)
+    [request] = slack_sink.requests
+    facts = request.json()["blocks"][2]["elements"][0]["text"]
+    assert facts.endswith(" · Källa: Vasa stad &lt;info&gt;")
+    assert b"vaasa-fi" not in request.body  # our internal source name never leaves
