@@ -8,7 +8,7 @@ Markdown or plain text (``body_format``). Apprise declares each service's limits
 the lead is cut at a word boundary to fit them, the link is always kept.
 
 Apprise is blocking and answers only success or failure per service, so each URL is
-notified in its own worker thread (``asyncio.to_thread``), all under ``timeout``, and the
+notified in a worker thread of its own pool, all under ``timeout``, and the
 reason of a failure is read from Apprise's log (``_Reasons``: this call's records only).
 Any failure is ``RetryableDeliveryError`` (``delivery.apprise_failed``, or
 ``delivery.timeout``) naming the redacted URL; Apprise cannot say whether a refusal is
@@ -26,6 +26,7 @@ import logging
 import re
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, Self
 from urllib.parse import unquote
 
@@ -47,6 +48,9 @@ CHANGES_MAX = 500  # ours: what changed, in a notice
 _REASON_MAX = 300
 _ASSET = apprise_library.AppriseAsset(app_id="syndicator", async_mode=False)  # our thread
 _SECRET_WORD = re.compile(r"[/:@?&=#,+;]")
+# Apprise's own threads: a hung service never takes the threads e-mail and parsing use. A
+# call past ``timeout`` is abandoned; its thread ends with Apprise's socket timeouts.
+_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="syndicator-apprise")
 _CALL: contextvars.ContextVar[object] = contextvars.ContextVar("apprise_call", default=None)
 
 
@@ -90,7 +94,10 @@ class Config(DestinationBase):
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
     """Notify every URL at once; a failure of any is retried (Apprise itself does not)."""
     own = _own(config)
-    calls = [asyncio.to_thread(_notify, url, message, own.body_format) for url in own.targets]
+    loop = asyncio.get_running_loop()
+    calls = [
+        loop.run_in_executor(_POOL, _notify, url, message, own.body_format) for url in own.targets
+    ]
     try:
         async with asyncio.timeout(own.timeout):
             reasons = await asyncio.gather(*calls)

@@ -84,6 +84,8 @@ class Config(DestinationBase):
             raise ValueError("set either webhook_url, or url, token and channel_id (bot mode)")
         if self.webhook_url is None and any(value is None for value in bot):
             raise ValueError("bot mode needs url, token and channel_id")
+        if self.webhook_url is None and self.username is not None:
+            raise ValueError("username is for an incoming webhook; a bot posts as itself")
         return self
 
 

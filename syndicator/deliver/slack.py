@@ -78,7 +78,7 @@ class Config(DestinationBase):
     kind: Literal["slack"]
     webhook_url: SecretStr | None = None  # incoming webhook: the URL itself is the credential
     token: SecretStr | None = None  # bot mode: a bot token (xoxb-…) with chat:write
-    channel: str | None = Field(default=None, pattern=r"^[#@]?[A-Za-z0-9._-]{1,80}$")
+    channel: str | None = Field(default=None, pattern=r"^[#@]?[\w.-]{1,80}$")  # #name, C0…
     api_url: Url = DEFAULT_API_URL  # Slack's Web API; tests point it at a local server
     thread_edits: bool = True  # bot mode: after an edit, say in its thread what changed
 

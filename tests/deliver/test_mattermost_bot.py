@@ -203,6 +203,12 @@ def test_bot_mode_is_editable_and_hides_the_token() -> None:
         {"token": TOKEN, "channel_id": CHANNEL_ID},  # no server
         {"url": "https://chat.example.org", "token": TOKEN, "channel_id": "town-square"},
         {
+            "url": "https://chat.example.org",
+            "token": TOKEN,
+            "channel_id": CHANNEL_ID,
+            "username": "Vaasa",
+        },  # a bot posts as itself
+        {
             "webhook_url": "https://chat.example.org/hooks/SECRETk",
             "token": TOKEN,
             "url": "https://chat.example.org",

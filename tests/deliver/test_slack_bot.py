@@ -222,6 +222,11 @@ async def test_a_webhook_cannot_edit(
     assert caught.value.code == "delivery.slack_not_editable"
 
 
+def test_channel_names_may_be_unicode() -> None:
+    data = {"kind": "slack", "name": "x", "token": TOKEN, "channel": "#tiedotteet-äänestys"}
+    assert slack.Config.model_validate(data).channel == "#tiedotteet-äänestys"
+
+
 def test_bot_mode_is_editable_and_never_shows_the_token() -> None:
     config = slack.Config.model_validate(
         {"kind": "slack", "name": "toimitus", "token": TOKEN, "channel": "C0TOIMITUS"}
@@ -239,6 +244,7 @@ def test_bot_mode_is_editable_and_never_shows_the_token() -> None:
         {"token": TOKEN, "channel": "#t", "webhook_url": "https://hooks.slack.com/services/x"},
         {},  # nothing to send to
         {"token": "SECRET-not-a-token", "channel": "#t"},
+        {"token": TOKEN, "channel": "#two words"},
     ],
 )
 def test_config_needs_exactly_one_mode(data: dict[str, object]) -> None:
