@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
@@ -127,12 +128,15 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
 
 async def edit(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
     """``chat.update`` of the message ``remote_id`` names; then, with ``thread_edits`` and
-    something in ``message.changes``, a reply in its thread saying what changed."""
+    something in ``message.changes``, a reply in its thread saying what changed (else the
+    edited message lists the changes itself)."""
     own = _bot(config)
     channel, ts = split_remote_id(message.remote_id, redacted(own))
-    body = {"channel": channel, "ts": ts, **_content(payload(message))}
+    reply = own.thread_edits and bool(message.changes)
+    shown = replace(message, changes=()) if reply else message  # the changes: in the thread
+    body = {"channel": channel, "ts": ts, **_content(payload(shown))}
     await _call(own, "chat.update", body, client)
-    if own.thread_edits and message.changes:
+    if reply:
         await _reply(own, message, client)
     return Receipt(remote_id=message.remote_id, status=200, detail="chat.update")
 

@@ -92,6 +92,7 @@ async def test_edit_with_changes_replies_in_the_thread(
 
     update, reply = api.requests[1:]
     assert update.path == "/api/chat.update" and reply.path == "/api/chat.postMessage"
+    assert "Otsikko" not in json_text(update.json())  # the changes are told in the thread
     body = reply.json()
     assert (body["thread_ts"], body["reply_broadcast"]) == ("1741766400.000100", False)
     assert "• Otsikko: ”Uimahalli” → ”Uusi uimahalli”" in json_text(body)
@@ -100,7 +101,8 @@ async def test_edit_with_changes_replies_in_the_thread(
     api.reset()
     quiet = _bot(api, thread_edits=False)
     await slack.edit(quiet, edited, client)
-    assert [request.path for request in api.requests] == ["/api/chat.update"]
+    [update] = api.requests  # no thread reply: the edited message lists the changes
+    assert update.path == "/api/chat.update" and "• Otsikko" in json_text(update.json())
 
 
 async def test_a_notice_threads_under_the_original_and_keeps_its_id(
