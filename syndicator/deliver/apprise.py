@@ -46,12 +46,19 @@ __all__ = ["CHANGES_MAX", "URLS_MAX", "Config", "body", "redacted", "send"]
 URLS_MAX = 20  # ours: more belongs in more destinations
 CHANGES_MAX = 500  # ours: what changed, in a notice
 _REASON_MAX = 300
-_ASSET = apprise_library.AppriseAsset(app_id="syndicator", async_mode=False)  # our thread
+# async_mode off: Apprise runs the one service of each call in that call's thread.
+_ASSET = apprise_library.AppriseAsset(app_id="syndicator", async_mode=False)
 _SECRET_WORD = re.compile(r"[/:@?&=#,+;]")
 # Apprise's own threads: a hung service never takes the threads e-mail and parsing use. A
 # call past ``timeout`` is abandoned; its thread ends with Apprise's socket timeouts.
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="syndicator-apprise")
 _CALL: contextvars.ContextVar[object] = contextvars.ContextVar("apprise_call", default=None)
+# Apprise's own log lines have no event names and say what our delivery.done/.retry events
+# already say (the reason included, masked): kept out of our log, read only by _Reasons.
+_APPRISE_LOG = logging.getLogger("apprise")
+_APPRISE_LOG.setLevel(logging.WARNING)
+_APPRISE_LOG.propagate = False
+_APPRISE_LOG.addHandler(logging.NullHandler())
 
 
 class Config(DestinationBase):
@@ -212,11 +219,11 @@ class _Reasons(logging.Handler):
 
     def __enter__(self) -> Self:
         self._token = _CALL.set(self)
-        logging.getLogger("apprise").addHandler(self)
+        _APPRISE_LOG.addHandler(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        logging.getLogger("apprise").removeHandler(self)
+        _APPRISE_LOG.removeHandler(self)
         if self._token is not None:
             _CALL.reset(self._token)
 

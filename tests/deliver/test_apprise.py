@@ -137,6 +137,7 @@ async def test_server_errors_and_refused_connections_are_retryable(
     closed_port: int,
     client: httpx.AsyncClient,
     make_message: MessageFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     config = _config(f"json://{_host(sink)}/hook")
     sink.respond(503)
@@ -150,6 +151,7 @@ async def test_server_errors_and_refused_connections_are_retryable(
     with pytest.raises(RetryableDeliveryError) as caught:
         await apprise.send(refused, make_message(refused), client)
     assert "Connection error" in caught.value.message and "SECRETpw" not in caught.value.message
+    assert [r for r in caplog.records if r.name.startswith("apprise")] == []  # ours say it
 
 
 async def test_a_slow_service_hits_the_deadline(
