@@ -3,6 +3,7 @@ form://, ntfy:// and gotify:// URLs pointed at 127.0.0.1."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -137,7 +138,6 @@ async def test_server_errors_and_refused_connections_are_retryable(
     closed_port: int,
     client: httpx.AsyncClient,
     make_message: MessageFactory,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     config = _config(f"json://{_host(sink)}/hook")
     sink.respond(503)
@@ -151,7 +151,6 @@ async def test_server_errors_and_refused_connections_are_retryable(
     with pytest.raises(RetryableDeliveryError) as caught:
         await apprise.send(refused, make_message(refused), client)
     assert "Connection error" in caught.value.message and "SECRETpw" not in caught.value.message
-    assert [r for r in caplog.records if r.name.startswith("apprise")] == []  # ours say it
 
 
 async def test_a_slow_service_hits_the_deadline(
@@ -208,3 +207,22 @@ async def test_each_failure_names_its_own_reason(
     first, second = caught.value.message.split("; ")
     assert first.startswith("json://") and "Connection error" in first and "401" not in first
     assert second.startswith("gotify://") and "401" in second and "Connection" not in second
+
+
+async def test_apprise_log_lines_stay_out_of_ours(
+    closed_port: int, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    """Our root handler (JSON events) never sees Apprise's own lines: delivery.retry says it.
+    (pytest's caplog attaches to non-propagating loggers too, so a handler of our own.)"""
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = seen.append  # type: ignore[method-assign]
+    logging.getLogger().addHandler(handler)
+    try:
+        config = _config(f"json://127.0.0.1:{closed_port}/hook")
+        with pytest.raises(RetryableDeliveryError) as caught:
+            await apprise.send(config, make_message(config), client)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "Connection error" in caught.value.message  # the reason still reached us
+    assert [record.name for record in seen if record.name.startswith("apprise")] == []
