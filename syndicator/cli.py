@@ -199,12 +199,16 @@ def _deliveries(args: argparse.Namespace) -> int:
     config = _load(args)
     store = _open(config)
     if args.action == "list":
-        for row in store.list_deliveries(args.status):
+        rows = store.list_deliveries(args.status)
+        refusals = store.recipient_summary([row.id for row in rows])
+        for row in rows:
             error = f"  {row.last_error_code}: {row.last_error}" if row.last_error else ""
             print(
                 f"{row.id:>6}  {row.status:<9} {row.destination:<20} {row.event:<8} "
                 f"release {row.release_id:<5} attempts {row.attempts}{error}"
             )
+            if row.id in refusals:
+                print(f"{'':>8}{refusals[row.id]}")
         return 0
     if not args.ids and not args.all_failed:
         print("deliveries retry: give delivery IDs or --all-failed", file=sys.stderr)

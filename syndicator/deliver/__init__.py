@@ -33,6 +33,7 @@ from syndicator.deliver import (
     teams,
     telegram,
     webhook,
+    wordpress,
 )
 from syndicator.errors import ConfigError
 from syndicator.model import Message, Receipt
@@ -65,6 +66,7 @@ KINDS: dict[str, DestinationKind] = {
     "mattermost": mattermost,
     "matrix": matrix,
     "telegram": telegram,
+    "wordpress": wordpress,
     "apprise": apprise,
 }
 

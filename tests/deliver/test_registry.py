@@ -22,6 +22,7 @@ from syndicator.deliver import (
     teams,
     telegram,
     webhook,
+    wordpress,
 )
 from syndicator.errors import ConfigError
 
@@ -47,6 +48,7 @@ def test_every_kind_is_registered_under_its_name() -> None:
         "mattermost": mattermost,
         "matrix": matrix,
         "telegram": telegram,
+        "wordpress": wordpress,
         "apprise": apprise,
     } == KINDS
     for name, module in KINDS.items():
