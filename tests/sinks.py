@@ -176,8 +176,13 @@ class SlackSink(HttpSink):
     )
 
     def inspect(self, request: Recorded) -> Answer | None:
-        request.problems.extend(_slack_problems(request.body, self._BLOCK_TYPES))
+        request.problems.extend(self.problems(request.body))
         return (400, {}, b"invalid_payload") if request.problems else None
+
+    @classmethod
+    def problems(cls, body: bytes) -> list[str]:
+        """What Slack would reject in a message body (the Web API sink uses it too)."""
+        return _slack_problems(body, cls._BLOCK_TYPES)
 
 
 def _slack_problems(body: bytes, types: frozenset[str]) -> list[str]:

@@ -23,6 +23,7 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.deliver import (
+    apprise,
     console,
     discord,
     email,
@@ -66,6 +67,7 @@ KINDS: dict[str, DestinationKind] = {
     "matrix": matrix,
     "telegram": telegram,
     "wordpress": wordpress,
+    "apprise": apprise,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,10 @@ from syndicator.deliver.outbox import RetryPolicy, drain_all
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.store import open_store
 from tests.deliver.conftest import MessageFactory, seed
+from tests.deliver.mattermost_api_sink import attachment_problems
 from tests.sinks import Answer, HttpSink, Recorded
 
 HOOK_PATH = "/hooks/xjd7SECRETkey93mq1pzh6oa"
-_FIELD_KEYS = {"short", "title", "value"}
-_ATTACHMENT_KEYS = {
-    "fallback", "color", "pretext", "text", "author_name", "author_link", "author_icon",
-    "title", "title_link", "fields", "image_url", "thumb_url", "footer", "footer_icon", "ts",
-}  # fmt: skip
 
 
 class MattermostSink(HttpSink):
@@ -51,21 +48,7 @@ def _problems(request: Recorded) -> list[str]:
         return ["not a JSON object"]
     if not payload.get("text") and not attachments:
         return ["neither text nor attachments"]
-    problems: list[str] = []
-    size = len(payload.get("text", ""))
-    for attachment in attachments:
-        if set(attachment) - _ATTACHMENT_KEYS:
-            problems.append(f"unknown attachment keys {set(attachment) - _ATTACHMENT_KEYS}")
-        for field in attachment.get("fields", []):
-            if set(field) != _FIELD_KEYS or not isinstance(field["short"], bool):
-                problems.append("a field needs short (bool), title, value")
-            size += len(str(field.get("title", ""))) + len(str(field.get("value", "")))
-        size += sum(len(str(attachment.get(key, ""))) for key in ("fallback", "title", "text"))
-        if "ts" in attachment and not isinstance(attachment["ts"], int | str):
-            problems.append("ts must be a number or string")
-    if size > mattermost.MESSAGE_MAX:
-        problems.append(f"{size} characters > {mattermost.MESSAGE_MAX}")
-    return problems
+    return attachment_problems(payload.get("text", ""), attachments)
 
 
 @pytest.fixture
@@ -89,7 +72,8 @@ async def test_posts_an_attachment(
     sink: MattermostSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     config = _config(sink.url, username="Vaasan kaupunki")
-    receipt = await mattermost.send(config, make_message(config), client)
+    message = replace(make_message(config), organisation="Vaasan kaupunki")
+    receipt = await mattermost.send(config, message, client)
 
     assert (receipt.remote_id, receipt.status, receipt.detail) == (None, 200, "ok")
     [request] = sink.requests
@@ -97,6 +81,7 @@ async def test_posts_an_attachment(
     url = "https://www.vaasa.fi/uutiset/kaupunki-avaa-uuden-uimahallin/"
     assert _attachment(request) == {
         "fallback": f"Uusi tiedote: Kaupunki avaa uuden uimahallin Hietalahteen {url}",
+        "author_name": "Vaasan kaupunki",
         "title": "Kaupunki avaa uuden uimahallin Hietalahteen",
         "title_link": url,
         "text": "Vaasan uusi uimahalli avataan yleisölle maaliskuussa. Hallissa on 50 metrin "

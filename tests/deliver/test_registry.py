@@ -11,6 +11,7 @@ from pydantic import SecretStr
 import syndicator.deliver as deliver
 from syndicator.deliver import (
     KINDS,
+    apprise,
     console,
     discord,
     email,
@@ -48,6 +49,7 @@ def test_every_kind_is_registered_under_its_name() -> None:
         "matrix": matrix,
         "telegram": telegram,
         "wordpress": wordpress,
+        "apprise": apprise,
     } == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from pydantic import ValidationError
@@ -54,9 +56,7 @@ async def test_posts_block_kit_message(
         "emoji": True,
     }
     assert lead["text"]["type"] == "mrkdwn" and "50 metrin allas" in lead["text"]["text"]
-    assert facts["elements"][0]["text"] == (
-        "*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00 · Lähde: vaasa-fi"
-    )
+    assert facts["elements"][0]["text"] == ("*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00")
     assert links["text"]["text"] == "• <https://www.vaasa.fi/liikunta/uimahallit/|Uimahallit>"
     assert "<https://www.vaasa.fi/sv/nyheter/simhall/|På svenska>" in others["elements"][0]["text"]
     button = actions["elements"][0]
@@ -176,3 +176,30 @@ def test_config_rejects_a_non_url_without_echoing_it() -> None:
     with pytest.raises(ValidationError) as caught:
         _config("hooks.slack.com/services/secretvalue")
     assert "secretvalue" not in str(caught.value)
+
+
+async def test_an_update_through_a_webhook_says_what_changed(
+    slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(slack_sink.url + HOOK_PATH)
+    notice = replace(
+        make_message(config, event="updated"), changes=("Otsikko muuttui", "+ <uusi> kappale")
+    )
+    await slack.send(config, notice, client)
+    [request] = slack_sink.requests
+    assert request.problems == []
+    blocks = request.json()["blocks"]
+    assert blocks[2]["elements"][0]["text"].startswith("*Päivitetty tiedote* · Päivitetty")
+    assert blocks[3]["text"]["text"] == "• Otsikko muuttui\n• + &lt;uusi&gt; kappale"
+
+
+async def test_the_organisation_is_named_never_the_source(
+    slack_sink: SlackSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(slack_sink.url + HOOK_PATH, locale="sv")
+    message = replace(make_message(config), organisation="Vasa stad <info>")
+    await slack.send(config, message, client)
+    [request] = slack_sink.requests
+    facts = request.json()["blocks"][2]["elements"][0]["text"]
+    assert facts.endswith(" · Källa: Vasa stad &lt;info&gt;")
+    assert b"vaasa-fi" not in request.body  # our internal source name never leaves
