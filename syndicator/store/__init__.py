@@ -17,13 +17,15 @@ import sqlalchemy as sa
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
+from syndicator.store.remote import RemoteRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
+from syndicator.store.withdrawals import WithdrawalRows
 
 __all__ = ["RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
-class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows):
+class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows, RemoteRows, WithdrawalRows):
     """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:
