@@ -2,7 +2,10 @@
 
 ``SampleSite`` holds releases (fi + sv, some en) and serves listings, article pages, RSS and the
 WP REST API on 127.0.0.1 with ETag/Last-Modified and 304s. Tests inject faults: ``fail``
-(status N times), ``delay`` and ``override``; ``requests`` records what arrived.
+(status N times), ``delay`` and ``override``; ``requests`` records what arrived. A release
+can be taken down (``remove_release``: its pages answer 404 and it leaves the listings, the
+feed and the REST API, or with ``trash=True`` the API shows it as WordPress shows a post in
+the trash) and put back (``restore_release``).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class SampleSite:
         self._now = (now or datetime.now(UTC)).astimezone(UTC)
         self._lock = threading.RLock()
         self._releases: dict[str, Release] = {}
+        self._removed: dict[str, tuple[Release, bool]] = {}  # key → (release, trashed)
         self.revision = 0
         self._faults: dict[str, _Fault] = {}
         self._delays: dict[str, float] = {}
@@ -128,6 +132,24 @@ class SampleSite:
             if body is not None:
                 text.paragraphs = tuple(p.strip() for p in body.split("\n\n") if p.strip())
             release.modified = max(self._clock(), release.modified + timedelta(seconds=1))
+            self.revision += 1
+            return release
+
+    def remove_release(self, key: str, *, trash: bool = False) -> Release:
+        """Take a release down: its pages answer 404, listings and feeds drop it; the REST
+        API answers 404 for its post (``rest_post_invalid_id``) or, with ``trash``, shows
+        the post with ``"status": "trash"``."""
+        with self._lock:
+            release = self._releases.pop(key)
+            self._removed[key] = (release, trash)
+            self.revision += 1
+            return release
+
+    def restore_release(self, key: str) -> Release:
+        """Put a removed release back as it was."""
+        with self._lock:
+            release, _ = self._removed.pop(key)
+            self._releases[key] = release
             self.revision += 1
             return release
 
@@ -195,7 +217,8 @@ class SampleSite:
                 response = Response(200, {"content-type": override[1]}, override[0])
             else:
                 query = {k: v[-1] for k, v in parse_qs(urlsplit(target).query).items()}
-                response = route(path, query, self.releases, base)
+                trashed = [release for release, trash in self._removed.values() if trash]
+                response = route(path, query, self.releases, base, trashed=trashed)
             response = with_validators(response, self.revision)
         return conditional(response, lowered)
 
