@@ -7,7 +7,8 @@ A 200 in between clears the strike. Which pages are asked:
 
 - a listed page on its usual re-check (``pipeline``), 404 instead of the article;
 - a known item missing from a changed listing that still shows older items of its source
-  (taken out, not scrolled off the end), and every strike that is due, on every poll.
+  (taken out, not scrolled off the end) or under two days old (``recheck.YOUNG``: too new
+  to have scrolled off), and every strike that is due, on every poll.
 
 A source kind MAY define ``async def gone(source, fetcher, item) -> int | None``: the
 status meaning "gone" (404/410; a WordPress post in the trash) or None when it is there.
@@ -28,7 +29,7 @@ from syndicator.http import Fetcher
 from syndicator.logs import log_event
 from syndicator.model import StoredItem
 from syndicator.offload import offload
-from syndicator.recheck import GONE_STATUSES, gone_confirmed
+from syndicator.recheck import GONE_STATUSES, YOUNG, gone_confirmed
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.store.withdrawals import GONE_CODE
@@ -87,7 +88,9 @@ class Withdrawals:
         asked = {item.item_id: item for item in await offload(store.gone_due, name, now)}
         if listed is not None:
             since = now - timedelta(days=self.source.recheck_days)
-            for item in await offload(store.vanished_items, name, listed, since=since):
+            vanished = await offload(store.vanished_items, name, listed, since=since,
+                                     young_since=now - YOUNG)  # fmt: skip
+            for item in vanished:
                 strike = await offload(store.page_failure, item.url)
                 if strike is None or now >= strike.retry_at:  # else: already struck, waiting
                     asked.setdefault(item.item_id, item)

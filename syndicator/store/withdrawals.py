@@ -54,10 +54,17 @@ class WithdrawalRows:
             return [stored_item(row) for row in connection.execute(query)]
 
     def vanished_items(
-        self, source: str, listed: Collection[str], *, since: datetime
+        self,
+        source: str,
+        listed: Collection[str],
+        *,
+        since: datetime,
+        young_since: datetime | None = None,
     ) -> list[StoredItem]:
-        """Items of ``source`` missing from a listing that still shows older items of it: not
-        scrolled off the end but taken out. Published after ``since`` (re-check window)."""
+        """Items of ``source`` published after ``since`` (the re-check window) that a listing
+        of ``listed`` URLs leaves out although it still shows older items of the source —
+        taken out, not scrolled off the end — or published after ``young_since`` (too new
+        to have scrolled off)."""
         if not listed:  # an empty listing proves nothing (a redesign, an outage)
             return []
         mine = sa.and_(items.c.source == source, items.c.withdrawn_at.is_(None))
@@ -66,9 +73,10 @@ class WithdrawalRows:
             .where(mine, items.c.url.in_(list(listed)))
             .scalar_subquery()
         )
-        query = sa.select(items).where(
-            mine, items.c.published >= oldest_listed, items.c.published >= since
-        )
+        inside = items.c.published >= oldest_listed
+        if young_since is not None:
+            inside = sa.or_(inside, items.c.published >= young_since)
+        query = sa.select(items).where(mine, items.c.published >= since, inside)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return [stored_item(row) for row in rows if row.url not in listed]

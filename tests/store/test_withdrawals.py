@@ -119,5 +119,10 @@ def test_vanished_items_are_those_a_listing_left_out_between_older_ones(store: S
     assert store.vanished_items("vaasa", set(), since=since) == []  # empty proves nothing
     assert store.vanished_items("other", {urls[1]}, since=since) == []
     assert store.vanished_items("vaasa", {urls[0]}, since=NOW) == []  # too old to ask
+    # the oldest taken out looks scrolled off, unless it is young
+    assert store.vanished_items("vaasa", {urls[2], urls[3]}, since=since) == []
+    young = store.vanished_items("vaasa", {urls[2], urls[3]}, since=since,
+                                 young_since=datetime(2026, 11, 21, tzinfo=UTC))  # fmt: skip
+    assert [item.url for item in young] == [urls[1]]
     store.withdraw_item(vanished[0].item_id, destinations=[], now=NOW)
     assert store.vanished_items("vaasa", {urls[1], urls[3]}, since=since) == []
