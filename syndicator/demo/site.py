@@ -10,6 +10,7 @@ the trash) and put back (``restore_release``).
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Mapping
@@ -115,7 +116,9 @@ class SampleSite:
         with self._lock:
             when = (published or self._clock()).astimezone(UTC).replace(microsecond=0)
             number = post_id or max((r.post_id for r in self._releases.values()), default=41000) + 7
-            release = Release(key, number, when, when, dict(texts), image, attachment, read_more)
+            # Copies: ``edit_release`` changes a text in place, never the caller's object.
+            own = {lang: copy.copy(text) for lang, text in texts.items()}
+            release = Release(key, number, when, when, own, image, attachment, read_more)
             self._releases[key] = release
             self.revision += 1
             return release
