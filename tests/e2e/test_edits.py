@@ -12,19 +12,16 @@ import feedparser
 
 from syndicator.demo.languages import demo_sources
 from syndicator.demo.site import SampleSite, SiteHandle
-from tests.e2e.conftest import ARENA, LIBRARY, Sinks, syndicator, write_config
+from tests.e2e.conftest import (
+    ARENA,
+    LIBRARY,
+    Sinks,
+    syndicator,
+    webhook_destination,
+    write_config,
+)
 
 WITHDRAW_AFTER = 1.0  # seconds (the floor with allow_fast_polling)
-
-
-def _hook(sinks: Sinks) -> str:
-    return f"""
-[[destinations]]
-name = "partner-hook"
-kind = "webhook"
-url = "{sinks.webhook.url}/syndicator"
-secret = "${{E2E_WEBHOOK_SECRET}}"
-"""
 
 
 def _poll(config: Path) -> None:
@@ -43,7 +40,7 @@ def test_an_edit_is_one_update_and_a_removal_one_withdrawal(
     sample, handle = site
     sources = demo_sources(handle.url, languages=("fi",), catch_up=False, prefix="site",
                            withdraw_after=f"{WITHDRAW_AFTER:g}s")  # fmt: skip
-    config = write_config(tmp_path, sources, _hook(sinks))
+    config = write_config(tmp_path, sources, webhook_destination(sinks))
     hook = sinks.webhook
 
     _poll(config)
