@@ -1,4 +1,7 @@
-"""One delivery attempt: render a claimed row, send it under a deadline, record the outcome.
+"""One delivery attempt: render a claimed row, call the kind under a deadline, record the
+outcome. Which call — ``send``, a notice (``send`` of an update), ``edit``, ``withdraw``, or
+none (skipped, with a code) — is ``dispatch.plan``; the remote id it needs is the one the
+destination's earlier delivery of the item returned (``store.remote_id_for``).
 
 Every outcome is recorded only while this process still holds the row's lease (the store
 fences by owner); losing it is logged as ``delivery.lease_lost``. Each outcome also counts
@@ -131,7 +134,8 @@ class Attempt:
         if chosen.path == "skip":
             await self._skip(delivery, chosen, result, fields)
             return
-        changes = await self._changes(entry) if chosen.path == "notice" else ()
+        # A notice says what changed; an edit gets it too (Slack replies in the thread with it).
+        changes = await self._changes(entry) if chosen.path in ("notice", "edit") else ()
         await self._attempt(kind, chosen, delivery, result, fields,
                             lambda: render_message(entry, event, self.config,
                                                    delivery.idempotency_key, remote_id=remote_id,

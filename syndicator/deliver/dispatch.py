@@ -8,6 +8,9 @@
 - ``withdrawn``: the kind can withdraw and the remote id is known → ``withdraw``; otherwise
   skipped (others get nothing).
 
+A notice's ``message.changes`` says what changed; an edit gets them too (a kind may reply
+with them in the thread of the message it edits, as Slack does).
+
 The remote id stored on the row afterwards (``kept_remote_id``): an edit or withdrawal that
 returns none keeps the one it targeted; a notice keeps the first message's id when one is
 known, so later edits, withdrawals and notices still address the first message (and threads
