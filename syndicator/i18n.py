@@ -78,7 +78,6 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "label.source": ("Lähde", "Källa", "Source"),
     "label.in_language": ("Suomeksi", "På svenska", "In English"),
     "label.withdrawn_release": ("Tiedote peruttu", "Meddelandet återkallat", "Release withdrawn"),
-    # An update sent as a notice says what changed (deliver/changes.py).
     "label.changed_title": ("Otsikko muuttui", "Rubriken ändrades", "Title changed"),
     "label.changed_date": (
         "Julkaisuaika muuttui",
