@@ -175,6 +175,11 @@ class Config(Frozen):
             f"{floor:g} s minimum ({why})"
             for index, source in enumerate(self.sources)
             if source.interval < floor
+        ] + [
+            f"sources[{index}].withdraw_after: {source.withdraw_after:g} s is under the "
+            f"{floor:g} s minimum ({why})"
+            for index, source in enumerate(self.sources)
+            if source.withdraw_after < floor
         ]
         if fast:
             raise ValueError("\n".join(fast))

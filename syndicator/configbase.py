@@ -166,6 +166,9 @@ class SourceBase(Frozen):
     recheck_days: int = Field(
         default=14, ge=0, le=3650
     )  # known items this young are checked for edits
+    # A known page answering 404/410 is withdrawn when it still does this long after the
+    # first answer (at least 30 s: see config.Config).
+    withdraw_after: PositiveDuration = 900.0
     article: ArticleProfile = ArticleProfile()
 
 

@@ -62,8 +62,9 @@ def decide(stored: StoredItem | None, article: Article) -> Decision:
     digest = content_hash(article)
     if stored is None:
         return Decision("create", digest, 1)
-    if stored.content_hash == digest:
+    if stored.content_hash == digest and stored.withdrawn_at is None:
         return Decision("skip", digest, stored.version)
+    # Changed, or a withdrawn page that answers again: a new version, an ``updated`` event.
     return Decision("update", digest, stored.version + 1)
 
 

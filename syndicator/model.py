@@ -195,3 +195,6 @@ class StoredItem:
     content_hash: str
     published: datetime
     checked_at: datetime | None = None
+    withdrawn_at: datetime | None = None  # gone at the source; a page that comes back clears it
+    lang: str | None = None
+    post_id: str | None = None  # the site's own id (WordPress), to ask its API about the post

@@ -4,7 +4,8 @@ Expected per-source failures (unreachable, 503, garbage) are results: recorded o
 source, logged once, and the worker goes on; ``poller.Poller`` is the boundary for the rest.
 The loop only awaits: store calls go through ``offload``, parsing through the ``parser``.
 
-Which known pages are fetched again, and which failed pages wait: ``recheck``.
+Which known pages are fetched again, and which failed pages wait: ``recheck``; pages that
+answer 404/410 and become withdrawn: ``withdrawals``.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
-from syndicator.recheck import content_digest, parked, worth_fetching
+from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.urls import canonical_url
+from syndicator.withdrawals import Withdrawals
 
 __all__ = ["PollResult", "poll_source"]
 
@@ -45,6 +47,7 @@ class PollResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0
     errors: int = 0
     extracted: int = 0
     generic: int = 0  # pages where the site profile found no body
@@ -68,6 +71,11 @@ class _Poll:
 
     def __post_init__(self) -> None:
         self.result = PollResult(self.source.name)
+
+    @property
+    def withdrawals(self) -> Withdrawals:
+        return Withdrawals(self.source, self.store, self.fetcher, self.destinations, self.clock,
+                           self.catching_up)  # fmt: skip
 
 
 async def poll_source(
@@ -96,6 +104,8 @@ async def poll_source(
                   f"{source.name}: the listing yielded no releases",
                   source=source.name, error_code="source.no_candidates")  # fmt: skip
     processed, last_error = await _process_all(poll, candidates)
+    listed = {canonical_url(c.url) for c in candidates} if candidates else None
+    result.withdrawn += await poll.withdrawals.check(listed)
     # A listing's validators are kept only when every item went through: a failed article
     # must not hide behind a 304 of its listing next time.
     keep = dict(poll.validators) if result.errors else {**listing.validators, **poll.validators}
@@ -110,7 +120,8 @@ async def poll_source(
               f"{source.name}: {result.created} new, {result.updated} updated"
               + (" (catch-up: nothing sent)" if poll.catching_up else ""),
               source=source.name, items=result.candidates, new=result.created,
-              edited=result.updated, skipped=result.unchanged, errors=result.errors)  # fmt: skip
+              edited=result.updated, skipped=result.unchanged, errors=result.errors,
+              withdrawn=result.withdrawn)  # fmt: skip
     return result
 
 
@@ -151,7 +162,14 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
     if html is None:
         # Always conditional: a new page's validators are remembered, so checking it for
         # edits later costs a 304.
-        page = await poll.fetcher.get(candidate.url, conditional=True, source=source.name)
+        fresh = stored is None or not stored.withdrawn_at  # a withdrawn page listed again
+        try:  # ... is asked unconditionally: its old validators must not hide its return
+            page = await poll.fetcher.get(candidate.url, conditional=fresh, source=source.name)
+        except FetchError as exc:
+            if stored is None or exc.status not in GONE_STATUSES:
+                raise
+            poll.result.withdrawn += await poll.withdrawals.page_gone(stored, exc.status)
+            return
         if page is None:  # 304: known and unchanged
             if stored is not None:
                 await offload(store.mark_checked, stored.item_id, now)

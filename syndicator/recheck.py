@@ -9,6 +9,11 @@ listing therefore costs its new pages, not a request for every item it shows.
 A page whose parse overran its budget is parked (``store.page_failures``) until its
 ``retry_at`` (1 h, doubling up to a day); one delivered inline (feeds without page fetch,
 WordPress) is parsed again as soon as its content changes.
+
+A known page answering 404 or 410 gets a strike (a ``page_failures`` row of code
+``fetch.gone``, parked until the source's ``withdraw_after``); a second 404/410 once that
+has passed withdraws it (``gone_confirmed``). A withdrawn item that is listed again is
+always fetched, unconditionally: its old validators must not hide its return.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from syndicator.decide import recheck_due
 from syndicator.locales import HELSINKI
 from syndicator.model import StoredItem
 from syndicator.store.sources import PageFailure
+from syndicator.store.withdrawals import GONE_CODE
 
-__all__ = ["YOUNG", "content_digest", "parked", "worth_fetching"]
+__all__ = ["GONE_STATUSES", "YOUNG", "content_digest", "gone_confirmed", "parked", "worth_fetching"]
 
 YOUNG = timedelta(days=2)  # edits cluster in a release's first days
+GONE_STATUSES = frozenset({404, 410})
 
 
 def worth_fetching(
@@ -35,6 +42,8 @@ def worth_fetching(
     conditional: bool,
 ) -> bool:
     """``listed``: the date the listing shows; ``conditional``: the page gave validators."""
+    if stored.withdrawn_at is not None:  # listed again after it was withdrawn
+        return True
     age = now - stored.published
     if age > timedelta(days=recheck_days):
         return False
@@ -48,6 +57,11 @@ def parked(failure: PageFailure, inline: str | None, now: datetime) -> bool:
     if inline is not None and content_digest(inline) != failure.content_hash:
         return False
     return now < failure.retry_at
+
+
+def gone_confirmed(strike: PageFailure | None, now: datetime) -> bool:
+    """A 404/410 now confirms an earlier one: a strike exists and its wait is over."""
+    return strike is not None and strike.error_code == GONE_CODE and now >= strike.retry_at
 
 
 def content_digest(html: str) -> str:

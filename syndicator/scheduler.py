@@ -191,7 +191,7 @@ class Worker:
         self._polls.add(task)
         try:
             result = await poller.poll(source)
-            if result.created or result.updated:
+            if result.created or result.updated or result.withdrawn:
                 await offload(rebuild_feeds, self.config, self.store)
                 self._wake_outbox.set()
             if not result.ok:

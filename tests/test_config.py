@@ -206,6 +206,20 @@ def test_fast_polling_still_has_a_one_second_floor(interval: str) -> None:
     assert parse_config(one_second, "f", ENV).sources[0].interval == 1.0
 
 
+def test_withdraw_after_has_the_interval_floors() -> None:
+    quick = VALID.replace('interval = "15m"', 'interval = "15m"\nwithdraw_after = "10s"')
+    assert quick != VALID
+    with pytest.raises(ConfigError) as raised:
+        parse_config(quick, "f", ENV)
+    assert raised.value.problems == [
+        "f: sources[0].withdraw_after: 10 s is under the 30 s minimum "
+        "(service.allow_fast_polling = true lifts it, for tests)"
+    ]
+    allowed = "[service]\nallow_fast_polling = true\n" + quick
+    assert parse_config(allowed, "f", ENV).sources[0].withdraw_after == 10.0
+    assert parse_config(VALID, "f", ENV).sources[0].withdraw_after == 900.0
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -83,6 +83,13 @@ def test_route_filters_language_source_event_and_enabled() -> None:
 
     assert names("vaasa-fi", "fi", "created") == ["all", "created-only"]
     assert names("vaasa-sv", "sv", "updated") == ["all", "sv-only", "other-source"]
+    assert names("vaasa-fi", "fi", "withdrawn") == ["all"]
+
+
+def test_a_withdrawn_item_that_answers_again_is_an_update() -> None:
+    withdrawn = replace(_stored(BASE), withdrawn_at=datetime(2026, 11, 28, tzinfo=UTC))
+    decision = decide(withdrawn, BASE)  # the same content as before it went away
+    assert (decision.action, decision.version, decision.event) == ("update", 4, "updated")
 
 
 def test_one_language_holds_fallbacks_and_supersedes() -> None:

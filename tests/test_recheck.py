@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from syndicator.model import StoredItem
-from syndicator.recheck import content_digest, parked, worth_fetching
+from syndicator.recheck import content_digest, gone_confirmed, parked, worth_fetching
 from syndicator.store.sources import PageFailure
+from syndicator.store.withdrawals import GONE_CODE
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 
@@ -52,3 +54,25 @@ def test_a_parked_page_waits_unless_its_inline_content_changed() -> None:
     assert parked(failure, "<p>a</p>", NOW)
     assert not parked(failure, "<p>b</p>", NOW)
     assert not parked(failure, None, NOW + timedelta(hours=2))
+
+
+def test_a_withdrawn_item_listed_again_is_always_fetched() -> None:
+    item = replace(_item(timedelta(days=30), timedelta(minutes=1)), withdrawn_at=NOW)
+    assert worth_fetching(None, item, NOW, 14, conditional=False)  # even past recheck_days
+
+
+@pytest.mark.parametrize(
+    ("code", "due_in", "confirmed"),
+    [
+        (None, None, False),  # no strike: this 404 is the first
+        (GONE_CODE, timedelta(minutes=5), False),  # struck, not a re-check apart yet
+        (GONE_CODE, timedelta(0), True),  # the confirming re-check
+        (GONE_CODE, -timedelta(hours=3), True),
+        ("parse.timeout", -timedelta(hours=3), False),  # a parse failure is no strike
+    ],
+)
+def test_gone_confirmed(code: str | None, due_in: timedelta | None, confirmed: bool) -> None:
+    strike = None
+    if code is not None and due_in is not None:
+        strike = PageFailure("https://x/a/", code, None, 1, NOW + due_in)
+    assert gone_confirmed(strike, NOW) is confirmed

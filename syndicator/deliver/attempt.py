@@ -1,4 +1,7 @@
-"""One delivery attempt: render a claimed row, send it under a deadline, record the outcome.
+"""One delivery attempt: render a claimed row, call the kind under a deadline, record the
+outcome. Which call — ``send``, a notice (``send`` of an update), ``edit``, ``withdraw``, or
+none (skipped, with a code) — is ``dispatch.plan``; the remote id it needs is the one the
+destination's earlier delivery of the item returned (``store.remote_id_for``).
 
 Every outcome is recorded only while this process still holds the row's lease (the store
 fences by owner); losing it is logged as ``delivery.lease_lost``. Each outcome also counts
@@ -19,8 +22,10 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.decide import superseded
-from syndicator.deliver import kind_of
-from syndicator.deliver.render import render_message
+from syndicator.deliver import DestinationKind, can_edit, can_withdraw, kind_of
+from syndicator.deliver.changes import describe_changes
+from syndicator.deliver.dispatch import Plan, action_of, kept_remote_id, logged_as, plan
+from syndicator.deliver.render import label_language, render_message
 from syndicator.errors import (
     DeliveryError,
     PartialDeliveryError,
@@ -29,7 +34,7 @@ from syndicator.errors import (
 )
 from syndicator.logs import log_event
 from syndicator.metrics import DELIVERIES
-from syndicator.model import Delivery, Message, Receipt
+from syndicator.model import Delivery, Entry, Message, Receipt
 from syndicator.store import Store
 
 __all__ = ["Attempt", "DrainResult", "Outcome", "RetryPolicy", "StoreCall", "retry_delay"]
@@ -102,45 +107,96 @@ class Attempt:
     call: StoreCall
 
     async def run(self, delivery: Delivery, result: DrainResult, *, dry_run: bool) -> None:
-        config, store = self.config, self.store
         fields: dict[str, object] = {
-            "destination": config.name,
+            "destination": self.config.name,
             "delivery_id": delivery.id,
             "attempt": delivery.attempts + 1,
             "release_id": delivery.release_id,
         }
-        found = await self.call(store.entry_for_event, delivery.event_id)
+        found = await self.call(self.store.entry_for_event, delivery.event_id)
         if found is None:
             vanished = PermanentDeliveryError("event vanished", code="delivery.no_event")
             await self._dead(delivery, vanished, result, fields, "delivery.failed")
             return
         event, entry = found
         fields["url"] = entry.article.url
-        available = []
-        if config.one_language:
-            available = await self.call(store.release_languages, delivery.release_id)
-        if superseded(config, entry.article.lang, available):
-            reason = f"release exists in {available}"
-            applied = await self.call(store.mark_skipped, delivery.id, owner=self.owner,
-                                      reason=reason, now=self.clock())  # fmt: skip
-            result.count(config.name, "skipped")
-            log_event(log, logging.INFO, "delivery.superseded",
-                      f"not sending [{entry.article.lang}]: the release exists in a preferred "
-                      "language", **fields)  # fmt: skip
-            self._check(applied, fields)
+        if await self._superseded(delivery, entry, result, fields):
             return
-        kind = kind_of(config)
+        kind = kind_of(self.config)
+        remote_id = None
+        if event != "created":
+            remote_id = await self.call(self.store.remote_id_for, entry.item_id, self.config.name)
+        chosen = plan(event, self.config.on_update, remote_id=remote_id,
+                      editable=can_edit(kind, self.config),
+                      withdrawable=can_withdraw(kind, self.config))  # fmt: skip
+        fields["path"] = chosen.path
         if dry_run:
             result.dry_run += 1
             log_event(log, logging.INFO, "delivery.dry_run",
-                      f"would send {event} {entry.article.url} to {kind.redacted(config)}",
-                      **fields)  # fmt: skip
+                      f"would {chosen.path} {event} {entry.article.url} to "
+                      f"{kind.redacted(self.config)}", **fields)  # fmt: skip
             return
+        if chosen.path == "skip":
+            await self._skip(delivery, chosen, result, fields)
+            return
+        # A notice says what changed; an edit gets it too (Slack replies in the thread with it).
+        changes = await self._changes(entry) if chosen.path in ("notice", "edit") else ()
+        await self._attempt(kind, chosen, delivery, result, fields,
+                            lambda: render_message(entry, event, self.config,
+                                                   delivery.idempotency_key, remote_id=remote_id,
+                                                   changes=changes))  # fmt: skip
+
+    async def _superseded(
+        self, delivery: Delivery, entry: Entry, result: DrainResult, fields: dict[str, object]
+    ) -> bool:
+        """With ``one_language``: the release exists in a language this destination prefers."""
+        available: list[str] = []
+        if self.config.one_language:
+            available = await self.call(self.store.release_languages, delivery.release_id)
+        if not superseded(self.config, entry.article.lang, available):
+            return False
+        reason = f"release exists in {available}"
+        applied = await self.call(self.store.mark_skipped, delivery.id, owner=self.owner,
+                                  reason=reason, now=self.clock())  # fmt: skip
+        result.count(self.config.name, "skipped")
+        log_event(log, logging.INFO, "delivery.superseded",
+                  f"not sending [{entry.article.lang}]: the release exists in a preferred "
+                  "language", **fields)  # fmt: skip
+        self._check(applied, fields)
+        return True
+
+    async def _skip(
+        self, delivery: Delivery, chosen: Plan, result: DrainResult, fields: dict[str, object]
+    ) -> None:
+        applied = await self.call(self.store.mark_skipped, delivery.id, owner=self.owner,
+                                  reason=chosen.reason, code=chosen.code,
+                                  now=self.clock())  # fmt: skip
+        result.count(self.config.name, "skipped")
+        log_event(log, logging.INFO, "delivery.skipped", f"not sent: {chosen.reason}",
+                  reason=chosen.code, **fields)  # fmt: skip
+        self._check(applied, fields)
+
+    async def _changes(self, entry: Entry) -> tuple[str, ...]:
+        """What changed since the previous version, in this destination's label language."""
+        previous = await self.call(self.store.previous_article, entry.item_id, entry.version)
+        if previous is None:
+            return ()
+        return describe_changes(previous, entry.article, label_language(entry, self.config))
+
+    async def _attempt(
+        self,
+        kind: DestinationKind,
+        chosen: Plan,
+        delivery: Delivery,
+        result: DrainResult,
+        fields: dict[str, object],
+        render: Callable[[], Message],
+    ) -> None:
+        """Render and call the kind's ``send``/``edit``/``withdraw`` under the deadline."""
         try:
             async with asyncio.timeout(self.policy.deadline):
-                message = render_message(entry, event, config, delivery.idempotency_key)
-                message = await self._skipping(delivery, message)
-                receipt = await kind.send(config, message, self.client)
+                message = await self._skipping(delivery, render())
+                receipt = await action_of(kind, chosen.path)(self.config, message, self.client)
         except TimeoutError:
             deadline = self.policy.deadline
             late = RetryableDeliveryError(
@@ -158,8 +214,10 @@ class Attempt:
             bug = RetryableDeliveryError(f"internal error: {exc!r}", code="delivery.internal")
             await self._retry(delivery, bug, result, fields)
         else:
-            await self._settled(delivery, message, receipt, f"{event} {entry.article.url}",
-                                result, fields)  # fmt: skip
+            kept = kept_remote_id(chosen.path, receipt.remote_id, message.remote_id)
+            await self._settled(delivery, message, replace(receipt, remote_id=kept),
+                                f"{message.event} {message.url}", result, fields,
+                                logged_as(chosen.path))  # fmt: skip
 
     async def _skipping(self, delivery: Delivery, message: Message) -> Message:
         """A row that failed before may have reached some e-mail recipients: leave them out
@@ -195,17 +253,18 @@ class Attempt:
         what: str,
         result: DrainResult,
         fields: dict[str, object],
+        logged: str = "delivery.done",
     ) -> None:
         """Delivered — unless this was a retry to the recipients left (``skip_recipients``)
         and one refused for good earlier: then the row is a dead letter that names them."""
         if not message.skip_recipients:
-            await self._delivered(delivery, receipt, what, result, fields)
+            await self._delivered(delivery, receipt, what, result, fields, logged)
             return
         refused = await self.call(self.store.recipients_sent, delivery.id,
                                   message.skip_recipients, owner=self.owner,
                                   now=self.clock())  # fmt: skip
         if not refused:
-            await self._delivered(delivery, receipt, what, result, fields)
+            await self._delivered(delivery, receipt, what, result, fields, logged)
             return
         named = ", ".join(refused)
         final = PermanentDeliveryError(f"{what}: the others have it; refused for good: {named}",
@@ -219,11 +278,12 @@ class Attempt:
         what: str,
         result: DrainResult,
         fields: dict[str, object],
+        logged: str = "delivery.done",
     ) -> None:
         applied = await self.call(self.store.mark_delivered, delivery.id, receipt, self.clock(),
                                   owner=self.owner)  # fmt: skip
         result.count(self.config.name, "delivered")
-        log_event(log, logging.INFO, "delivery.done", f"{what} delivered",
+        log_event(log, logging.INFO, logged, f"{what} delivered ({fields.get('path', 'send')})",
                   status=receipt.status, **fields)  # fmt: skip
         self._check(applied, fields)
 

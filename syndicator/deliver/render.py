@@ -82,17 +82,35 @@ def label_language(entry: Entry, destination: DestinationBase) -> str:
     return normalise_lang(destination.locale) or normalise_lang(entry.article.lang) or "fi"
 
 
+_HEADLINES = {
+    "created": "new_release",
+    "updated": "updated_release",
+    "withdrawn": "withdrawn_release",
+}
+
+
 def headline(message: Message) -> str:
-    """ "Uusi tiedote" or "Päivitetty tiedote" in the message's label language."""
-    key = "new_release" if message.event == "created" else "updated_release"
+    """ "Uusi tiedote", "Päivitetty tiedote" or "Tiedote peruttu" in the message's label
+    language."""
+    key = _HEADLINES[message.event]
     return message.labels.get(key, key)
 
 
 def render_message(
-    entry: Entry, event: EventKind, destination: DestinationBase, idempotency_key: str
+    entry: Entry,
+    event: EventKind,
+    destination: DestinationBase,
+    idempotency_key: str,
+    *,
+    remote_id: str | None = None,
+    changes: tuple[str, ...] = (),
 ) -> Message:
     """The release as ``destination`` sees it: item language for the content, the
-    destination's locale (or the item language) for our labels. Nothing is shortened here."""
+    destination's locale (or the item language) for our labels. Nothing is shortened here.
+
+    ``remote_id``: what this destination's earlier send of the item returned (an edit or a
+    withdrawal targets it, a notice threads under it); ``changes``: for an update sent as a
+    notice, what changed (``changes.describe_changes``)."""
     article = entry.article
     words = label_language(entry, destination)
     lead = article.lead.strip() or truncate(article.text.strip(), LEAD_FALLBACK_MAX)
@@ -113,6 +131,11 @@ def render_message(
         source=entry.source,
         release_id=entry.release_id,
         labels=_labels(entry, words),
+        contacts=article.contacts,
+        attachments=article.attachments,
+        version=entry.version,
+        remote_id=remote_id,
+        changes=changes,
     )
 
 

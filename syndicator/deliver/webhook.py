@@ -4,12 +4,20 @@ Headers ``webhook-id`` (the delivery's idempotency key: the same on every retry,
 receiver can drop duplicates), ``webhook-timestamp`` and ``webhook-signature`` (v1, HMAC-SHA256
 of ``id.timestamp.body``). Body::
 
-    {"type": "release.created" | "release.updated", "timestamp": ISO 8601,
-     "data": {"release_id", "event", "language", "title", "lead", "text", "html", "url",
-              "published", "updated", "read_more": [{url, label}],
-              "alternates": [{url, lang, label}], "image": {url, alt} | null, "source"}}
+    {"type": "release.created" | "release.updated" | "release.withdrawn",
+     "timestamp": ISO 8601,
+     "data": {"release_id", "event", "version", "language", "title", "lead", "text", "html",
+              "url", "published", "updated", "read_more": [{url, label}],
+              "alternates": [{url, lang, label}], "image": {url, alt} | null,
+              "attachments": [{url, title, mime_type}],
+              "contacts": [{name, title, phone, email}],
+              "changes": [str], "previous_id": str | null, "source"}}
 
-No field is shortened: the receiver gets the whole release.
+No field is shortened: the receiver gets the whole release. ``send`` returns the
+``webhook-id`` as the remote id, so that a later ``withdraw`` (a ``release.withdrawn`` POST)
+names in ``previous_id`` the message it takes back; an update is a new
+``release.updated`` POST (a notice: ``changes`` says what changed, ``previous_id`` names
+the first message).
 """
 
 from __future__ import annotations
@@ -29,10 +37,14 @@ from syndicator.deliver.masking import mask_url
 from syndicator.deliver.response import post
 from syndicator.model import Message, Receipt
 
-__all__ = ["CONTENT_TYPE", "EVENT_TYPES", "Config", "payload", "redacted", "send"]
+__all__ = ["CONTENT_TYPE", "EVENT_TYPES", "Config", "payload", "redacted", "send", "withdraw"]
 
 CONTENT_TYPE = "application/json"
-EVENT_TYPES = {"created": "release.created", "updated": "release.updated"}
+EVENT_TYPES = {
+    "created": "release.created",
+    "updated": "release.updated",
+    "withdrawn": "release.withdrawn",
+}
 
 
 class Config(DestinationBase):
@@ -50,7 +62,8 @@ class Config(DestinationBase):
 
 
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
-    """POST the signed release; the Receipt carries the HTTP status."""
+    """POST the signed release; the Receipt carries the HTTP status and, as the remote id,
+    the ``webhook-id`` the receiver saw."""
     own = _own(config)
     now = datetime.now(UTC).replace(microsecond=0)
     body = json.dumps(payload(message, now), ensure_ascii=False, separators=(",", ":"))
@@ -64,7 +77,17 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     response = await post(
         client, own.url, target=redacted(own), content=body.encode("utf-8"), headers=headers
     )
-    return Receipt(status=response.status_code, detail=f"HTTP {response.status_code}")
+    return Receipt(
+        remote_id=message.idempotency_key,
+        status=response.status_code,
+        detail=f"HTTP {response.status_code}",
+    )
+
+
+async def withdraw(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
+    """POST ``release.withdrawn`` (``message.event``), naming the first message in
+    ``previous_id``; the receiver takes the release down."""
+    return await send(config, message, client)
 
 
 def redacted(config: DestinationBase) -> str:
@@ -95,6 +118,17 @@ def payload(message: Message, now: datetime) -> dict[str, Any]:
             "image": (
                 {"url": message.image.url, "alt": message.image.alt} if message.image else None
             ),
+            "version": message.version,
+            "attachments": [
+                {"url": item.url, "title": item.title, "mime_type": item.mime_type}
+                for item in message.attachments
+            ],
+            "contacts": [
+                {"name": c.name, "title": c.title, "phone": c.phone, "email": c.email}
+                for c in message.contacts
+            ],
+            "changes": list(message.changes),
+            "previous_id": message.remote_id,
             "source": message.source,
         },
     }

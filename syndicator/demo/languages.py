@@ -164,6 +164,7 @@ def demo_sources(
     languages: tuple[str, ...] = ("fi", "sv", "en"),
     catch_up: bool = True,
     prefix: str = "demo",
+    withdraw_after: str | None = None,
 ) -> str:
     """The ``[[sources]]`` of feeds.toml for the sample site: kind html, one per language."""
     base = base_url if base_url.endswith("/") else base_url + "/"
@@ -174,15 +175,23 @@ def demo_sources(
             code,
             interval=interval,
             catch_up=catch_up,
+            withdraw_after=withdraw_after,
         )
         for code in languages
     )
 
 
 def demo_source(
-    name: str, url: str, language: str, *, interval: str = "10s", catch_up: bool = True
+    name: str,
+    url: str,
+    language: str,
+    *,
+    interval: str = "10s",
+    catch_up: bool = True,
+    withdraw_after: str | None = None,
 ) -> str:
     """One ``[[sources]]`` block with the sample site's listing and article selectors."""
+    withdraw = f'withdraw_after = "{withdraw_after}"\n' if withdraw_after else ""
     return f"""[[sources]]
 name = "{name}"
 kind = "html"
@@ -192,7 +201,7 @@ interval = "{interval}"
 jitter = "0s"
 catch_up = {str(catch_up).lower()}
 max_pages = 2
-[sources.selectors]
+{withdraw}[sources.selectors]
 item = "article.news-item"
 link = "h2.news-title a[href]"
 title = "h2.news-title"

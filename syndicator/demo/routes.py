@@ -23,6 +23,7 @@ _RSS = "application/rss+xml; charset=UTF-8"
 _JSON = "application/json; charset=UTF-8"
 _PAGE = re.compile(r"^page/(\d+)/$")
 _UPLOAD = re.compile(r"^/wp-content/uploads/[\w.-]+\.(png|pdf)$")
+_POST = re.compile(r"^/wp-json/wp/v2/tiedote/(\d+)/?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +34,15 @@ class Response:
     modified: datetime | None = None  # for Last-Modified
 
 
-def route(path: str, query: Mapping[str, str], releases: Sequence[Release], base: str) -> Response:
-    """``releases`` newest first."""
+def route(
+    path: str,
+    query: Mapping[str, str],
+    releases: Sequence[Release],
+    base: str,
+    *,
+    trashed: Sequence[Release] = (),
+) -> Response:
+    """``releases`` newest first; ``trashed``: posts in the trash (only their REST answer)."""
     if path == "/robots.txt":
         return Response(200, {"content-type": "text/plain; charset=utf-8"}, ROBOTS_TXT.encode())
     if path == "/":
@@ -46,6 +54,8 @@ def route(path: str, query: Mapping[str, str], releases: Sequence[Release], base
             {"content-type": f"{'image' if kind == 'png' else 'application'}/{kind}"},
             PNG if kind == "png" else PDF,
         )
+    if match := _POST.match(path):
+        return _post(int(match.group(1)), query, releases, trashed, base)
     if path.startswith("/wp-json/"):
         return _rest(path, query, releases, base)
     for code, words in LANGUAGES.items():
@@ -115,6 +125,26 @@ def _rest(path: str, query: Mapping[str, str], releases: Sequence[Release], base
     }
     newest = max((release.modified for release in mine), default=None)
     return Response(200, headers, wp_posts(mine, lang, base, per_page).encode(), newest)
+
+
+def _post(
+    post_id: int,
+    query: Mapping[str, str],
+    releases: Sequence[Release],
+    trashed: Sequence[Release],
+    base: str,
+) -> Response:
+    """``/wp-json/wp/v2/tiedote/{id}``: the post; one in the trash with ``status: trash``; an
+    unknown or deleted one as WordPress answers it (404 ``rest_post_invalid_id``)."""
+    for release, status in [*((r, "publish") for r in releases), *((r, "trash") for r in trashed)]:
+        if release.post_id == post_id:
+            lang = query.get("lang") or next(iter(release.texts))
+            post = json.loads(wp_posts([release], lang, base, 1))[0]
+            post["status"] = status
+            found = json.dumps(post, ensure_ascii=False).encode()
+            return Response(200, {"content-type": _JSON}, found, release.modified)
+    gone = {"code": "rest_post_invalid_id", "message": "Invalid post ID.", "data": {"status": 404}}
+    return Response(404, {"content-type": _JSON}, json.dumps(gone).encode())
 
 
 def _not_found() -> Response:

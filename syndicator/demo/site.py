@@ -2,11 +2,15 @@
 
 ``SampleSite`` holds releases (fi + sv, some en) and serves listings, article pages, RSS and the
 WP REST API on 127.0.0.1 with ETag/Last-Modified and 304s. Tests inject faults: ``fail``
-(status N times), ``delay`` and ``override``; ``requests`` records what arrived.
+(status N times), ``delay`` and ``override``; ``requests`` records what arrived. A release
+can be taken down (``remove_release``: its pages answer 404 and it leaves the listings, the
+feed and the REST API, or with ``trash=True`` the API shows it as WordPress shows a post in
+the trash) and put back (``restore_release``).
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Mapping
@@ -75,6 +79,7 @@ class SampleSite:
         self._now = (now or datetime.now(UTC)).astimezone(UTC)
         self._lock = threading.RLock()
         self._releases: dict[str, Release] = {}
+        self._removed: dict[str, tuple[Release, bool]] = {}  # key → (release, trashed)
         self.revision = 0
         self._faults: dict[str, _Fault] = {}
         self._delays: dict[str, float] = {}
@@ -111,7 +116,9 @@ class SampleSite:
         with self._lock:
             when = (published or self._clock()).astimezone(UTC).replace(microsecond=0)
             number = post_id or max((r.post_id for r in self._releases.values()), default=41000) + 7
-            release = Release(key, number, when, when, dict(texts), image, attachment, read_more)
+            # Copies: ``edit_release`` changes a text in place, never the caller's object.
+            own = {lang: copy.copy(text) for lang, text in texts.items()}
+            release = Release(key, number, when, when, own, image, attachment, read_more)
             self._releases[key] = release
             self.revision += 1
             return release
@@ -128,6 +135,24 @@ class SampleSite:
             if body is not None:
                 text.paragraphs = tuple(p.strip() for p in body.split("\n\n") if p.strip())
             release.modified = max(self._clock(), release.modified + timedelta(seconds=1))
+            self.revision += 1
+            return release
+
+    def remove_release(self, key: str, *, trash: bool = False) -> Release:
+        """Take a release down: its pages answer 404, listings and feeds drop it; the REST
+        API answers 404 for its post (``rest_post_invalid_id``) or, with ``trash``, shows
+        the post with ``"status": "trash"``."""
+        with self._lock:
+            release = self._releases.pop(key)
+            self._removed[key] = (release, trash)
+            self.revision += 1
+            return release
+
+    def restore_release(self, key: str) -> Release:
+        """Put a removed release back as it was."""
+        with self._lock:
+            release, _ = self._removed.pop(key)
+            self._releases[key] = release
             self.revision += 1
             return release
 
@@ -195,7 +220,8 @@ class SampleSite:
                 response = Response(200, {"content-type": override[1]}, override[0])
             else:
                 query = {k: v[-1] for k, v in parse_qs(urlsplit(target).query).items()}
-                response = route(path, query, self.releases, base)
+                trashed = [release for release, trash in self._removed.values() if trash]
+                response = route(path, query, self.releases, base, trashed=trashed)
             response = with_validators(response, self.revision)
         return conditional(response, lowered)
 

@@ -5,6 +5,9 @@ post becomes a candidate whose ``html`` is a synthesised article document (title
 dates, featured image, hreflang alternates, ``content.rendered``), so no page is fetched.
 A body that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``. Decoding
 and building the documents run in a parse worker (``read_posts``).
+
+``gone`` asks ``…/wp/v2/{post_type}/{id}`` about a known post the list no longer shows: 404
+or 410, or a post whose ``status`` is ``trash``, means it was withdrawn (``withdrawals``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ from syndicator.configbase import SourceBase, Url
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
 from syndicator.locales import HELSINKI, normalise_lang
-from syndicator.model import Candidate, Link
+from syndicator.model import Candidate, Link, StoredItem
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
 from syndicator.sources.listing import Listing, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["Config", "api_url", "candidates", "read_posts"]
+__all__ = ["Config", "api_url", "candidates", "gone", "post_url", "read_posts"]
+
+TRASHED = 410  # what ``gone`` answers for a post in the trash: gone, as a 410 says
 
 
 class Config(SourceBase):
@@ -54,6 +59,26 @@ async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listin
     return Listing(found, validators_of(url, page))
 
 
+def post_url(source: Config, post_id: str) -> str:
+    """The REST address of one post."""
+    base = source.url if source.url.endswith("/") else source.url + "/"
+    return f"{base}wp-json/wp/v2/{source.post_type}/{post_id}"
+
+
+async def gone(source: Config, fetcher: Fetcher, item: StoredItem) -> int | None:
+    """404/410 when the API no longer has the post (``TRASHED`` for one in the trash); None
+    when it is there. Other failures raise ``FetchError``. Without a post id: its page."""
+    if not item.post_id or not item.post_id.isdigit():
+        await fetcher.get(item.url, source=source.name)
+        return None
+    page = await fetcher.get(post_url(source, item.post_id), source=source.name)
+    try:
+        post = json.loads(page.content) if page is not None else None
+    except ValueError:
+        return None  # an answer, not JSON: the post is not known to be gone
+    return TRASHED if isinstance(post, dict) and post.get("status") == "trash" else None
+
+
 def read_posts(content: bytes, url: str, base: str, source: Config) -> tuple[Candidate, ...]:
     """The posts of an API answer as candidates (in a parse worker)."""
     try:
@@ -70,7 +95,8 @@ def read_posts(content: bytes, url: str, base: str, source: Config) -> tuple[Can
         )
     found: dict[str, Candidate] = {}
     for post in posts:
-        candidate = _candidate(post, base, source) if isinstance(post, dict) else None
+        listed = isinstance(post, dict) and post.get("status") != "trash"
+        candidate = _candidate(post, base, source) if listed else None
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
     return tuple(found.values())[: source.max_items]

@@ -19,13 +19,24 @@ from syndicator.store.database import create_engine, map_errors, migrate, store_
 from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
+from syndicator.store.remote import RemoteRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
+from syndicator.store.withdrawals import WithdrawalRows
 
 __all__ = ["RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
-class Store(ReleaseRows, DeliveryRows, DigestRows, SourceRows, RobotsRows, RecipientRows):
+class Store(
+    ReleaseRows,
+    DeliveryRows,
+    DigestRows,
+    SourceRows,
+    RobotsRows,
+    RecipientRows,
+    RemoteRows,
+    WithdrawalRows,
+):
     """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -204,13 +204,22 @@ class DeliveryRows:
             updated_at=now,
         )
 
-    def mark_skipped(self, delivery_id: int, *, owner: str, reason: str, now: datetime) -> bool:
-        """Not sent on purpose (superseded by a preferred language); kept for the record."""
+    def mark_skipped(
+        self,
+        delivery_id: int,
+        *,
+        owner: str,
+        reason: str,
+        now: datetime,
+        code: str = "delivery.superseded",
+    ) -> bool:
+        """Not sent on purpose (superseded by a preferred language, an update the destination
+        ignores, a withdrawal it cannot make); ``code`` says which. Kept for the record."""
         return self._settle(
             delivery_id,
             owner,
             status="skipped",
-            last_error_code="delivery.superseded",
+            last_error_code=code,
             last_error=reason,
             updated_at=now,
         )

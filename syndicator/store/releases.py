@@ -16,7 +16,7 @@ from syndicator.store.codec import article_from_json, article_to_json
 from syndicator.store.schema import deliveries, events, items, releases, versions
 from syndicator.urls import url_variants
 
-__all__ = ["ReleaseRows", "StoredEvent"]
+__all__ = ["ReleaseRows", "StoredEvent", "idempotency_key", "stored_item"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +48,7 @@ class ReleaseRows:
                     items.c.source == source, items.c.post_id == post_id
                 )
                 row = connection.execute(by_post).first()
-        if row is None:
-            return None
-        return StoredItem(
-            item_id=row.id,
-            release_id=row.release_id,
-            url=row.url,
-            version=row.version,
-            content_hash=row.content_hash,
-            published=row.published,
-            checked_at=row.checked_at,
-        )
+        return stored_item(row) if row is not None else None
 
     def save_article(
         self,
@@ -143,6 +133,7 @@ class ReleaseRows:
                         content_hash=decision.content_hash,
                         alternate_urls=alternates,
                         post_id=article.post_id,
+                        withdrawn_at=None,  # a withdrawn page that came back
                     )
                 )
             version_id = _insert(
@@ -162,7 +153,7 @@ class ReleaseRows:
                 ),
             )
             for name, hold in destinations:
-                key = _idempotency_key(article.url, decision.version, decision.event, name)
+                key = idempotency_key(article.url, decision.version, decision.event, name)
                 connection.execute(
                     deliveries.insert().values(
                         event_id=event_id,
@@ -192,13 +183,15 @@ class ReleaseRows:
             connection.execute(items.update().where(items.c.id == item_id).values(checked_at=now))
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
-        """Newest first by publication time; each item with its latest version."""
+        """Newest first by publication time; each item with its latest version. Withdrawn
+        items are left out: a reader cannot un-read, but a dead link should not stay."""
         query = (
             sa.select(items, versions.c.article, versions.c.stored_at)
             .join(
                 versions,
                 sa.and_(versions.c.item_id == items.c.id, versions.c.number == items.c.version),
             )
+            .where(items.c.withdrawn_at.is_(None))
             .order_by(items.c.published.desc(), items.c.id.desc())
             .limit(limit)
         )
@@ -247,6 +240,23 @@ class ReleaseRows:
         ]
 
 
+def stored_item(row: sa.Row[tuple[object, ...]]) -> StoredItem:
+    """An ``items`` row as decisions see it."""
+    mapping = row._mapping
+    return StoredItem(
+        item_id=mapping["id"],
+        release_id=mapping["release_id"],
+        url=mapping["url"],
+        version=mapping["version"],
+        content_hash=mapping["content_hash"],
+        published=mapping["published"],
+        checked_at=mapping["checked_at"],
+        withdrawn_at=mapping["withdrawn_at"],
+        lang=mapping["lang"],
+        post_id=mapping["post_id"],
+    )
+
+
 def _entry(row: sa.Row[tuple[object, ...]], version: int, stored_at: datetime) -> Entry:
     mapping = row._mapping
     return Entry(
@@ -260,7 +270,7 @@ def _entry(row: sa.Row[tuple[object, ...]], version: int, stored_at: datetime) -
     )
 
 
-def _idempotency_key(url: str, version: int, event: str, destination: str) -> str:
+def idempotency_key(url: str, version: int, event: str, destination: str) -> str:
     """Stable across retries and restarts; unique per (item version, event, destination)."""
     digest = hashlib.sha256(f"{url}\n{version}\n{event}\n{destination}".encode()).hexdigest()
     return f"msg_{digest[:32]}"

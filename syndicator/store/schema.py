@@ -93,6 +93,7 @@ items = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("alternate_urls", sa.JSON, nullable=False, default=list),
     sa.Column("checked_at", UtcDateTime),  # the page was last fetched to look for edits
+    sa.Column("withdrawn_at", UtcDateTime),  # gone at the source (404/410, trashed post)
 )
 
 versions = sa.Table(

@@ -1,9 +1,6 @@
 """Discord, Telegram and Matrix through the real outbox and store: a release edited at the
 source becomes exactly one edit against the id each destination returned (no second
-message), an update notice threads under the first message, a withdrawal marks it.
-
-Needs the dispatch of the edit/notify/withdraw seam (``deliver/dispatch.py``, lane core):
-skipped on a branch that does not have it yet."""
+message), an update notice threads under the first message, a withdrawal marks it."""
 
 from __future__ import annotations
 
@@ -23,8 +20,6 @@ from syndicator.model import Article
 from syndicator.store import Store, open_store
 from tests.deliver import discord_sink, matrix_sink, telegram_sink
 from tests.deliver.conftest import sample_article
-
-pytest.importorskip("syndicator.deliver.dispatch")
 
 NAMES = ("desk-discord", "desk-telegram", "desk-matrix")
 PALOSAARI = "Kaupunki avaa uuden uimahallin Palosaareen"

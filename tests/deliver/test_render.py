@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -12,11 +13,14 @@ from syndicator.deliver.render import (
     escape_html,
     escape_mrkdwn,
     fit,
+    headline,
     mrkdwn_link,
     render_message,
     truncate,
 )
 from syndicator.deliver.response import parse_retry_after
+from syndicator.i18n import translate
+from syndicator.model import Attachment, Contact
 from tests.deliver.conftest import sample_entry
 
 
@@ -112,3 +116,32 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Wed, 12 Mar 2025 08:00:30 GMT", now) == 30.0
     assert parse_retry_after("Wed, 12 Mar 2025 07:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "withdrawn"),
+    [("fi", "Tiedote peruttu"), ("sv", "Meddelandet återkallat"), ("en", "Release withdrawn")],
+)
+def test_headline_per_event(locale: str, withdrawn: str) -> None:
+    config = console.Config(kind="console", name="c", locale=locale)
+    headlines = [
+        headline(render_message(sample_entry(), event, config, "k"))
+        for event in ("created", "updated", "withdrawn")
+    ]
+    assert headlines[2] == withdrawn
+    assert headlines[0] == translate("label.new_release", locale)
+    assert headlines[1] == translate("label.updated_release", locale)
+
+
+def test_edit_fields_are_filled() -> None:
+    config = console.Config(kind="console", name="c")
+    contact = Contact("Maija Meikäläinen", "liikuntajohtaja", "040 111 2222", "maija@vaasa.fi")
+    attachment = Attachment("https://www.vaasa.fi/a.pdf", "Pohjapiirros", "application/pdf")
+    entry = replace(sample_entry(contacts=(contact,), attachments=(attachment,)), version=3)
+    message = render_message(entry, "updated", config, "k", remote_id="m-1",
+                             changes=("Otsikko muuttui: “a” → “b”",))  # fmt: skip
+    assert message.version == 3 and message.remote_id == "m-1"
+    assert message.contacts == (contact,) and message.attachments == (attachment,)
+    assert message.changes == ("Otsikko muuttui: “a” → “b”",)
+    plain = render_message(sample_entry(), "created", config, "k")
+    assert plain.remote_id is None and plain.changes == () and plain.version == 1

@@ -24,8 +24,6 @@ from tests.deliver.mattermost_api_sink import TOKEN as MATTERMOST_TOKEN
 from tests.deliver.slack_api_sink import TOKEN as SLACK_TOKEN
 from tests.deliver.slack_api_sink import SlackApiSink
 
-pytest.importorskip("syndicator.deliver.changes", reason="the edit dispatch comes with lane core")
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from pydantic import ValidationError
 
 from syndicator.deliver import webhook
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.model import Attachment, Contact
 from tests.deliver.conftest import SECRET, USER_AGENT, MessageFactory
 from tests.sinks import WebhookSink
 
@@ -174,3 +177,48 @@ async def test_default_user_agent_is_ours(
     async with httpx.AsyncClient() as plain:
         await webhook.send(config, make_message(config), plain)
     assert webhook_sink.requests[0].headers["user-agent"].startswith("syndicator/")
+
+
+async def test_payload_carries_version_contacts_attachments_and_changes(
+    webhook_sink: WebhookSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(webhook_sink.url)
+    contact = Contact("Maija Meikäläinen", "liikuntajohtaja", "040 111 2222", "maija@vaasa.fi")
+    attachment = Attachment("https://www.vaasa.fi/a.pdf", "Pohjapiirros", "application/pdf")
+    message = replace(
+        make_message(config, event="updated", key="evt-2", contacts=(contact,),
+                     attachments=(attachment,)),
+        version=2, remote_id="evt-1", changes=("Tekstiä muutettiin: + uusi",),
+    )  # fmt: skip
+    receipt = await webhook.send(config, message, client)
+
+    assert receipt.remote_id == "evt-2"  # the webhook-id the receiver saw
+    [request] = webhook_sink.requests
+    assert request.verified is True
+    data = request.json()["data"]
+    assert data["version"] == 2 and data["previous_id"] == "evt-1"
+    assert data["contacts"] == [
+        {"name": "Maija Meikäläinen", "title": "liikuntajohtaja", "phone": "040 111 2222",
+         "email": "maija@vaasa.fi"}
+    ]  # fmt: skip
+    assert data["attachments"] == [
+        {"url": "https://www.vaasa.fi/a.pdf", "title": "Pohjapiirros",
+         "mime_type": "application/pdf"}
+    ]  # fmt: skip
+    assert data["changes"] == ["Tekstiä muutettiin: + uusi"]
+    assert [link["lang"] for link in data["alternates"]] == ["sv", "en"]
+
+
+async def test_withdraw_posts_release_withdrawn(
+    webhook_sink: WebhookSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = _config(webhook_sink.url)
+    message = replace(make_message(config, event="withdrawn", key="evt-9"), remote_id="evt-1")
+    receipt = await webhook.withdraw(config, message, client)
+
+    assert receipt.status == 200 and receipt.remote_id == "evt-9"
+    [request] = webhook_sink.requests
+    assert request.verified is True and request.headers["webhook-id"] == "evt-9"
+    body = request.json()
+    assert body["type"] == "release.withdrawn" and body["data"]["event"] == "withdrawn"
+    assert body["data"]["previous_id"] == "evt-1" and body["data"]["changes"] == []

@@ -236,3 +236,31 @@ def test_demo_sources_are_valid_config(site: SampleSite) -> None:
     names = [(s.name, s.language) for s in config.sources]
     assert names == [("demo-fi", "fi"), ("demo-sv", "sv"), ("demo-en", "en")]
     assert all(s.kind == "html" for s in config.sources)
+
+
+@pytest.mark.parametrize("trash", [False, True])
+def test_remove_and_restore_a_release(site: SampleSite, trash: bool) -> None:
+    release = site.release("kirjasto")
+    page, post = f"tiedote/{release.texts['fi'].slug}/", f"wp-json/wp/v2/tiedote/{release.post_id}"
+    assert _get(site, page).status_code == 200
+    assert json.loads(_get(site, post).content)["status"] == "publish"
+    listing_etag = _get(site, "ajankohtaista/tiedotteet/").headers["etag"]
+
+    site.remove_release("kirjasto", trash=trash)
+    assert _get(site, page).status_code == 404
+    listing = _get(site, "ajankohtaista/tiedotteet/")
+    assert listing.headers["etag"] != listing_etag and release.texts["fi"].slug not in listing.text
+    assert release.texts["fi"].slug not in _get(site, "feed/").text
+    rest = json.loads(_get(site, "wp-json/wp/v2/tiedote?_embed=1&lang=fi").content)
+    assert release.post_id not in [p["id"] for p in rest]
+    answer = _get(site, post)
+    if trash:
+        assert answer.status_code == 200 and json.loads(answer.content)["status"] == "trash"
+    else:
+        assert answer.status_code == 404
+        assert json.loads(answer.content)["code"] == "rest_post_invalid_id"
+
+    site.restore_release("kirjasto")
+    assert _get(site, page).status_code == 200
+    assert release.texts["fi"].slug in _get(site, "ajankohtaista/tiedotteet/").text
+    assert _get(site, "wp-json/wp/v2/tiedote/999999").status_code == 404

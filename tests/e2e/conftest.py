@@ -137,14 +137,20 @@ out_dir = "{tmp_path / "public"}"
     return path
 
 
-def all_destinations(sinks: Sinks) -> str:
+def webhook_destination(sinks: Sinks) -> str:
     return f"""
 [[destinations]]
 name = "partner-hook"
 kind = "webhook"
 url = "{sinks.webhook.url}/syndicator"
 secret = "${{E2E_WEBHOOK_SECRET}}"
+"""
 
+
+def all_destinations(sinks: Sinks) -> str:
+    return (
+        webhook_destination(sinks)
+        + f"""
 [[destinations]]
 name = "newsroom-slack"
 kind = "slack"
@@ -161,6 +167,7 @@ sender = "tiedotteet@vaasa.example"
 recipients = ["redaktion@hbl.example", "nyheter@yle.example"]
 languages = ["sv"]
 """
+    )
 
 
 def syndicator(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

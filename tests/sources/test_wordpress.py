@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from syndicator.demo.site import SampleSite
 from syndicator.errors import FetchError
 from syndicator.http import Fetcher
+from syndicator.model import StoredItem
 from syndicator.sources import wordpress
 from tests.sources.conftest import PARSER, MemoryValidators, read
 
@@ -73,3 +75,47 @@ async def test_invalid_json_raises(site: SampleSite, fetcher: Fetcher, body: byt
 async def test_empty_list_and_odd_posts(site: SampleSite, fetcher: Fetcher) -> None:
     site.override(_API, b'[1, {"title": "no link"}, []]', content_type="application/json")
     assert await read(wordpress, _source(site), fetcher) == []
+
+
+def _item(url: str, post_id: str | None) -> StoredItem:
+    when = datetime(2026, 11, 27, 8, 15, tzinfo=UTC)
+    return StoredItem(1, 1, url, 1, "h", when, lang="fi", post_id=post_id)
+
+
+@pytest.mark.parametrize(("trash", "status"), [(False, 404), (True, wordpress.TRASHED)])
+async def test_gone_asks_the_api_about_the_post(
+    site: SampleSite, fetcher: Fetcher, trash: bool, status: int
+) -> None:
+    release = site.releases[0]
+    page = f"{site.url}tiedote/{release.texts['fi'].slug}/"
+    item = _item(page, str(release.post_id))
+    assert await wordpress.gone(_source(site), fetcher, item) is None  # published: there
+    site.remove_release(release.key, trash=trash)
+    if trash:  # the post is there, in the trash
+        assert await wordpress.gone(_source(site), fetcher, item) == status
+    else:  # a 404 is the fetcher's error; withdrawals read its status
+        with pytest.raises(FetchError) as caught:
+            await wordpress.gone(_source(site), fetcher, item)
+        assert caught.value.status == status
+    asked = [r.path for r in site.requests if r.path.startswith(f"/{_API}/")]
+    assert asked == [f"/{_API}/{release.post_id}"] * 2
+    found = await read(wordpress, _source(site), fetcher)
+    assert found is not None and page not in [c.url for c in found]  # the list drops it
+
+
+async def test_gone_without_a_post_id_asks_the_page(site: SampleSite, fetcher: Fetcher) -> None:
+    release = site.releases[0]
+    item = _item(f"{site.url}tiedote/{release.texts['fi'].slug}/", None)
+    assert await wordpress.gone(_source(site), fetcher, item) is None
+    site.remove_release(release.key)
+    with pytest.raises(FetchError) as caught:
+        await wordpress.gone(_source(site), fetcher, item)
+    assert caught.value.status == 404
+
+
+def test_a_trashed_post_in_a_list_is_no_candidate(site: SampleSite) -> None:
+    post = {"id": 7, "link": f"{site.url}tiedote/x/", "title": {"rendered": "X"}}
+    body = json.dumps([post, {**post, "id": 8, "link": f"{site.url}tiedote/y/",
+                              "status": "trash"}]).encode()  # fmt: skip
+    found = wordpress.read_posts(body, _API, site.url, _source(site))
+    assert [c.url for c in found] == [f"{site.url}tiedote/x/"]

@@ -1,18 +1,15 @@
 """Per-recipient outcomes of an e-mail delivery that some recipients refused, so a retry
 sends only to those not yet delivered and the refused ones are shown and dead-lettered.
 
-Chained after 0005 until the core lane's 0006 ("withdrawn") is merged; then down_revision
-becomes "0006" (the lead re-chains it).
-
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
