@@ -15,6 +15,7 @@ from syndicator.configbase import DestinationBase
 from syndicator.i18n import LABELS, LANGUAGES, format_datetime, translate
 from syndicator.locales import normalise_lang
 from syndicator.model import Entry, EventKind, Link, Message
+from syndicator.organisation import article_organisation
 
 __all__ = [
     "ELLIPSIS",
@@ -113,6 +114,7 @@ def render_message(
         source=entry.source,
         release_id=entry.release_id,
         labels=_labels(entry, words),
+        organisation=article_organisation(article),
     )
 
 

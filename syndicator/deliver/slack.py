@@ -1,6 +1,6 @@
 """Kind ``slack``: a Slack incoming webhook, Block Kit message.
 
-Blocks: header (title) · section (lead) · context (event, date, source) · section with
+Blocks: header (title) · section (lead) · context (event, date, organisation) · section with
 the article's own "read more" links · context with the other languages · actions (a
 "Lue lisää" / "Läs mer" / "Read more" button to the release) · image. Slack answers
 ``200 ok``; ``400 invalid_payload``, ``403``, ``404 no_service``, ``410`` are permanent,
@@ -130,8 +130,8 @@ def _facts(message: Message) -> str:
     else:
         when = f"{labels.get('published', '')} {labels.get('published_at', '')}"
     parts = [f"*{escape_mrkdwn(headline(message))}*", escape_mrkdwn(when.strip())]
-    if message.source:
-        source = f"{labels.get('source', 'Source')}: {message.source}"
+    if message.organisation:
+        source = f"{labels.get('source', 'Source')}: {message.organisation}"
         parts.append(escape_mrkdwn(source))
     return " · ".join(part for part in parts if part)  # short: name ≤ 64, a date, two labels
 

@@ -7,9 +7,11 @@ of ``id.timestamp.body``). Body::
     {"type": "release.created" | "release.updated", "timestamp": ISO 8601,
      "data": {"release_id", "event", "language", "title", "lead", "text", "html", "url",
               "published", "updated", "read_more": [{url, label}],
-              "alternates": [{url, lang, label}], "image": {url, alt} | null, "source"}}
+              "alternates": [{url, lang, label}], "image": {url, alt} | null,
+              "organisation"}}
 
-No field is shortened: the receiver gets the whole release.
+No field is shortened: the receiver gets the whole release. ``organisation`` is who
+published it (``organisation.py``), never our internal source name.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def payload(message: Message, now: datetime) -> dict[str, Any]:
             "image": (
                 {"url": message.image.url, "alt": message.image.alt} if message.image else None
             ),
-            "source": message.source,
+            "organisation": message.organisation,
         },
     }
 
