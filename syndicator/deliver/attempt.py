@@ -19,7 +19,7 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.decide import superseded
-from syndicator.deliver import kind_of
+from syndicator.deliver import kind_of, transcript
 from syndicator.deliver.render import render_message
 from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from syndicator.logs import log_event
@@ -131,6 +131,7 @@ class Attempt:
                       f"would send {event} {entry.article.url} to {kind.redacted(config)}",
                       **fields)  # fmt: skip
             return
+        transcript.begin(config, self.client, self.clock())
         try:
             async with asyncio.timeout(self.policy.deadline):
                 message = render_message(entry, event, config, delivery.idempotency_key)
@@ -160,8 +161,10 @@ class Attempt:
         result: DrainResult,
         fields: dict[str, object],
     ) -> None:
-        applied = await self.call(self.store.mark_delivered, delivery.id, receipt, self.clock(),
-                                  owner=self.owner)  # fmt: skip
+        now = self.clock()
+        applied = await self.call(self.store.mark_delivered, delivery.id, receipt, now,
+                                  owner=self.owner, attempt=transcript.finish(
+                                      "delivered", now, status=receipt.status))  # fmt: skip
         result.count(self.config.name, "delivered")
         log_event(log, logging.INFO, "delivery.done", f"{what} delivered",
                   status=receipt.status, **fields)  # fmt: skip
@@ -182,7 +185,10 @@ class Attempt:
         now = self.clock()
         applied = await self.call(self.store.mark_retry, delivery.id, owner=self.owner,
                                   next_attempt_at=now + timedelta(seconds=delay),
-                                  code=exc.code, error=exc.message, now=now)  # fmt: skip
+                                  code=exc.code, error=exc.message, now=now,
+                                  attempt=transcript.finish("retry", now, status=exc.status,
+                                                            code=exc.code, error=exc.message),
+                                  )  # fmt: skip
         result.count(self.config.name, "retry")
         log_event(log, logging.WARNING, "delivery.retry", exc.message, error_code=exc.code,
                   status=exc.status, retry_in_s=round(delay, 3), **fields)  # fmt: skip
@@ -196,8 +202,12 @@ class Attempt:
         fields: dict[str, object],
         event: str,
     ) -> None:
+        now = self.clock()
         applied = await self.call(self.store.mark_failed, delivery.id, owner=self.owner,
-                                  code=exc.code, error=exc.message, now=self.clock())  # fmt: skip
+                                  code=exc.code, error=exc.message, now=now,
+                                  attempt=transcript.finish("failed", now, status=exc.status,
+                                                            code=exc.code, error=exc.message),
+                                  )  # fmt: skip
         result.count(self.config.name, "failed")
         message = exc.message
         if event == "delivery.dead_letter":

@@ -14,16 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from syndicator.store.attempts import AttemptRecord, AttemptRows, ReleaseLabel
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
 
-__all__ = ["RobotsCopy", "Store", "StoredEvent", "open_store"]
+__all__ = ["AttemptRecord", "ReleaseLabel", "RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
-class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows):
+class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows, AttemptRows):
     """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:
