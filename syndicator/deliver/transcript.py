@@ -5,7 +5,8 @@ The attempt calls ``begin`` before it sends and ``finish`` when it records the o
 between, httpx event hooks on the delivery client (installed once by ``begin``) copy each
 request's method, URL and exact body, and each response's status, into the transcript of
 the task that is sending (a context variable: lanes run side by side on one client, each in
-its own task, and a hook outside any attempt does nothing).
+its own task, and a hook outside any attempt does nothing). A kind that does not speak
+HTTP (e-mail) records what it sent with ``note``.
 
 Never stored: headers (``Authorization``, signatures), the kind's secret settings wherever
 they appear in a URL or body (a Telegram token in the path, a Slack webhook URL), and query
@@ -29,7 +30,16 @@ from syndicator.configbase import DestinationBase
 from syndicator.deliver.masking import MASK, mask_url, scrub
 from syndicator.store import AttemptRecord
 
-__all__ = ["BODY_MAX", "Transcript", "begin", "finish", "mask", "redact_url", "secrets_of"]
+__all__ = [
+    "BODY_MAX",
+    "Transcript",
+    "begin",
+    "finish",
+    "mask",
+    "note",
+    "redact_url",
+    "secrets_of",
+]
 
 BODY_MAX = 512 * 1024  # characters of one body kept; a longer one is cut and says so
 _SECRET_QUERY = ("sig", "signature", "token", "key", "secret", "password", "code", "auth")
@@ -57,6 +67,14 @@ class Transcript:
         self.requests.append(sent)
         self._by_request[id(request)] = sent
 
+    def other(self, method: str, target: str, body: str, content_type: str) -> None:
+        self.requests.append({
+            "method": method,
+            "url": mask(target, self.secrets),
+            "content_type": content_type,
+            "body": mask(body[:BODY_MAX], self.secrets),
+        })  # fmt: skip
+
     def response(self, response: httpx.Response) -> None:
         sent = self._by_request.get(id(response.request))
         if sent is not None:
@@ -75,6 +93,14 @@ def begin(config: DestinationBase, client: httpx.AsyncClient, now: datetime) -> 
     transcript = Transcript(secrets_of(config), now)
     _current.set(transcript)
     return transcript
+
+
+def note(method: str, target: str, body: str, content_type: str = "") -> None:
+    """Record a send that does not go through the HTTP client, e.g. ``note("SMTP",
+    redacted(config), message.as_string(), "message/rfc822")`` in a kind's ``send``."""
+    transcript = _current.get()
+    if transcript is not None:
+        transcript.other(method, target, body, content_type)
 
 
 def finish(

@@ -128,3 +128,30 @@ def test_bodies_that_are_not_text_or_too_long_are_described(
     assert binary == "<6 bytes of image/png>"
     assert long.endswith(f"<cut: {BODY_MAX + 5} characters in all>")
     assert len(long) < BODY_MAX + 60
+
+
+def test_a_send_without_http_is_noted_with_its_secrets_masked() -> None:
+    class _Smtp(DestinationBase):
+        password: SecretStr
+
+    config = _Smtp(name="mail", password=SecretStr("hunter2hunter2"))
+
+    async def run() -> str | None:
+        async with httpx.AsyncClient() as client:
+            transcript.begin(config, client, T0)
+        transcript.note(
+            "SMTP", "smtp.example:587", "Subject: x\n\nhunter2hunter2", "message/rfc822"
+        )
+        return transcript.finish("delivered", T0).payload
+
+    payload = asyncio.run(run())
+    assert payload is not None
+    assert json.loads(payload) == [
+        {
+            "method": "SMTP",
+            "url": "smtp.example:587",
+            "content_type": "message/rfc822",
+            "body": "Subject: x\n\n***",
+        }
+    ]
+    transcript.note("SMTP", "elsewhere", "outside an attempt: not recorded")  # no error
