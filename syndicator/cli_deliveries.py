@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the store and the kinds load only for the action that needs
 
 __all__ = ["add_deliveries"]
 
-_HEADER = ("TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR")
+_HEADER = ("ID", "TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR")
 _TITLE_MAX = 48
 _ERROR_MAX = 60
 
@@ -38,6 +38,7 @@ class _Row:
     delivery: Delivery
     release: ReleaseLabel | None
     attempts: int  # the history's count; rows older than the history: the row's own count
+    refused: str = ""  # e-mail recipients refused ("refused: a@x (554 …; dead letter)")
 
 
 def add_deliveries(commands: Any, default_config: str) -> None:
@@ -77,10 +78,12 @@ def _open(args: argparse.Namespace) -> tuple[Config, Store]:
 
 
 def _rows(store: Store, deliveries: Sequence[Delivery]) -> list[_Row]:
+    ids = [d.id for d in deliveries]
     labels = store.release_labels([d.event_id for d in deliveries])
-    counts = store.attempt_counts([d.id for d in deliveries])
+    counts, refused = store.attempt_counts(ids), store.recipient_summary(ids)
     return [
-        _Row(d, labels.get(d.event_id), max(counts.get(d.id, 0), d.attempts)) for d in deliveries
+        _Row(d, labels.get(d.event_id), max(counts.get(d.id, 0), d.attempts), refused.get(d.id, ""))
+        for d in deliveries
     ]
 
 
@@ -101,14 +104,14 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_row_json(row) for row in rows], ensure_ascii=False, indent=2))
         return 0
-    table: list[tuple[str, ...]] = [
-        ("TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR")
-    ]
+    table: list[tuple[str, ...]] = [_HEADER]
     table += [_row_cells(row) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
-    for line in table:
+    for line, row in zip(table, [None, *rows], strict=True):
         cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
         print("  ".join([*cells, line[-1]]).rstrip())
+        if row is not None and row.refused:
+            print(f"{'':{widths[0] + 2}}{row.refused}")  # under the row, past its id
     return 0
 
 
@@ -117,6 +120,7 @@ def _row_cells(row: _Row) -> tuple[str, ...]:
     error = f"{d.last_error_code}: {d.last_error}" if d.last_error_code else (d.last_error or "")
     waiting = d.status == "pending"
     return (
+        str(d.id),
         _time(d.created_at),
         d.destination,
         _cut(f"{_title(row)} [{_lang(row) or '?'}]", _TITLE_MAX),
@@ -144,6 +148,7 @@ def _row_json(row: _Row) -> dict[str, Any]:
         "next_attempt_at": _iso(d.next_attempt_at) if d.status == "pending" else None,
         "last_error_code": d.last_error_code,
         "last_error": d.last_error,
+        "refused": row.refused or None,
         "remote_id": d.remote_id,
     }
 

@@ -7,11 +7,14 @@ boundary: ``http.py`` for fetching, each ``deliver/<kind>`` module for its remot
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 __all__ = [
     "ConfigError",
     "DeliveryError",
     "ExtractError",
     "FetchError",
+    "PartialDeliveryError",
     "PermanentDeliveryError",
     "RetryableDeliveryError",
     "StoreError",
@@ -104,6 +107,33 @@ class RetryableDeliveryError(DeliveryError):
     ) -> None:
         super().__init__(message, code=code, status=status)
         self.retry_after = retry_after
+
+
+class PartialDeliveryError(RetryableDeliveryError):
+    """Some recipients took the message, others refused it (e-mail RCPT replies).
+
+    ``accepted`` have it and must never get it again; ``refused`` maps each other address to
+    the server's reply ``(code, text)``. A 4xx refusal is retried for that address alone
+    (``temporary``); a 5xx one is final for it."""
+
+    code = "delivery.partial"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        accepted: Sequence[str],
+        refused: Mapping[str, tuple[int, str]],
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.accepted = tuple(accepted)
+        self.refused = dict(refused)
+
+    @property
+    def temporary(self) -> tuple[str, ...]:
+        """The refused addresses worth another try (4xx)."""
+        return tuple(address for address, (code, _) in self.refused.items() if code < 500)
 
 
 class PermanentDeliveryError(DeliveryError):

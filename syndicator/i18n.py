@@ -40,6 +40,11 @@ LABELS = (
     "other_languages",
     "source",
     "in_language",
+    "withdrawn_release",
+    "changed_title",
+    "changed_date",
+    "changed_text",
+    "changed_other",
 )
 
 _FAMILY = re.compile(r"^(error\.[a-z]+)\.(http|smtp)_\d+$")
@@ -72,6 +77,20 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "label.other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
     "label.source": ("Lähde", "Källa", "Source"),
     "label.in_language": ("Suomeksi", "På svenska", "In English"),
+    "label.withdrawn_release": ("Tiedote peruttu", "Meddelandet återkallat", "Release withdrawn"),
+    # An update sent as a notice says what changed (deliver/changes.py).
+    "label.changed_title": ("Otsikko muuttui", "Rubriken ändrades", "Title changed"),
+    "label.changed_date": (
+        "Julkaisuaika muuttui",
+        "Publiceringstiden ändrades",
+        "Publication time changed",
+    ),
+    "label.changed_text": ("Tekstiä muutettiin", "Texten ändrades", "Text changed"),
+    "label.changed_other": (
+        "Linkkejä tai kuvia muutettiin",
+        "Länkar eller bilder ändrades",
+        "Links or images changed",
+    ),
     "index.title": (
         "Tiedotteet syötteinä",
         "Pressmeddelanden som flöden",

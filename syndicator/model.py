@@ -161,6 +161,7 @@ class Message:
     version: int = 1
     remote_id: str | None = None  # what this destination returned for this release before
     changes: tuple[str, ...] = ()  # for an update sent as a notice: what changed, in words
+    skip_recipients: tuple[str, ...] = ()  # e-mail: settled in an earlier attempt, not resent
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -129,7 +130,8 @@ class HttpSink:
                 self.send_response(status)
                 for key, value in extra.items():
                     self.send_header(key, value)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                if "content-type" not in {key.lower() for key in extra}:  # one, as servers do
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
@@ -237,9 +239,14 @@ class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 (a free port). ``messages`` are parsed
     ``EmailMessage`` objects; ``envelopes`` keep (mail_from, rcpt_tos). Pass
     ``auth={"user": "password"}`` to offer AUTH LOGIN/PLAIN over plain text (tests only);
-    ``logins`` lists who logged in."""
+    ``logins`` lists who logged in. ``refuse`` maps an address to its RCPT reply
+    (``"554 5.7.1 Relay access denied"``); ``rcpts`` lists every RCPT address."""
 
-    def __init__(self, *, auth: dict[str, str] | None = None, **smtp: Any) -> None:
+    def __init__(
+        self, *, auth: dict[str, str] | None = None, refuse: Mapping[str, str] = {}, **smtp: Any
+    ) -> None:
+        self.refuse: dict[str, str] = dict(refuse)
+        self.rcpts: list[str] = []
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[str] = []
@@ -268,6 +275,14 @@ class SmtpSink:
         """Queue SMTP replies to the next DATA commands (``"451 4.3.0 try later"``);
         a reply other than 2xx keeps the message out of ``messages``."""
         self._replies.extend(replies)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        self.rcpts.append(address)
+        if address not in self.refuse:
+            envelope.rcpt_tos.append(address)
+        return self.refuse.get(address, "250 OK")
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         reply = self._replies.popleft() if self._replies else "250 OK"

@@ -3,6 +3,7 @@ a real SQLite store filled as a poll would, delivered by the real outbox to loca
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from syndicator.locales import HELSINKI
 from syndicator.organisation import stamp
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET, sample_article
-from tests.sinks import SlackSink, WebhookSink
+from tests.sinks import SlackSink, SmtpSink, WebhookSink
 
 SLACK_PATH = "/services/T0SECRET1/B0SECRET2/xoxSecretTokenValue123"
 TITLE = "Kaupunki avaa uuden uimahallin Hietalahteen"
@@ -36,17 +37,20 @@ class Setup:
     url: str  # the stored release
 
     def drain(self, at: datetime | None = None) -> None:
-        import asyncio
+        drain(self.config, self.store, at)
 
-        config = load_config(self.config)
-        moment = at or datetime.now(UTC)
 
-        async def run() -> None:
-            async with httpx.AsyncClient(timeout=5.0) as client:
-                await drain_all(self.store, config.destinations, client,
-                                policy=RetryPolicy(base=60.0), clock=lambda: moment)  # fmt: skip
+def drain(path: Path, store: Store, at: datetime | None = None) -> None:
+    """Every due delivery, by the real outbox, as ``poll --once`` would at ``at``."""
+    config = load_config(path)
+    moment = at or datetime.now(UTC)
 
-        asyncio.run(run())
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            await drain_all(store, config.destinations, client,
+                            policy=RetryPolicy(base=60.0), clock=lambda: moment)  # fmt: skip
+
+    asyncio.run(run())
 
 
 @pytest.fixture(autouse=True)
@@ -130,10 +134,11 @@ def test_list_shows_time_destination_release_event_status_attempts_next_and_erro
     assert cli(setup, "list") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == [
-        "TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR"
+        "ID", "TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR"
     ]  # fmt: skip
     rows = {cells["DESTINATION"]: cells for cells in (_cells(lines[0], x) for x in lines[1:])}
     hook, slack = rows["partner-hook"], rows["newsroom-slack"]
+    assert hook["ID"] == str(_ids(setup)["partner-hook"])
     assert hook["RELEASE"] == f"{TITLE} [fi]" and hook["EVENT"] == "created"
     assert hook["STATUS"] == "pending" and hook["ATTEMPTS"] == "1"
     assert hook["ERROR"].startswith("delivery.http_503: webhook http://127.0.0.1:")
@@ -264,3 +269,52 @@ def test_preview_of_an_unknown_destination_or_release_exits_2(
     assert "unknown destination 'nobody'" in capsys.readouterr().err
     assert cli(setup, "preview", "partner-hook", "https://www.vaasa.fi/ei-ole/") == 2
     assert "no stored release at https://www.vaasa.fi/ei-ole/" in capsys.readouterr().err
+
+
+def test_an_email_attempt_keeps_the_message_it_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite:///{tmp_path / 'mail.sqlite3'}"
+    config = tmp_path / "feeds.toml"
+    with SmtpSink(auth={"syndicator": "smtp-Passw0rd-secret"}) as smtp:
+        config.write_text(
+            f"""
+[service]
+database_url = "{database}"
+
+[[sources]]
+name = "vaasa-fi"
+kind = "html"
+urls = ["https://www.vaasa.fi/uutiset/"]
+
+[[destinations]]
+name = "journalists"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+username = "syndicator"
+password = "smtp-Passw0rd-secret"
+sender = "tiedotteet@vaasa.example"
+recipients = ["toimitus@example.org"]
+""",
+            encoding="utf-8",
+        )
+        store = open_store(database)
+        article = stamp(sample_article(), "Vaasan kaupunki")
+        store.save_article("vaasa-fi", article, decide(None, article), None,
+                           destinations=[("journalists", 0.0)], now=datetime.now(UTC))  # fmt: skip
+        drain(config, store)
+        assert len(smtp.messages) == 1
+        (delivery,) = store.list_deliveries()
+        assert (
+            main(["deliveries", "show", str(delivery.id), "--json", "--config", str(config)]) == 0
+        )
+        store.close()
+    (attempt,) = json.loads(capsys.readouterr().out)["history"]
+    (sent,) = attempt["payload"]
+    assert sent["method"] == "SMTP" and sent["content_type"] == "message/rfc822"
+    assert sent["url"] == f"smtp+none://syndicator@127.0.0.1:{smtp.port} → 1 recipient"
+    assert "Subject: " in sent["body"] and "Vaasan kaupunki" in sent["body"]
+    assert smtp.messages[0]["Message-ID"] in sent["body"]  # the very message that went out
+    assert b"smtp-Passw0rd-secret" not in (tmp_path / "mail.sqlite3").read_bytes()

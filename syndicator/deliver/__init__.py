@@ -32,6 +32,7 @@ from syndicator.deliver import (
     teams,
     telegram,
     webhook,
+    wordpress,
 )
 from syndicator.errors import ConfigError
 from syndicator.model import Message, Receipt
@@ -64,6 +65,7 @@ KINDS: dict[str, DestinationKind] = {
     "mattermost": mattermost,
     "matrix": matrix,
     "telegram": telegram,
+    "wordpress": wordpress,
 }
 
 

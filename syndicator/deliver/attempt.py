@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
@@ -21,10 +21,15 @@ from syndicator.configbase import DestinationBase
 from syndicator.decide import superseded
 from syndicator.deliver import kind_of, transcript
 from syndicator.deliver.render import render_message
-from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
+from syndicator.errors import (
+    DeliveryError,
+    PartialDeliveryError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from syndicator.logs import log_event
 from syndicator.metrics import DELIVERIES
-from syndicator.model import Delivery, Receipt
+from syndicator.model import Delivery, Message, Receipt
 from syndicator.store import Store
 
 __all__ = ["Attempt", "DrainResult", "Outcome", "RetryPolicy", "StoreCall", "retry_delay"]
@@ -135,6 +140,7 @@ class Attempt:
         try:
             async with asyncio.timeout(self.policy.deadline):
                 message = render_message(entry, event, config, delivery.idempotency_key)
+                message = await self._skipping(delivery, message)
                 receipt = await kind.send(config, message, self.client)
         except TimeoutError:
             deadline = self.policy.deadline
@@ -142,6 +148,8 @@ class Attempt:
                 f"no answer within {deadline:g} s", code="delivery.timeout"
             )
             await self._retry(delivery, late, result, fields)
+        except PartialDeliveryError as exc:
+            await self._partial(delivery, exc, result, fields)
         except RetryableDeliveryError as exc:
             await self._retry(delivery, exc, result, fields)
         except PermanentDeliveryError as exc:
@@ -151,7 +159,59 @@ class Attempt:
             bug = RetryableDeliveryError(f"internal error: {exc!r}", code="delivery.internal")
             await self._retry(delivery, bug, result, fields)
         else:
-            await self._delivered(delivery, receipt, f"{event} {entry.article.url}", result, fields)
+            await self._settled(delivery, message, receipt, f"{event} {entry.article.url}",
+                                result, fields)  # fmt: skip
+
+    async def _skipping(self, delivery: Delivery, message: Message) -> Message:
+        """A row that failed before may have reached some e-mail recipients: leave them out
+        (and, on an automatic retry, those refused for good)."""
+        if not delivery.last_error_code:
+            return message
+        skip = await self.call(self.store.settled_recipients, delivery.id,
+                               retrying=delivery.attempts > 0)  # fmt: skip
+        return replace(message, skip_recipients=skip) if skip else message
+
+    async def _partial(
+        self,
+        delivery: Delivery,
+        exc: PartialDeliveryError,
+        result: DrainResult,
+        fields: dict[str, object],
+    ) -> None:
+        """Some recipients have it: record each; retry while a refusal was temporary (the
+        next attempt skips who has it), else dead-letter the ones refused for good."""
+        give_up = delivery.attempts + 1 >= self.config.max_attempts
+        await self.call(self.store.record_recipients, delivery.id, exc.accepted, exc.refused,
+                        owner=self.owner, give_up=give_up, now=self.clock())  # fmt: skip
+        if exc.temporary:
+            await self._retry(delivery, exc, result, fields)
+        else:
+            await self._dead(delivery, exc, result, fields, "delivery.failed")
+
+    async def _settled(
+        self,
+        delivery: Delivery,
+        message: Message,
+        receipt: Receipt,
+        what: str,
+        result: DrainResult,
+        fields: dict[str, object],
+    ) -> None:
+        """Delivered — unless this was a retry to the recipients left (``skip_recipients``)
+        and one refused for good earlier: then the row is a dead letter that names them."""
+        if not message.skip_recipients:
+            await self._delivered(delivery, receipt, what, result, fields)
+            return
+        refused = await self.call(self.store.recipients_sent, delivery.id,
+                                  message.skip_recipients, owner=self.owner,
+                                  now=self.clock())  # fmt: skip
+        if not refused:
+            await self._delivered(delivery, receipt, what, result, fields)
+            return
+        named = ", ".join(refused)
+        final = PermanentDeliveryError(f"{what}: the others have it; refused for good: {named}",
+                                       code="delivery.email_refused")  # fmt: skip
+        await self._dead(delivery, final, result, fields, "delivery.failed")
 
     async def _delivered(
         self,

@@ -6,11 +6,15 @@ idempotency key, so a retried message carries the same id and mail clients can f
 duplicates. SMTP 4xx replies and connection problems are retried; 5xx replies, a missing
 STARTTLS/AUTH extension and refused certificates are permanent.
 
-Subject, From and List-Id are written as RFC 2047 words we encode ourselves: Python 3.11's
-header folder loses or doubles spaces next to non-ASCII words (CPython gh-144156).
-Recipients refused while others were accepted cannot be retried without sending the
-accepted ones a duplicate (the outbox retries a delivery as a whole), so the delivery is
-recorded as delivered and the refusal logged as a ``delivery.partial`` WARNING.
+Subject, From, Reply-To and List-Id are written as RFC 2047 words we encode ourselves:
+Python 3.11's header folder loses or doubles spaces next to non-ASCII words (CPython
+gh-144156). Replies go to the release's press contact (the first contact with a plain
+address). An update sent as a notice threads under the mail it updates (``In-Reply-To``
+and ``References`` name ``message.remote_id``, the Message-ID that send returned).
+
+Recipients refused while others were accepted raise ``PartialDeliveryError``: the outbox
+records each recipient and its retry passes the ones that have the message in
+``message.skip_recipients``, so they never get it twice (SMTP session: ``deliver.smtp``).
 """
 
 from __future__ import annotations
@@ -18,9 +22,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import logging
-import smtplib
-import ssl
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -31,11 +33,10 @@ import httpx
 from pydantic import ConfigDict, Field, SecretStr, field_validator
 
 from syndicator.configbase import DestinationBase, PositiveDuration
+from syndicator.deliver import smtp, transcript
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
-from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
-from syndicator.logs import log_event
-from syndicator.model import Message, Receipt
+from syndicator.model import Contact, Message, Receipt
 
 __all__ = [
     "SUBJECT_MAX",
@@ -43,6 +44,8 @@ __all__ = [
     "build_email",
     "display_name",
     "encode_words",
+    "message_id",
+    "press_contact",
     "redacted",
     "send",
 ]
@@ -52,10 +55,17 @@ _DOMAIN_FALLBACK = "syndicator.invalid"
 _WORD_BYTES = 39  # UTF-8 bytes per encoded word: 12 + 52 base64 characters, lines stay < 78
 _WORD_MAX = 75  # RFC 2047 section 2
 _PLAIN_MAX = 60  # an ASCII value this short is written as it is
-_PREENCODED = frozenset({"subject", "from", "list-id"})
-_LIST_LABEL = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)+$"
-
-log = logging.getLogger(__name__)
+_LINE_MAX = 78  # RFC 5322 section 2.1.1: lines SHOULD be no longer
+_PREENCODED = frozenset({"subject", "from", "list-id", "reply-to"})
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LIST_LABEL = rf"^{_ATOM}(\.{_ATOM})+$"
+# A plain ASCII address (dot-atom @ host name) taken from a page: nothing to quote or escape.
+_ADDRESS = re.compile(
+    rf"{_ATOM}(\.{_ATOM})*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+_ADDRESS_MAX = 254  # RFC 5321 path limit
+# RFC 5322 msg-id as stored in remote_id: "<left@right>" (or without the brackets).
+_MSG_ID = re.compile(r"<?([!-;=?-~]{1,200}@[!-;=?-~]{1,200})>?")
 
 
 class Config(DestinationBase):
@@ -86,20 +96,21 @@ class Config(DestinationBase):
 
 
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
-    """Send over SMTP (``client`` is unused: e-mail does not travel over HTTP)."""
+    """Send over SMTP (``client`` is unused: e-mail does not travel over HTTP) to every
+    recipient not in ``message.skip_recipients``."""
     own = _own(config)
     email = build_email(own, message)
-    refused = await asyncio.to_thread(_session, own, email)
-    detail = "accepted"
+    skipped = frozenset(message.skip_recipients)
+    recipients = [address for address in own.recipients if address not in skipped]
+    remote_id = str(email["Message-ID"])  # an update notice threads under it
+    if not recipients:
+        return Receipt(remote_id, 250, "every recipient had it already")
+    target = redacted(own)
+    transcript.note("SMTP", target, email.as_string(), "message/rfc822")  # for the history
+    refused = await asyncio.to_thread(smtp.session, own, email, recipients, target)
     if refused:
-        detail = f"accepted for {len(own.recipients) - len(refused)}, refused: {', '.join(refused)}"
-        log_event(
-            log, logging.WARNING, "delivery.partial",
-            f"{own.name}: the server refused {len(refused)} of {len(own.recipients)} "
-            f"recipients, not retried (the others have the message): {', '.join(refused)}",
-            destination=own.name, release_id=message.release_id, count=len(refused),
-        )  # fmt: skip
-    return Receipt(remote_id=str(email["Message-ID"]), status=250, detail=detail)
+        raise smtp.refusal(target, recipients, refused, sent_before=bool(skipped))
+    return Receipt(remote_id, 250, "accepted")
 
 
 def redacted(config: DestinationBase) -> str:
@@ -120,6 +131,7 @@ def build_email(config: Config, message: Message) -> EmailMessage:
     email["Message-ID"] = message_id(message.idempotency_key, config.sender)
     email["Auto-Submitted"] = "auto-generated"
     email["X-Auto-Response-Suppress"] = "All"
+    _reply_headers(message, email)
     _list_headers(config, email)
     email.set_content(text_body(message), subtype="plain", charset="utf-8")
     email.add_alternative(html_body(message), subtype="html", charset="utf-8")
@@ -169,6 +181,37 @@ def _mailbox(name: str | None, address: str) -> str:
     return f"{display_name(name)}\n <{address}>" if name else address
 
 
+def press_contact(contacts: tuple[Contact, ...]) -> Contact | None:
+    """The first contact whose e-mail is one plain ASCII address (as the page gave it)."""
+    for contact in contacts:
+        address = contact.email.strip()
+        if len(address) <= _ADDRESS_MAX and _ADDRESS.fullmatch(address):
+            return Contact(" ".join(contact.name.split()), contact.title, contact.phone, address)
+    return None
+
+
+def _reply_headers(message: Message, email: EmailMessage) -> None:
+    """``Reply-To`` the press contact; an update notice threads under the mail it updates."""
+    contact = press_contact(message.contacts)
+    if contact is not None:
+        email["Reply-To"] = _reply_to(contact)
+    parent = _MSG_ID.fullmatch(message.remote_id or "")
+    if message.event == "updated" and parent is not None:
+        email["In-Reply-To"] = email["References"] = f"<{parent.group(1)}>"
+
+
+def _reply_to(contact: Contact) -> str:
+    """The contact's name and address, or the address alone when the name cannot be one
+    encoded word on the header's first line."""
+    try:
+        phrase = display_name(contact.name) if contact.name else ""
+    except ValueError:
+        phrase = ""
+    if not phrase or len("Reply-To: ") + len(phrase) > _LINE_MAX:
+        return contact.email
+    return f"{phrase}\n <{contact.email}>"
+
+
 def _list_headers(config: Config, email: EmailMessage) -> None:
     """RFC 2919 ``List-Id`` and RFC 8058 one-click unsubscribe, when configured."""
     if config.list_id:
@@ -199,87 +242,6 @@ def message_id(idempotency_key: str, sender: str) -> str:
     digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:32]
     domain = sender.rpartition("@")[2] or _DOMAIN_FALLBACK
     return f"<syndicator.{digest}@{domain}>"
-
-
-def _session(config: Config, email: EmailMessage) -> list[str]:
-    """One SMTP session (blocking; runs in a thread). Refused recipients, if some were."""
-    target = redacted(config)
-    try:
-        with _connect(config) as smtp:
-            if config.security == "starttls":
-                smtp.starttls(context=_tls_context(config))
-            if config.username:
-                password = config.password.get_secret_value() if config.password else ""
-                smtp.login(config.username, password)
-            refused = smtp.send_message(
-                email, from_addr=config.sender, to_addrs=list(config.recipients)
-            )
-    except (smtplib.SMTPException, OSError) as exc:
-        raise _smtp_error(target, exc) from None
-    except UnicodeEncodeError:  # smtplib sends AUTH credentials as ASCII only
-        raise PermanentDeliveryError(
-            f"{target}: the username or password is not ASCII, which smtplib cannot send",
-            code="delivery.smtp_encoding",
-        ) from None
-    return [f"{address} ({code})" for address, (code, _text) in refused.items()]
-
-
-def _connect(config: Config) -> smtplib.SMTP:
-    if config.security == "ssl":
-        return smtplib.SMTP_SSL(
-            config.host, config.port, timeout=config.timeout, context=_tls_context(config)
-        )
-    return smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-
-
-def _tls_context(config: Config) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=config.ca_file)
-
-
-def _smtp_error(
-    target: str, exc: smtplib.SMTPException | OSError
-) -> RetryableDeliveryError | PermanentDeliveryError:
-    """The one place smtplib/socket/ssl exceptions become delivery errors."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return _all_refused(target, exc.recipients)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = (
-            exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
-        )
-        return _by_reply(target, exc.smtp_code, " ".join(text.split()) or str(exc))
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return PermanentDeliveryError(f"{target}: {exc}", code="delivery.smtp_unsupported")
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return RetryableDeliveryError(f"{target}: {exc}", code="delivery.smtp_disconnected")
-    if isinstance(exc, smtplib.SMTPException):
-        return PermanentDeliveryError(f"{target}: {exc}", code="delivery.smtp_error")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return PermanentDeliveryError(f"{target}: {exc.verify_message}", code="delivery.tls_verify")
-    if isinstance(exc, ssl.SSLError):
-        return RetryableDeliveryError(f"{target}: TLS failed: {exc}", code="delivery.tls")
-    if isinstance(exc, TimeoutError):
-        return RetryableDeliveryError(f"{target}: timed out", code="delivery.timeout")
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return RetryableDeliveryError(f"{target}: could not connect: {reason}", code="delivery.connect")
-
-
-def _all_refused(
-    target: str, recipients: dict[str, tuple[int, bytes]]
-) -> RetryableDeliveryError | PermanentDeliveryError:
-    """No recipient accepted: retry when one refusal was temporary (4xx), so nobody has the
-    message yet and a retry duplicates nothing."""
-    named = ", ".join(f"{address} ({code})" for address, (code, _text) in recipients.items())
-    message = f"{target}: every recipient refused: {named}"
-    if any(400 <= code < 500 for code, _text in recipients.values()):
-        return RetryableDeliveryError(message, code="delivery.email_refused")
-    return PermanentDeliveryError(message, code="delivery.email_refused")
-
-
-def _by_reply(target: str, code: int, text: str) -> RetryableDeliveryError | PermanentDeliveryError:
-    message = f"{target} answered SMTP {code}: {text}"
-    if 400 <= code < 500 or code < 0:  # smtplib uses -1 for "no reply"
-        return RetryableDeliveryError(message, code=f"delivery.smtp_{max(code, 0)}")
-    return PermanentDeliveryError(message, code=f"delivery.smtp_{code}")
 
 
 def _own(config: DestinationBase) -> Config:

@@ -2,7 +2,8 @@
 
 The HTML part embeds ``message.html``, which extraction already sanitised (nh3 allow-list);
 everything else we put around it is escaped here. The lead is usually the body's first
-paragraph and the image usually in the body too: each is printed once.
+paragraph and the image usually in the body too: each is printed once. An update sent as a
+notice opens with what changed (``message.changes``), then the release as it is now.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ __all__ = ["html_body", "text_body"]
 
 def text_body(message: Message) -> str:
     labels = message.labels
-    lines = [message.title, "=" * min(len(message.title), 72), ""]
+    lines = []
+    if changes := _changes(message):
+        lines += [f"{_changed_line(message)}:", *(f"- {change}" for change in changes)]
+        lines += ["", "-" * 72, ""]
+    lines += [message.title, "=" * min(len(message.title), 72), ""]
     lines += [_date_line(message), ""]
     if message.lead and not _opens_with(message.text, message.lead):
         lines += [message.lead, ""]
@@ -40,6 +45,7 @@ def html_body(message: Message) -> str:
         "<!DOCTYPE html>",
         f'<html lang="{escape_html(message.lang)}"><head><meta charset="utf-8">',
         f"<title>{escape_html(message.title)}</title></head><body>",
+        *_changes_html(message),
         f"<p><small>{escape_html(headline(message))} · {escape_html(_date_line(message))}"
         "</small></p>",
         f'<h1><a href="{escape_html(message.url)}">{escape_html(message.title)}</a></h1>',
@@ -120,6 +126,26 @@ def _date_line(message: Message) -> str:
     if message.event == "updated":
         line += f", {labels.get('updated', 'Updated')} {labels.get('updated_at', '')}".rstrip()
     return line
+
+
+def _changes(message: Message) -> tuple[str, ...]:
+    """What changed, for an update sent as a notice (none for a new release)."""
+    if message.event != "updated":
+        return ()
+    return tuple(text for change in message.changes if (text := " ".join(change.split())))
+
+
+def _changed_line(message: Message) -> str:
+    labels = message.labels
+    return f"{labels.get('updated', 'Updated')} {labels.get('updated_at', '')}".rstrip()
+
+
+def _changes_html(message: Message) -> list[str]:
+    changes = _changes(message)
+    if not changes:
+        return []
+    items = "".join(f"<li>{escape_html(change)}</li>" for change in changes)
+    return [f"<p><strong>{escape_html(_changed_line(message))}:</strong></p><ul>{items}</ul><hr>"]
 
 
 def _link_list(heading: str, links: tuple[Link, ...]) -> list[str]:

@@ -3,8 +3,10 @@
 The kind's own ``send`` runs against an ``httpx.MockTransport`` that keeps each request (as
 the delivery history records it: method, masked URL, exact body) and answers like a
 plausible success, so a kind that makes several requests (look up, then create) goes on as
-it would. Kinds that do not speak HTTP show their output instead: e-mail the MIME message,
-console its block. Nothing leaves the process; no delivery row is touched.
+it would; an image download gets a 1×1 PNG (a kind's own address check may still resolve
+the image's host name, which sends nothing). Kinds that do not speak HTTP show their output
+instead: e-mail the MIME message, console its block. Nothing leaves the process; no
+delivery row is touched.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ _SUCCESS: dict[str, Any] = {
     "channel": "C0PREVIEW",
     "result": {"message_id": 1, "chat": {"id": 1}},
 }
+
+
+# A 1×1 PNG: what an image download (WordPress' featured image) gets, so the upload
+# request shows in the preview without fetching the real picture.
+_PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +96,16 @@ def _action(kind: DestinationKind, config: DestinationBase, message: Message) ->
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
+    if request.method == "GET" and request.headers.get("accept", "").startswith("image/"):
+        return httpx.Response(200, headers={"content-type": "image/png"}, stream=_pixel())
     if request.method == "GET":  # a lookup before creating: nothing there yet
         return httpx.Response(200, json=[])
     return httpx.Response(200, json=_SUCCESS)
+
+
+def _pixel() -> httpx.ByteStream:
+    """A stream not yet read (a kind may read an image as a stream, with a size cap)."""
+    return httpx.ByteStream(_PIXEL)
 
 
 def _email(config: DestinationBase, message: Message) -> str:

@@ -1,72 +1,69 @@
 """Kind ``telegram``: the Bot API, ``sendPhoto`` when the release has an image, else
-``sendMessage``, both in HTML parse mode.
+``sendMessage``, both in HTML parse mode (``telegrambody``); edits in place.
 
 A photo with a caption rather than a text message whose link preview shows the picture:
-a preview is whatever Telegram's crawler finds on the page (``og:image``, maybe nothing), and
-fails silently; ``sendPhoto`` shows our image, and if Telegram cannot fetch it (too large,
-hotlink-protected) it says so at once (``400``) and we send the text message instead. The
-price is the caption limit, 1,024 characters instead of 4,096: the lead is cut shorter, the
-title, date, read-more link and other languages always stay.
+a preview is whatever Telegram's crawler finds on the page (maybe nothing); ``sendPhoto``
+shows our image, and if Telegram cannot fetch it, it says so at once (``400``) and we send
+the text message instead. The price: the caption limit is 1,024 characters, not 4,096.
 
-Layout: **title** · headline and date · lead · "Lue lisää" link · other languages. The
-internal source name is never sent. Answers: ``{"ok": true, "result": {"message_id"…}}`` →
-``Receipt(remote_id="<chat_id>:<message_id>", detail=<method>)`` (an edit needs the method:
-``editMessageCaption`` for a photo); ``429`` with ``parameters.retry_after`` and 5xx are
-retried; 400 (chat not found, bad markup), 401 (token), 403 (bot blocked or kicked), 404 are
-permanent, codes ``delivery.telegram_<status>``. The token is part of the URL path: errors
-and ``redacted()`` never show it.
+``{"ok": true, "result": {"message_id"…}}`` → ``Receipt(remote_id="<chat_id>:<message_id>")``
+with ``:photo`` for a photo, which an edit needs: ``editMessageCaption`` for a photo,
+``editMessageText`` for text; "message is not modified" counts as done. A withdrawal edits
+the message to "Tiedote peruttu" over the title struck through. An update sent as a notice
+is a short text message (what changed) replying to the first message (``reply_parameters``,
+in the destination's topic ``message_thread_id``).
+
+``429`` with ``parameters.retry_after`` and 5xx are retried; 400 (chat not found, bad
+markup, message to edit not found), 401 (token), 403 (bot blocked), 404 are permanent:
+codes ``delivery.telegram_<status>``, ``delivery.telegram_remote_id``. The token is part of
+the URL path: errors and ``redacted()`` never show it.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from dataclasses import replace
 from typing import Any, Literal
-from urllib.parse import quote
 
 import httpx
 from pydantic import ConfigDict, Field, SecretStr, field_validator
 
 from syndicator.configbase import DestinationBase, Url
 from syndicator.deliver.masking import mask_url, scrub
-from syndicator.deliver.render import headline, truncate
 from syndicator.deliver.response import post
+from syndicator.deliver.telegrambody import (
+    CAPTION_MAX,
+    TEXT_MAX,
+    markup,
+    notice_markup,
+    withdrawn_markup,
+)
 from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from syndicator.httperrors import parse_retry_after
-from syndicator.model import Link, Message, Receipt
+from syndicator.model import Message, Receipt
 
 __all__ = [
-    "ALTERNATES_MAX",
-    "CAPTION_MAX",
     "DEFAULT_API_BASE",
-    "LABEL_MAX",
-    "TEXT_MAX",
-    "TITLE_MAX",
     "Config",
-    "escape",
-    "markup",
+    "edit",
     "photo_payload",
     "redacted",
     "send",
     "text_payload",
-    "visible_length",
+    "withdraw",
 ]
 
-# core.telegram.org/bots/api#sendmessage, #sendphoto: lengths "after entities parsing", i.e.
-# of the visible text, not of the markup; counted here in UTF-16 code units as Telegram does.
-TEXT_MAX = 4096
-CAPTION_MAX = 1024
-# Ours, so the lead always has room and one language list cannot crowd out the release.
-TITLE_MAX = 256
-LABEL_MAX = 64
-ALTERNATES_MAX = 10
 DEFAULT_API_BASE = "https://api.telegram.org"
 _TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$")  # "123456:ABC-DEF…" from @BotFather
 _CHANNEL = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
 _RETRYABLE = frozenset({408, 425, 429})  # plus every 5xx
 _PHOTO_REFUSALS = ("HTTP URL", "web page", "WEBPAGE_", "IMAGE_", "PHOTO_", "file identifier")
 _DETAIL_MAX = 200
+_SENT = re.compile(r"(-?[0-9]+|@[A-Za-z0-9_]+):([0-9]+)(:photo)?")  # a send's remote_id
+_EVEN_IF_GONE = {"allow_sending_without_reply": True}
+_NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: done
+_NO_TEXT = "no text in the message to edit"  # a photo whose remote_id does not say so
 
 
 class Config(DestinationBase):
@@ -103,7 +100,7 @@ class _PhotoRefused(PermanentDeliveryError):
 async def send(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
     own = _own(config)
     method, body, note = "sendMessage", text_payload(own, message), ""
-    if message.image:
+    if message.image and not message.changes:  # a notice is text under the first message
         try:
             photo = photo_payload(own, message, message.image.url)
             result = await _call(own, "sendPhoto", photo, client)
@@ -115,6 +112,21 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     return _receipt(own, result, method + note)
 
 
+async def edit(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
+    """The caption or text of ``message.remote_id`` changed in place (the photo stays)."""
+    own = _own(config)
+    plain = replace(message, changes=())
+    text, caption = markup(plain, TEXT_MAX), markup(plain, CAPTION_MAX)
+    return await _edit(own, message, client, text, caption, {"url": message.url})
+
+
+async def withdraw(config: DestinationBase, message: Message, client: httpx.AsyncClient) -> Receipt:
+    """Edit the message to say the release was withdrawn (not deleted: readers see why)."""
+    own = _own(config)
+    gone = withdrawn_markup(message)
+    return await _edit(own, message, client, gone, gone, {"is_disabled": True})
+
+
 def redacted(config: DestinationBase) -> str:
     """``telegram https://api.telegram.org/bot…/*** chat @channel``; never the token."""
     own = _own(config)
@@ -123,13 +135,15 @@ def redacted(config: DestinationBase) -> str:
 
 
 def text_payload(config: Config, message: Message) -> dict[str, Any]:
+    """``sendMessage``: the release, or for a notice (``message.changes``) what changed."""
+    text = notice_markup(message) if message.changes else markup(message, TEXT_MAX)
     body: dict[str, Any] = {
         "chat_id": config.chat_id,
-        "text": markup(message, TEXT_MAX),
+        "text": text,
         "parse_mode": "HTML",
         "link_preview_options": {"url": message.url},
     }
-    return _topic(config, body)
+    return _place(config, message, body)
 
 
 def photo_payload(config: Config, message: Message, photo: str) -> dict[str, Any]:
@@ -139,83 +153,66 @@ def photo_payload(config: Config, message: Message, photo: str) -> dict[str, Any
         "caption": markup(message, CAPTION_MAX),
         "parse_mode": "HTML",
     }
-    return _topic(config, body)
+    return _place(config, message, body)
 
 
-def markup(message: Message, limit: int) -> str:
-    """The message in Telegram HTML whose visible text is at most ``limit`` long: the lead
-    is cut at a word boundary first, then the other languages, then the title."""
-    alternates = list(message.alternates[:ALTERNATES_MAX])
-    title = truncate(message.title or message.url, TITLE_MAX)
-    while True:
-        head, tail = _head(message, title), _tail(message, alternates)
-        room = limit - visible_length(head + tail) - 2  # "\n\n" before the lead
-        if room >= min(200, len(message.lead)) or not (alternates or len(title) > 1):
-            break
-        if alternates:
-            alternates.pop()
-        else:
-            title = truncate(title, len(title) // 2)
-    lead = _fit(message.lead.strip(), max(room, 0))
-    return head + (f"\n\n{escape(lead)}" if lead else "") + tail
-
-
-def escape(text: str) -> str:
-    """Telegram's HTML mode knows only &lt; &gt; &amp; &quot; by name."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
-def visible_length(markup_text: str) -> int:
-    """What Telegram counts: the text without tags, entities decoded, in UTF-16 units."""
-    return _utf16(html.unescape(re.sub(r"<[^>]*>", "", markup_text)))
-
-
-def _head(message: Message, title: str) -> str:
-    labels = message.labels
-    if message.event == "updated":
-        when = f"{labels.get('updated', '')} {labels.get('updated_at', '')}".strip()
-    else:
-        when = f"{labels.get('published', '')} {labels.get('published_at', '')}".strip()
-    facts = " · ".join(part for part in (headline(message), when) if part)
-    return f"<b>{escape(title)}</b>\n<i>{escape(facts)}</i>"
-
-
-def _tail(message: Message, alternates: list[Link]) -> str:
-    read_more = truncate(message.labels.get("read_more", "Read more"), LABEL_MAX)
-    tail = f"\n\n{_link(message.url, read_more)}"
-    if alternates:
-        label = escape(message.labels.get("other_languages", ""))
-        links = " · ".join(_link(link.url, truncate(link.label, LABEL_MAX)) for link in alternates)
-        tail += f"\n{label}: {links}" if label else f"\n{links}"
-    return tail
-
-
-def _link(url: str, label: str) -> str:
-    safe = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
-    return f'<a href="{escape(safe)}">{escape(label or url)}</a>'
-
-
-def _fit(text: str, room: int) -> str:
-    """``truncate`` measured in UTF-16 units (an emoji counts two)."""
-    allowance = room
-    while allowance > 0:
-        cut = truncate(text, allowance)
-        if _utf16(cut) <= room:
-            return cut
-        allowance -= max(1, _utf16(cut) - room)
-    return ""
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _topic(config: Config, body: dict[str, Any]) -> dict[str, Any]:
+def _place(config: Config, message: Message, body: dict[str, Any]) -> dict[str, Any]:
+    """The topic; for an update, a reply to the first message (even if it was deleted)."""
     if config.message_thread_id is not None:
         body["message_thread_id"] = config.message_thread_id
+    sent = _SENT.fullmatch(message.remote_id or "") if message.event == "updated" else None
+    if sent and sent.group(1) == str(config.chat_id):
+        body["reply_parameters"] = {"message_id": int(sent.group(2))} | _EVEN_IF_GONE
     return body
+
+
+async def _edit(
+    config: Config,
+    message: Message,
+    client: httpx.AsyncClient,
+    text: str,
+    caption: str,
+    preview: dict[str, Any],
+) -> Receipt:
+    """``editMessageCaption`` for a photo, else ``editMessageText`` (then the caption, if
+    Telegram says the message has no text: a photo sent before remote ids said so)."""
+    chat, message_id, photo = _sent(config, message)
+    base: dict[str, Any] = {"chat_id": chat, "message_id": message_id, "parse_mode": "HTML"}
+    if not photo:
+        body = {**base, "text": text, "link_preview_options": preview}
+        try:
+            return await _edited(config, "editMessageText", body, client, f"{chat}:{message_id}")
+        except PermanentDeliveryError as exc:
+            if exc.status != 400 or _NO_TEXT not in exc.message:
+                raise
+    body = {**base, "caption": caption}
+    return await _edited(config, "editMessageCaption", body, client, f"{chat}:{message_id}:photo")
+
+
+async def _edited(
+    config: Config, method: str, body: dict[str, Any], client: httpx.AsyncClient, remote_id: str
+) -> Receipt:
+    message_id = body["message_id"]
+    try:
+        await _call(config, method, body, client, subject=f"message {message_id}")
+    except PermanentDeliveryError as exc:
+        if exc.status == 400 and _NOT_MODIFIED in exc.message:
+            return Receipt(remote_id=remote_id, status=200, detail=f"{method}: not modified")
+        raise
+    return Receipt(remote_id=remote_id, status=200, detail=f"{method} message {message_id}")
+
+
+def _sent(config: Config, message: Message) -> tuple[int | str, int, bool]:
+    """Chat, message id and whether it is a photo, from what ``send`` returned."""
+    sent = _SENT.fullmatch(message.remote_id or "")
+    if sent is None:
+        shown = (message.remote_id or "")[:40]
+        raise PermanentDeliveryError(
+            f"{redacted(config)}: no Telegram message id to edit ({shown!r})",
+            code="delivery.telegram_remote_id",
+        )
+    chat = sent.group(1)
+    return (chat if chat.startswith("@") else int(chat)), int(sent.group(2)), bool(sent.group(3))
 
 
 def _endpoint(config: Config, method: str) -> str:
@@ -224,9 +221,14 @@ def _endpoint(config: Config, method: str) -> str:
 
 
 async def _call(
-    config: Config, method: str, body: dict[str, Any], client: httpx.AsyncClient
+    config: Config,
+    method: str,
+    body: dict[str, Any],
+    client: httpx.AsyncClient,
+    subject: str = "",
 ) -> dict[str, Any]:
-    target = f"{redacted(config)} {method}"
+    """``method``'s ``result``, or an error naming destination, method and ``subject``."""
+    target = f"{redacted(config)} {method} {subject}".rstrip()
     encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     headers = {"Content-Type": "application/json"}
     try:
@@ -285,10 +287,10 @@ def _answer(response: httpx.Response) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {}
 
 
-def _receipt(config: Config, result: dict[str, Any], detail: str) -> Receipt:
-    return Receipt(
-        remote_id=f"{config.chat_id}:{result['message_id']}", status=200, detail=detail[:100]
-    )
+def _receipt(config: Config, result: dict[str, Any], method: str) -> Receipt:
+    """``chat:message``, ``:photo`` for a photo (an edit changes its caption)."""
+    photo = ":photo" if method == "sendPhoto" else ""
+    return Receipt(f"{config.chat_id}:{result['message_id']}{photo}", 200, method[:100])
 
 
 def _own(config: DestinationBase) -> Config:

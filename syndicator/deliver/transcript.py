@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -28,7 +28,9 @@ from pydantic import BaseModel, SecretStr
 
 from syndicator.configbase import DestinationBase
 from syndicator.deliver.masking import MASK, mask_url, scrub
-from syndicator.store import AttemptRecord
+
+if TYPE_CHECKING:  # kind modules import this one: keep the store out of their imports
+    from syndicator.store import AttemptRecord
 
 __all__ = [
     "BODY_MAX",
@@ -113,6 +115,8 @@ def finish(
 ) -> AttemptRecord:
     """The attempt as the history keeps it; recording stops. Without a ``begin`` (the
     event vanished before anything was sent) the attempt started and ended ``now``."""
+    from syndicator.store import AttemptRecord
+
     transcript = _current.get()
     _current.set(None)
     started = transcript.started_at if transcript is not None else now

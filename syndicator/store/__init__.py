@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from syndicator.store.attempts import AttemptRecord, AttemptRows, ReleaseLabel
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
+from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
@@ -24,7 +25,7 @@ from syndicator.store.sources import SourceRows
 __all__ = ["AttemptRecord", "ReleaseLabel", "RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
-class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows, AttemptRows):
+class Store(ReleaseRows, DeliveryRows, SourceRows, RobotsRows, RecipientRows, AttemptRows):
     """All reads and writes; each method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "UtcDateTime",
     "deliveries",
     "delivery_attempts",
+    "delivery_recipients",
     "events",
     "http_validators",
     "items",
@@ -137,6 +138,20 @@ deliveries = sa.Table(
     sa.UniqueConstraint("event_id", "destination"),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_deliveries_lane", "destination", "status", "next_attempt_at"),
+)
+
+# Each e-mail recipient of a delivery that some server refused while others accepted it:
+# the retry sends only to those not yet delivered; 'refused' (4xx) are retried, 'failed'
+# (5xx, or retries exhausted) are dead letters.
+delivery_recipients = sa.Table(
+    "delivery_recipients",
+    metadata,
+    sa.Column("delivery_id", sa.Integer, sa.ForeignKey("deliveries.id"), primary_key=True),
+    sa.Column("address", sa.String(320), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),  # delivered | refused | failed
+    sa.Column("code", sa.Integer),  # the SMTP reply code of a refusal
+    sa.Column("error", sa.Text),  # the server's words
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # A page whose parse overran its budget (or crashed the parser): not fetched and parsed

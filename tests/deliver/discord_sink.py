@@ -1,4 +1,4 @@
-"""A local stand-in for Discord's execute-webhook endpoint.
+"""A local stand-in for Discord's execute-webhook and edit-webhook-message endpoints.
 
 Checks what Discord documents (discord.com/developers/docs/resources/webhook#execute-webhook,
 …/message#embed-object-embed-limits): ``POST /api/webhooks/{id}/{token}``, a JSON body,
@@ -7,24 +7,47 @@ value ≤ 1024, both non-empty), footer ≤ 2048, author ≤ 256, the sum ≤ 60
 timestamp, http(s) URLs. Answers like Discord: ``200`` with the message object under
 ``?wait=true`` (``204`` without), ``400 {"code": 50035, "message": "Invalid Form Body"}``
 for a bad body, ``404 {"code": 10015, "message": "Unknown Webhook"}`` for another path.
+
+``PATCH /api/webhooks/{id}/{token}/messages/{message_id}`` (…#edit-webhook-message) takes
+the same body checks, must name a message this webhook sent (else ``404 {"code": 10008,
+"message": "Unknown Message"}``), replaces that message's content and embeds and answers
+``200`` with the message object, ``edited_timestamp`` set; ``edits`` records each one.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from syndicator.deliver import discord
 from tests.sinks import Answer, HttpSink, Recorded
 
-__all__ = ["WEBHOOK_ID", "WEBHOOK_PATH", "WEBHOOK_TOKEN", "DiscordSink", "rate_limited"]
+__all__ = [
+    "WEBHOOK_ID",
+    "WEBHOOK_PATH",
+    "WEBHOOK_TOKEN",
+    "DiscordSink",
+    "config_for",
+    "error",
+    "rate_limited",
+]
 
 WEBHOOK_ID = "1180000000000000042"
 WEBHOOK_TOKEN = "SECRETtokenAbCdEf-0123456789_xyz"
 WEBHOOK_PATH = f"/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 _JSON = {"Content-Type": "application/json"}
+_EDIT = re.compile(re.escape(WEBHOOK_PATH) + r"/messages/([0-9]+)")
+
+
+def config_for(url: str, **changes: object) -> discord.Config:
+    """A discord destination whose webhook URL is ``url``."""
+    return discord.Config.model_validate(
+        {"kind": "discord", "name": "newsroom", "webhook_url": url, **changes}
+    )
 
 
 def rate_limited(retry_after: float, header: str = "1") -> Answer:
@@ -42,12 +65,17 @@ class DiscordSink(HttpSink):
 
     def __init__(self) -> None:
         self._ids = itertools.count(1180000000000000100)
-        self.messages: list[dict[str, Any]] = []  # accepted message objects, as answered
+        self.messages: list[dict[str, Any]] = []  # the channel: message objects, as edited
+        self.edits: list[tuple[str, dict[str, Any]]] = []  # (message id, body) per edit
         super().__init__()
 
     def inspect(self, request: Recorded) -> Answer | None:
         parts = urlsplit(request.path)
-        if request.method != "POST" or parts.path != WEBHOOK_PATH:
+        editing = _EDIT.fullmatch(parts.path)
+        if editing and request.method == "PATCH":
+            if self._message(editing.group(1)) is None:
+                return error(404, 10008, "Unknown Message")
+        elif request.method != "POST" or parts.path != WEBHOOK_PATH:
             request.problems.append(f"{request.method} {parts.path}: not the webhook")
             return error(404, 10015, "Unknown Webhook")
         if not request.headers.get("content-type", "").startswith("application/json"):
@@ -70,6 +98,8 @@ class DiscordSink(HttpSink):
         status, headers, body = super()._answer(request)
         if status != 200 or body:
             return status, headers, body
+        if request.method == "PATCH":
+            return 200, _JSON, json.dumps(self._edit(request)).encode()
         if parse_qs(urlsplit(request.path).query).get("wait") != ["true"]:
             return 204, {}, b""
         sent = request.json()
@@ -81,9 +111,27 @@ class DiscordSink(HttpSink):
             "content": sent.get("content", ""),
             "embeds": [{"type": "rich", **embed} for embed in sent.get("embeds", [])],
             "timestamp": datetime.now().astimezone().isoformat(),
+            "edited_timestamp": None,
         }
         self.messages.append(message)
         return 200, _JSON, json.dumps(message).encode()
+
+    def _message(self, message_id: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages if m["id"] == message_id), None)
+
+    def _edit(self, request: Recorded) -> dict[str, Any]:
+        """Edit-message semantics: the fields sent replace the message's; others stay."""
+        editing = _EDIT.fullmatch(urlsplit(request.path).path)
+        message = self._message(editing.group(1)) if editing else None
+        assert message is not None  # inspect() answered 404 otherwise
+        sent = request.json()
+        if "content" in sent:
+            message["content"] = sent["content"] or ""
+        if "embeds" in sent:
+            message["embeds"] = [{"type": "rich", **embed} for embed in sent["embeds"] or []]
+        message["edited_timestamp"] = datetime.now().astimezone().isoformat()
+        self.edits.append((message["id"], sent))
+        return message
 
 
 def problems(body: dict[str, Any]) -> list[str]:

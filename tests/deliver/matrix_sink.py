@@ -1,12 +1,16 @@
 """A local stand-in for a Matrix homeserver's ``PUT .../send/m.room.message/{txnId}``.
 
 It checks what the client-server API documents (method, path with a URL-encoded room id,
-``Authorization: Bearer``, the ``m.room.message`` content, the HTML subset of
-``formatted_body``, the 65,536-byte event limit) and answers like a homeserver: 200
+``Authorization: Bearer``, the ``m.room.message`` content, the spec's HTML subset in
+``formatted_body``, the 65,536-byte event limit, relations: an ``m.replace`` carries a valid
+``m.new_content`` without relations of its own and a "* " fallback body and targets an
+original event of the room, a reply names an ``$event``) and answers like a homeserver: 200
 ``{"event_id": "$…"}``, the spec's error bodies (``M_UNKNOWN_TOKEN``, ``M_FORBIDDEN``,
 ``M_NOT_JSON``/``M_BAD_JSON``, ``M_LIMIT_EXCEEDED`` with ``retry_after_ms``). Transaction ids
 are remembered per access token: a repeated txnId gets the event already created, and the
-room timeline (``events``) gets nothing new, as the spec requires.
+room timeline (``events``) gets nothing new, as the spec requires. A relation to an event
+the room does not have is refused as Synapse does: ``400 M_UNKNOWN "Can't send relation to
+unknown event"``. ``shown(event_id)`` is what a client displays: the latest replacement.
 """
 
 from __future__ import annotations
@@ -19,15 +23,30 @@ from typing import Any
 from urllib.parse import unquote
 
 from syndicator.deliver import matrix
-from syndicator.deliver.matrix import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EVENT_MAX_BYTES
+from syndicator.deliver.matrixbody import ALLOWED_ATTRIBUTES, EVENT_MAX_BYTES
 from tests.sinks import Answer, HttpSink, Recorded
 
-__all__ = ["ENVELOPE_BYTES", "ROOM", "TOKEN", "MatrixSink", "config_for", "matrix_error"]
+__all__ = [
+    "ENVELOPE_BYTES",
+    "ROOM",
+    "SPEC_TAGS",
+    "TOKEN",
+    "MatrixSink",
+    "config_for",
+    "matrix_error",
+]
 
 _PATH = re.compile(r"^/_matrix/client/v3/rooms/([^/]+)/send/m\.room\.message/([^/?]+)$")
 ROOM = "!RoomAbc123:example.org"
 TOKEN = "syt_bmV3c3Jvb20_SECRETtoken42_0a1b2c"
 ENVELOPE_BYTES = 1024  # what a homeserver adds around content: ids, hashes, signatures
+# The spec's recommended HTML subset (client-server API, m.room.message msgtypes, v1.10).
+SPEC_TAGS = frozenset(
+    {"font", "del", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p", "a", "ul", "ol"}
+    | {"sup", "sub", "li", "b", "i", "u", "strong", "em", "s", "code", "hr", "br", "div"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "caption", "pre", "span", "img"}
+    | {"details", "summary"}
+)
 
 
 def config_for(url: str, **changes: object) -> matrix.Config:
@@ -107,7 +126,56 @@ class MatrixSink(HttpSink):
         except ValueError:
             return matrix_error(400, "M_NOT_JSON", "Content not JSON.")
         request.problems += _content_problems(content)
-        return matrix_error(400, "M_BAD_JSON", "bad content") if request.problems else None
+        if request.problems:
+            return matrix_error(400, "M_BAD_JSON", "bad content")
+        return self._relation(request, content)
+
+    def _relation(self, request: Recorded, content: dict[str, Any]) -> Answer | None:
+        relates = content.get("m.relates_to")
+        if relates is None:
+            return None
+        if not isinstance(relates, dict):
+            request.problems.append("m.relates_to is not an object")
+        elif "rel_type" not in relates:
+            reply = relates.get("m.in_reply_to")
+            if not (isinstance(reply, dict) and str(reply.get("event_id", "")).startswith("$")):
+                request.problems.append("m.relates_to without rel_type is not a reply")
+        else:
+            with self._room_lock:
+                room = dict(self.events)
+            target = room.get(str(relates.get("event_id")))
+            if target is None:
+                return matrix_error(400, "M_UNKNOWN", "Can't send relation to unknown event")
+            request.problems += _replace_problems(relates, content, target)
+        return matrix_error(400, "M_BAD_JSON", "bad relation") if request.problems else None
+
+    def shown(self, event_id: str) -> dict[str, Any]:
+        """The event's content as a client shows it: its latest replacement's new content."""
+        with self._room_lock:
+            shown = dict(self.events)[event_id]
+            for _, content in self.events:
+                relates = content.get("m.relates_to") or {}
+                if relates.get("rel_type") == "m.replace" and relates["event_id"] == event_id:
+                    shown = content["m.new_content"]
+        return shown
+
+
+def _replace_problems(
+    relates: dict[str, Any], content: dict[str, Any], target: dict[str, Any]
+) -> list[str]:
+    """Spec, Event replacements: what a server or client would reject or ignore."""
+    problems = []
+    if relates.get("rel_type") != "m.replace":
+        problems.append(f"rel_type {relates.get('rel_type')!r}")
+    if (target.get("m.relates_to") or {}).get("rel_type") == "m.replace":
+        problems.append("replaces a replacement, not the original event")
+    new = content.get("m.new_content")
+    problems += [f"m.new_content: {problem}" for problem in _content_problems(new)]
+    if isinstance(new, dict) and "m.relates_to" in new:
+        problems.append("m.new_content carries m.relates_to")
+    if not str(content.get("body", "")).startswith("* "):
+        problems.append("the fallback body does not start with '* '")
+    return problems
 
 
 def _content_problems(content: Any) -> list[str]:
@@ -136,7 +204,7 @@ class _HtmlChecker(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
+        if tag not in SPEC_TAGS:
             self.problems.append(f"tag <{tag}>")
         for name, value in attrs:
             if name not in ALLOWED_ATTRIBUTES.get(tag, frozenset()):

@@ -1,5 +1,6 @@
-"""A local Telegram Bot API server: checks ``sendMessage`` / ``sendPhoto`` as the API
-documents them (core.telegram.org/bots/api) and answers like Telegram.
+"""A local Telegram Bot API server: checks ``sendMessage`` / ``sendPhoto`` and
+``editMessageText`` / ``editMessageCaption`` as the API documents them
+(core.telegram.org/bots/api) and answers like Telegram.
 
 Checked: ``POST /bot<token>/<method>`` (another token: ``401 Unauthorized``, another method:
 ``404 Not Found``), a JSON body, the documented fields only, ``chat_id`` an integer or
@@ -9,6 +10,12 @@ entities &lt; &gt; &amp; &quot; and numeric ones, every bare ``<``, ``>``, ``&``
 tags balanced) and the length of the visible text in UTF-16 units: 1..4096 for ``text``,
 0..1024 for ``caption``. A problem answers ``400 Bad Request: can't parse entities…``;
 ``answer(...)`` queues Telegram-shaped errors for the next requests.
+
+The chat is kept (``messages``: (chat id, message id) → what it shows), so edits answer as
+Telegram does: ``message to edit not found`` for an id it never sent, ``there is no text in
+the message to edit`` for ``editMessageText`` on a photo (and no caption for the reverse),
+``message is not modified`` when nothing changes; a reply (``reply_parameters``) to a
+missing message is refused unless ``allow_sending_without_reply``.
 """
 
 from __future__ import annotations
@@ -19,21 +26,39 @@ import threading
 from collections import deque
 from typing import Any
 
+from syndicator.deliver import telegram
 from tests.sinks import Answer, HttpSink, Recorded
 
-__all__ = ["TOKEN", "TelegramSink", "error", "visible_text"]
+__all__ = ["CHAT", "TOKEN", "TelegramSink", "config_for", "error", "visible_text"]
 
 TOKEN = "123456789:AAH3xSECRETtokenPart_0123456789abc"
+CHAT = -1001234567890
+_SEND = {"chat_id", "message_thread_id", "parse_mode", "reply_parameters", "reply_to_message_id"}
+_EDIT = {"chat_id", "message_id", "parse_mode", "inline_message_id", "reply_markup"}
 _FIELDS = {
-    "sendMessage": {"chat_id", "message_thread_id", "text", "parse_mode", "link_preview_options"},
-    "sendPhoto": {"chat_id", "message_thread_id", "photo", "caption", "parse_mode"},
+    "sendMessage": _SEND | {"text", "link_preview_options"},
+    "sendPhoto": _SEND | {"photo", "caption"},
+    "editMessageText": _EDIT | {"text", "link_preview_options"},
+    "editMessageCaption": _EDIT | {"caption", "show_caption_above_media"},
 }
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
 _PREVIEW = {"is_disabled", "url", "prefer_small_media", "prefer_large_media", "show_above_text"}
 _TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
          "blockquote", "span", "tg-spoiler"}  # fmt: skip
 _TAG = re.compile(r"<(/?)([a-z-]+)((?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>")
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+def config_for(url: str | None = None, **changes: object) -> telegram.Config:
+    """A telegram destination for ``CHAT`` on the sink at ``url`` (else the real API)."""
+    return telegram.Config.model_validate(
+        {"kind": "telegram", "name": "newsroom-tg", "bot_token": TOKEN, "chat_id": CHAT,
+         "api_base": url or "https://api.telegram.org", **changes}
+    )  # fmt: skip
 
 
 def error(status: int, description: str, retry_after: int | None = None) -> Answer:
@@ -47,7 +72,8 @@ def error(status: int, description: str, retry_after: int | None = None) -> Answ
 class TelegramSink(HttpSink):
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
-        self.visible: list[str] = []  # the text or caption each accepted request showed
+        self.visible: list[str] = []  # the text or caption each accepted send showed
+        self.messages: dict[tuple[str, int], dict[str, Any]] = {}  # the chats, as edited
         self._queued: deque[Answer] = deque()
         self._ids = iter(range(1, 1_000_000))
         self._guard = threading.Lock()
@@ -70,14 +96,40 @@ class TelegramSink(HttpSink):
         request.problems.extend(self._problems(method, request))
         if request.problems:
             return error(400, "Bad Request: can't parse entities: " + request.problems[0])
+        body = json.loads(request.body)
         with self._guard:
             if self._queued:
                 return self._queued.popleft()
-            message_id = next(self._ids)
-        body = json.loads(request.body)
-        self.visible.append(visible_text(body.get("text", body.get("caption", "")))[0])
-        result = {"message_id": message_id, "date": 1741766400, "chat": {"id": body["chat_id"]}}
-        return 200, {}, json.dumps({"ok": True, "result": result}).encode()
+            return self._edit(method, body) if method.startswith("edit") else self._send(body)
+
+    def _send(self, body: dict[str, Any]) -> Answer:
+        chat = str(body["chat_id"])
+        reply = body.get("reply_parameters") or {}
+        replied = reply.get("message_id")
+        missing = replied and (chat, replied) not in self.messages
+        if missing and not reply.get("allow_sending_without_reply"):
+            return error(400, "Bad Request: message to be replied not found")
+        message_id = next(self._ids)
+        markup = body.get("text", body.get("caption", ""))
+        self.visible.append(visible_text(markup)[0])
+        self.messages[(chat, message_id)] = {
+            "photo": "photo" in body, "markup": markup, "reply_to": replied,
+            "thread": body.get("message_thread_id"), "edits": 0,
+        }  # fmt: skip
+        return _ok({"message_id": message_id, "date": 1741766400, "chat": {"id": body["chat_id"]}})
+
+    def _edit(self, method: str, body: dict[str, Any]) -> Answer:
+        sent = self.messages.get((str(body["chat_id"]), body["message_id"]))
+        if sent is None:
+            return error(400, "Bad Request: message to edit not found")
+        field = "text" if method == "editMessageText" else "caption"
+        if sent["photo"] != (field == "caption"):
+            return error(400, f"Bad Request: there is no {field} in the message to edit")
+        if body[field] == sent["markup"]:
+            return error(400, _NOT_MODIFIED)
+        sent["markup"], sent["edits"] = body[field], sent["edits"] + 1
+        result = {"message_id": body["message_id"], "date": 1741766400, "edit_date": 1741852800}
+        return _ok({**result, "chat": {"id": body["chat_id"]}})
 
     def _problems(self, method: str, request: Recorded) -> list[str]:
         if not request.headers.get("content-type", "").startswith("application/json"):
@@ -96,8 +148,15 @@ class TelegramSink(HttpSink):
             problems.append("message_thread_id must be an integer")
         if body.get("parse_mode") != "HTML":
             problems.append("parse_mode is not HTML")
+        if method.startswith("edit") and type(body.get("message_id")) is not int:
+            problems.append("message_id must be an integer")
+        reply = body.get("reply_parameters", {})
+        if not isinstance(reply, dict) or type(reply.get("message_id", 0)) is not int:
+            problems.append("reply_parameters is not a ReplyParameters object")
         if method == "sendPhoto":
             problems += _photo_problems(body)
+        elif method == "editMessageCaption":
+            problems += _caption_problems(body)
         else:
             problems += _text_problems(body)
         return problems
@@ -116,16 +175,24 @@ def _text_problems(body: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _ok(result: dict[str, Any]) -> Answer:
+    return 200, {}, json.dumps({"ok": True, "result": result}).encode()
+
+
 def _photo_problems(body: dict[str, Any]) -> list[str]:
     photo = body.get("photo")
     problems = [] if isinstance(photo, str) and re.match(r"https?://", photo) else ["bad photo"]
+    return problems + _caption_problems(body)
+
+
+def _caption_problems(body: dict[str, Any]) -> list[str]:
     caption = body.get("caption", "")
     if not isinstance(caption, str):
-        return [*problems, "caption is not a string"]
+        return ["caption is not a string"]
     shown, found = visible_text(caption)
     if _utf16(shown) > 1024:
         found.append(f"caption is {_utf16(shown)} characters after entities parsing (0-1024)")
-    return problems + found
+    return found
 
 
 def visible_text(markup: str) -> tuple[str, list[str]]:

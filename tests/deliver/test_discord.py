@@ -9,24 +9,25 @@ from pathlib import Path
 import httpx
 import pytest
 
-from syndicator.deliver import discord
+from syndicator.deliver import discord, discordembed
 from syndicator.deliver.outbox import RetryPolicy, drain_all
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.store import open_store
 from tests.deliver.conftest import MessageFactory, seed
-from tests.deliver.discord_sink import WEBHOOK_PATH, WEBHOOK_TOKEN, DiscordSink, error, rate_limited
+from tests.deliver.discord_sink import (
+    WEBHOOK_PATH,
+    WEBHOOK_TOKEN,
+    DiscordSink,
+    config_for,
+    error,
+    rate_limited,
+)
 
 
 @pytest.fixture
 def sink() -> Iterator[DiscordSink]:
     with DiscordSink() as opened:
         yield opened
-
-
-def _config(url: str, **changes: object) -> discord.Config:
-    return discord.Config.model_validate(
-        {"kind": "discord", "name": "newsroom", "webhook_url": url, **changes}
-    )
 
 
 def _unescape(text: str) -> str:
@@ -36,7 +37,7 @@ def _unescape(text: str) -> str:
 async def test_posts_an_embed_and_returns_the_message_id(
     sink: DiscordSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    config = _config(sink.url + WEBHOOK_PATH, color=0x0055AA)
+    config = config_for(sink.url + WEBHOOK_PATH, color=0x0055AA)
     receipt = await discord.send(config, make_message(config), client)
 
     [request] = sink.requests
@@ -67,7 +68,7 @@ async def test_posts_an_embed_and_returns_the_message_id(
 async def test_hostile_text_is_escaped_for_discord_markdown(
     sink: DiscordSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    config = _config(sink.url + WEBHOOK_PATH, locale="en")
+    config = config_for(sink.url + WEBHOOK_PATH, locale="en")
     title = "<b>&\"'*_~|>` @everyone [x](https://evil.example)"
     message = make_message(config, title=title, lead="# Heading\n- item **bold** ||spoiler||")
     await discord.send(config, message, client)
@@ -85,7 +86,7 @@ async def test_hostile_text_is_escaped_for_discord_markdown(
 async def test_a_huge_release_fits_discord_limits_and_keeps_the_link(
     sink: DiscordSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    config = _config(sink.url + WEBHOOK_PATH)
+    config = config_for(sink.url + WEBHOOK_PATH)
     url = "https://www.vaasa.fi/uutiset/pitka_(tiedote)/"
     message = make_message(
         config, url=url, title="Kaupunginvaltuusto_kokoontuu " * 30, lead="Sana *tähti* " * 2000
@@ -94,9 +95,9 @@ async def test_a_huge_release_fits_discord_limits_and_keeps_the_link(
     [request] = sink.requests
     assert request.problems == []
     [embed] = request.json()["embeds"]
-    assert len(embed["title"]) <= discord.TITLE_MAX and embed["title"].endswith("…")
+    assert len(embed["title"]) <= discordembed.TITLE_MAX and embed["title"].endswith("…")
     description = embed["description"]
-    assert len(description) <= discord.DESCRIPTION_MAX
+    assert len(description) <= discordembed.DESCRIPTION_MAX
     lead, tail = description.split("\n\n")
     assert lead.endswith("\\*tähti\\*…") or lead.endswith("Sana…")
     assert tail.endswith("[Lue lisää](https://www.vaasa.fi/uutiset/pitka_%28tiedote%29/)")
@@ -108,20 +109,20 @@ async def test_the_embed_total_stays_under_6000(
 ) -> None:
     from syndicator.model import Link
 
-    config = _config(sink.url + WEBHOOK_PATH)
+    config = config_for(sink.url + WEBHOOK_PATH)
     alternates = tuple(Link(f"https://x.example/{'a' * 900}/{n}", "L" * 300) for n in range(30))
     message = make_message(config, lead="sana " * 3000, alternates=alternates)
     await discord.send(config, message, client)
     assert sink.requests[0].problems == []
     [embed] = sink.requests[0].json()["embeds"]
-    assert 0 < len(embed["fields"]) < discord.FIELDS_MAX  # dropped, not cut: links stay whole
+    assert 0 < len(embed["fields"]) < discordembed.FIELDS_MAX  # dropped, not cut: links stay whole
     assert "[Lue lisää](" in embed["description"]
 
 
 async def test_429_honours_retry_after_then_5xx_retries_then_delivers(
     sink: DiscordSink, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    config = _config(sink.url + WEBHOOK_PATH)
+    config = config_for(sink.url + WEBHOOK_PATH)
     sink.respond(rate_limited(2.5, header="3"), 502)
     message = make_message(config)
     with pytest.raises(RetryableDeliveryError) as caught:
@@ -146,7 +147,7 @@ async def test_refusals_are_permanent_and_hide_the_token(
     client: httpx.AsyncClient,
     make_message: MessageFactory,
 ) -> None:
-    config = _config(sink.url + WEBHOOK_PATH)
+    config = config_for(sink.url + WEBHOOK_PATH)
     sink.respond(error(status, code, text))
     with pytest.raises(PermanentDeliveryError) as caught:
         await discord.send(config, make_message(config), client)
@@ -157,7 +158,7 @@ async def test_refusals_are_permanent_and_hide_the_token(
 async def test_connection_refused_is_retryable_and_hides_the_token(
     closed_port: int, client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
-    config = _config(f"http://127.0.0.1:{closed_port}{WEBHOOK_PATH}")
+    config = config_for(f"http://127.0.0.1:{closed_port}{WEBHOOK_PATH}")
     with pytest.raises(RetryableDeliveryError) as caught:
         await discord.send(config, make_message(config), client)
     assert caught.value.code == "delivery.connect" and WEBHOOK_TOKEN not in caught.value.message
@@ -168,8 +169,8 @@ async def test_end_to_end_through_the_outbox(
 ) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
     try:
-        good = _config(sink.url + WEBHOOK_PATH, name="discord-desk")
-        gone = _config(sink.url + "/api/webhooks/1/deleted", name="discord-gone")
+        good = config_for(sink.url + WEBHOOK_PATH, name="discord-desk")
+        gone = config_for(sink.url + "/api/webhooks/1/deleted", name="discord-gone")
         seed(store, 1, ("discord-desk", "discord-gone"))
         sink.respond(500)  # the first request (either row) fails once and is retried
         policy = RetryPolicy(base=0.0)
@@ -188,6 +189,6 @@ async def test_end_to_end_through_the_outbox(
 
 
 def test_redacted_hides_the_token() -> None:
-    config = _config("https://discord.com" + WEBHOOK_PATH)
+    config = config_for("https://discord.com" + WEBHOOK_PATH)
     assert discord.redacted(config) == "discord https://discord.com/api/webhooks/118…/***"
     assert WEBHOOK_TOKEN not in repr(config) and WEBHOOK_TOKEN not in discord.redacted(config)

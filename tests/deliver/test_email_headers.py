@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-import logging
 import random
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
 
 import httpx
 import pytest
 
 from syndicator.deliver import email
-from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
+from syndicator.errors import (
+    PartialDeliveryError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from tests.deliver.conftest import MessageFactory
 from tests.deliver.test_email import RECIPIENTS, _config
 from tests.sinks import SmtpSink
@@ -109,37 +111,21 @@ def _parts(sent: EmailMessage) -> tuple[str, str]:
     return str(plain.get_content()), str(html.get_content())
 
 
-class RefusingSink(SmtpSink):
-    """Answers RCPT for the addresses in ``refuse`` with their reply."""
-
-    def __init__(self, refuse: dict[str, str]) -> None:
-        super().__init__()
-        self.refuse = refuse
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-async def test_a_partial_refusal_is_named_and_logged(
-    client: httpx.AsyncClient, make_message: MessageFactory, caplog: pytest.LogCaptureFixture
+async def test_a_partial_refusal_names_who_has_it_and_who_not(
+    client: httpx.AsyncClient, make_message: MessageFactory
 ) -> None:
     refused = RECIPIENTS[1]
-    with RefusingSink({refused: "554 5.7.1 Relay access denied"}) as sink:
+    with SmtpSink(refuse={refused: "554 5.7.1 Relay access denied"}) as sink:
         config = _config(sink.port)
-        with caplog.at_level(logging.WARNING, logger="syndicator.deliver.email"):
-            receipt = await email.send(config, make_message(config), client)
+        with pytest.raises(PartialDeliveryError) as caught:
+            await email.send(config, make_message(config), client)
         assert sink.envelopes == [("tiedotteet@vaasa.example", [RECIPIENTS[0]])]
 
-    assert receipt.detail == f"accepted for 1, refused: {refused} (554)"
-    [record] = [r for r in caplog.records if getattr(r, "event", None) == "delivery.partial"]
-    assert record.levelno == logging.WARNING and refused in record.getMessage()
-    assert RECIPIENTS[0] not in record.getMessage()
-    assert (record.__dict__["destination"], record.__dict__["count"]) == ("newsletter", 1)
+    assert caught.value.accepted == (RECIPIENTS[0],)
+    assert caught.value.refused == {refused: (554, "5.7.1 Relay access denied")}
+    assert caught.value.temporary == () and caught.value.code == "delivery.email_partial"
+    assert f"{refused} (554 5.7.1 Relay access denied)" in caught.value.message
+    assert RECIPIENTS[0] not in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -155,7 +141,7 @@ async def test_every_recipient_refused_names_them(
     client: httpx.AsyncClient,
     make_message: MessageFactory,
 ) -> None:
-    with RefusingSink(dict(zip(RECIPIENTS, replies, strict=True))) as sink:
+    with SmtpSink(refuse=dict(zip(RECIPIENTS, replies, strict=True))) as sink:
         config = _config(sink.port)
         with pytest.raises(error) as caught:
             await email.send(config, make_message(config), client)

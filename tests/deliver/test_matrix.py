@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from syndicator.deliver import matrix
+from syndicator.deliver import matrix, matrixbody
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Link
 from tests.deliver.conftest import MessageFactory
@@ -103,7 +103,7 @@ def test_sanitise_keeps_only_the_allow_list() -> None:
         '<h2 style="x">T</h2><p onclick="y">a<br>b</p><font color="red">c</font>'
         '<img src="mxc://a/b"><table><tr><td>d</td></tr></table>'
     )
-    assert matrix.sanitise(dirty) == "<h2>T</h2><p>a<br>b</p>cd"
+    assert matrixbody.sanitise(dirty) == "<h2>T</h2><p>a<br>b</p>cd"
 
 
 async def test_huge_lead_is_cut_at_a_word_and_the_link_kept(
@@ -116,14 +116,14 @@ async def test_huge_lead_is_cut_at_a_word_and_the_link_kept(
 
     [request] = sink.requests
     assert request.problems == []
-    assert len(request.body) <= matrix.CONTENT_MAX_BYTES < matrix.EVENT_MAX_BYTES // 2 + 1
-    assert len(request.body) > matrix.CONTENT_MAX_BYTES * 0.9  # cut, not emptied
+    assert len(request.body) <= matrixbody.CONTENT_MAX_BYTES < matrixbody.EVENT_MAX_BYTES // 2 + 1
+    assert len(request.body) > matrixbody.CONTENT_MAX_BYTES * 0.9  # cut, not emptied
     content = request.json()
     text_lead = content["body"].split("\n\n")[1]
     assert text_lead.endswith("kaupunginvaltuustoa…") and lead.startswith(text_lead[:-1])
     assert f"Lue lisää: {RELEASE_URL}" in content["body"]
     assert f'<a href="{RELEASE_URL}">Lue lisää</a>' in content["formatted_body"]
-    assert content["formatted_body"].count("<li>") == matrix.LINKS_MAX
+    assert content["formatted_body"].count("<li>") == matrixbody.LINKS_MAX
 
 
 async def test_a_retry_after_a_lost_answer_creates_no_second_event(

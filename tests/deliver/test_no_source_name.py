@@ -35,6 +35,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "access_token": "syt_secret_token",
         "room_id": "!room:example.org",
     },
+    "wordpress": {
+        "url": "https://partner.example",
+        "username": "syndicator",
+        "application_password": "abcd efgh ijkl mnop qrst uvwx",
+        "allow_private_networks": True,  # no DNS lookup of the image's host in a test
+    },
     "telegram": {"bot_token": "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678", "chat_id": -100123},
 }
 # Kinds that print the organisation today (the chat lanes add it to theirs).
@@ -72,4 +78,13 @@ async def test_no_kind_sends_the_source_name(kind: str, event: EventKind) -> Non
 
 
 def _remote_id(kind: str) -> str:
-    return {"telegram": "-100123:7", "slack": "C0:1700000000.000100"}.get(kind, "remote-1")
+    """What each kind's ``send`` returns as the remote id, in its own shape."""
+    shapes = {
+        "telegram": "-100123:7",
+        "slack": "C0:1700000000.000100",
+        "discord": "1234567890123456789",
+        "matrix": "$event1:example.org",
+        "wordpress": "321",
+        "email": "<evt-1@vaasa.example>",
+    }
+    return shapes.get(kind, "remote-1")

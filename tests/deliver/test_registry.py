@@ -21,6 +21,7 @@ from syndicator.deliver import (
     teams,
     telegram,
     webhook,
+    wordpress,
 )
 from syndicator.errors import ConfigError
 
@@ -46,6 +47,7 @@ def test_every_kind_is_registered_under_its_name() -> None:
         "mattermost": mattermost,
         "matrix": matrix,
         "telegram": telegram,
+        "wordpress": wordpress,
     } == KINDS
     for name, module in KINDS.items():
         assert getattr(module, "__name__", None) == f"syndicator.deliver.{name}"

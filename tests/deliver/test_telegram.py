@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import ValidationError
 
-from syndicator.deliver import telegram
-from syndicator.deliver.outbox import RetryPolicy, drain_all
+from syndicator.deliver import telegram, telegrambody
 from syndicator.errors import PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Image, Link
-from syndicator.store import Store, open_store
-from tests.deliver.conftest import MessageFactory, seed
-from tests.deliver.telegram_sink import TOKEN, TelegramSink, error, visible_text
+from tests.deliver.conftest import MessageFactory
+from tests.deliver.telegram_sink import CHAT, TOKEN, TelegramSink, config_for, error, visible_text
 
-CHAT = -1001234567890
 SECRET_PART = "SECRETtoken"
 URL = "https://www.vaasa.fi/uutiset/kaupunki-avaa-uuden-uimahallin/"
 IMAGE = Image("https://www.vaasa.fi/kuvat/uimahalli.jpg", "Uimahallin allas")
@@ -34,16 +28,7 @@ def sink() -> Iterator[TelegramSink]:
 
 
 def _config(sink: TelegramSink | None = None, **changes: object) -> telegram.Config:
-    return telegram.Config.model_validate(
-        {
-            "kind": "telegram",
-            "name": "newsroom-tg",
-            "bot_token": TOKEN,
-            "chat_id": CHAT,
-            "api_base": sink.url if sink else "https://api.telegram.org",
-            **changes,
-        }
-    )
+    return config_for(sink.url if sink else None, **changes)
 
 
 async def test_photo_with_caption_carries_the_release(
@@ -52,7 +37,11 @@ async def test_photo_with_caption_carries_the_release(
     config = _config(sink, message_thread_id=42)
     receipt = await telegram.send(config, make_message(config), client)
 
-    assert (receipt.remote_id, receipt.status, receipt.detail) == (f"{CHAT}:1", 200, "sendPhoto")
+    assert (receipt.remote_id, receipt.status, receipt.detail) == (
+        f"{CHAT}:1:photo",
+        200,
+        "sendPhoto",
+    )
     [request] = sink.requests
     assert request.path == f"/bot{TOKEN}/sendPhoto" and request.problems == []
     body = request.json()
@@ -151,10 +140,10 @@ async def test_a_huge_release_is_cut_at_a_word_and_keeps_its_links(
     markup = request.json()["caption" if with_image else "text"]
     shown, _ = visible_text(markup)
     assert limit - 40 < len(shown.encode("utf-16-le")) // 2 <= limit  # close to the limit
-    assert telegram.visible_length(markup) == len(shown.encode("utf-16-le")) // 2
+    assert telegrambody.visible_length(markup) == len(shown.encode("utf-16-le")) // 2
     assert f'<a href="{URL}">Lue lisää</a>' in markup
     title, facts, _, lead = shown.split("\n")[:4]
-    assert len(title) <= telegram.TITLE_MAX and title.endswith("…")
+    assert len(title) <= telegrambody.TITLE_MAX and title.endswith("…")
     assert title[:-1].split()[-1] in {"Vaasan", "kaupunginvaltuusto", "&", "hallitus"}
     assert facts.startswith("Uusi tiedote · Julkaistu")
     assert lead.endswith("…") and lead[:-1].split()[-1] in {"Tiedote", "<b>&</b>", "muuta", "🏊"}
@@ -241,80 +230,3 @@ def test_config_rejects_bad_values(changes: dict[str, object], hidden: str | Non
 
 def test_chat_id_as_a_numeric_string_becomes_an_integer() -> None:
     assert _config(chat_id="-1001234567890").chat_id == CHAT
-
-
-# --- through the real outbox and store ------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
-    yield opened
-    opened.close()
-
-
-async def test_a_created_release_end_to_end_through_the_outbox(
-    store: Store, sink: TelegramSink, client: httpx.AsyncClient
-) -> None:
-    [url] = seed(store, 1, ("newsroom-tg",))
-    result = await drain_all(store, [_config(sink)], client)
-
-    assert result.delivered == 1
-    [row] = store.list_deliveries()
-    assert (row.status, row.remote_id) == ("delivered", f"{CHAT}:1")
-    [request] = sink.requests
-    assert request.problems == [] and request.path.endswith("/sendPhoto")
-    assert f'<a href="{url}">Lue lisää</a>' in request.json()["caption"]
-    assert b"vaasa-fi" not in request.body
-
-
-async def test_outbox_honours_retry_after_retries_5xx_and_dead_letters_4xx(
-    store: Store, sink: TelegramSink, client: httpx.AsyncClient
-) -> None:
-    seed(store, 1, ("newsroom-tg",))
-    config = _config(sink)
-    policy = RetryPolicy(base=0.01, cap=0.05)
-    now = datetime.now(UTC)
-    sink.answer(error(429, "Too Many Requests: retry after 30", retry_after=30))
-    assert (await drain_all(store, [config], client, policy=policy, clock=lambda: now)).retry == 1
-    [row] = store.list_deliveries()
-    assert row.status == "pending" and row.last_error_code == "delivery.telegram_429"
-    assert row.next_attempt_at - now >= timedelta(seconds=30)  # Telegram's wait, not ours
-
-    later = now + timedelta(seconds=31)
-    sink.answer(error(502, "Bad Gateway"))
-    assert (await drain_all(store, [config], client, policy=policy, clock=lambda: later)).retry
-    later += timedelta(seconds=1)
-    assert (await drain_all(store, [config], client, policy=policy, clock=lambda: later)).delivered
-    assert store.list_deliveries()[0].remote_id == f"{CHAT}:1"
-
-    seed(store, 1, ("newsroom-tg",))
-    sink.answer(error(403, "Forbidden: bot was blocked by the user"))
-    result = await drain_all(store, [config], client, policy=policy, clock=lambda: later)
-    assert result.failed == 1
-    failed = store.list_deliveries(status="failed")[0]
-    assert failed.last_error_code == "delivery.telegram_403"
-    assert failed.last_error and "bot was blocked" in failed.last_error
-    assert SECRET_PART not in failed.last_error
-    assert len(sink.requests) == 4  # 429, 502, sent, 403: nothing sent twice
-
-
-def test_check_config_accepts_a_telegram_destination(tmp_path: Path) -> None:
-    path = tmp_path / "feeds.toml"
-    path.write_text(
-        '[[sources]]\nname = "vaasa-fi"\nkind = "html"\nlanguage = "fi"\n'
-        'urls = ["https://www.vaasa.fi/ajankohtaista/tiedotteet/"]\n\n'
-        '[[destinations]]\nname = "newsroom-telegram"\nkind = "telegram"\n'
-        'bot_token = "${TELEGRAM_BOT_TOKEN}"\nchat_id = "@vaasa_tiedotteet"\n'
-        'message_thread_id = 12\nlanguages = ["fi"]\n',
-        encoding="utf-8",
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "syndicator", "check-config", str(path)],
-        capture_output=True,
-        text=True,
-        env={"TELEGRAM_BOT_TOKEN": TOKEN, "PATH": "", "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    assert SECRET_PART not in run.stdout + run.stderr

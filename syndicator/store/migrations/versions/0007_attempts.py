@@ -1,17 +1,18 @@
 """Delivery history: one row per attempt with its outcome and the exact payload sent, kept
 across ``deliveries retry``.
 
-Revises 0005 until the core lane's 0006 (withdrawn) is merged; then it revises 0006.
+Chained after 0008 (the e-mail lane's, merged first, itself after 0005) so the branch has
+one head; the lead re-chains 0006 (core: withdrawn) → 0007 → 0008 when core lands.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
