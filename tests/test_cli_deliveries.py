@@ -63,13 +63,9 @@ def _keep_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> Iterator[Setup]:
-    database = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    config = tmp_path / "feeds.toml"
-    with WebhookSink(SECRET) as webhook, SlackSink() as slack:
-        config.write_text(
-            f"""
+def _feeds(database: str) -> str:
+    """feeds.toml up to its destinations: the store and the one source the rows came from."""
+    return f"""
 [service]
 database_url = "{database}"
 
@@ -78,7 +74,17 @@ name = "vaasa-fi"
 kind = "html"
 urls = ["https://www.vaasa.fi/uutiset/"]
 organisation = {{ fi = "Vaasan kaupunki", sv = "Vasa stad" }}
+"""
 
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[Setup]:
+    database = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    config = tmp_path / "feeds.toml"
+    with WebhookSink(SECRET) as webhook, SlackSink() as slack:
+        config.write_text(
+            _feeds(database)
+            + f"""
 [[destinations]]
 name = "partner-hook"
 kind = "webhook"
@@ -278,15 +284,8 @@ def test_an_email_attempt_keeps_the_message_it_sent(
     config = tmp_path / "feeds.toml"
     with SmtpSink(auth={"syndicator": "smtp-Passw0rd-secret"}) as smtp:
         config.write_text(
-            f"""
-[service]
-database_url = "{database}"
-
-[[sources]]
-name = "vaasa-fi"
-kind = "html"
-urls = ["https://www.vaasa.fi/uutiset/"]
-
+            _feeds(database)
+            + f"""
 [[destinations]]
 name = "journalists"
 kind = "email"
