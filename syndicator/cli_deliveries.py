@@ -1,9 +1,10 @@
 """``syndicator deliveries list | show | retry | preview``: the outbox for the people on call.
 
-``list`` prints one aligned line per delivery (``--json``: the same as objects); ``show ID``
-the row, its whole attempt history and what each attempt sent; ``retry ID…`` queues dead
-letters again (an unknown id exits 2 and retries nothing); ``preview DESTINATION URL``
-renders exactly what the destination would receive for a stored release, sending nothing.
+``list`` prints one aligned line per delivery, times in Helsinki (``--json``: the same as
+objects, times in ISO 8601 with their offset); ``show ID`` the row, its whole attempt history
+and what each attempt sent; ``retry ID…`` queues dead letters again (an unknown id exits 2
+and retries nothing); ``preview DESTINATION URL`` renders exactly what the destination would
+receive for a stored release, sending nothing.
 Secrets never appear: payloads are stored masked, targets print through ``redacted()``.
 """
 

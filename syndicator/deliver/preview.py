@@ -78,7 +78,9 @@ async def preview(config: DestinationBase, message: Message) -> Preview:
             problem = f"{exc.code}: {exc.message}"
         finally:
             transcript.finish("preview", datetime.now(UTC))
-    return Preview(tuple(sent.requests), problem=problem)
+    simulated = ("status",)  # the answers were ours: no status to show
+    requests = tuple({k: v for k, v in r.items() if k not in simulated} for r in sent.requests)
+    return Preview(requests, problem=problem)
 
 
 def _action(kind: DestinationKind, config: DestinationBase, message: Message) -> str | None:

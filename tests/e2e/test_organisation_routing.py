@@ -14,7 +14,8 @@ from syndicator.scheduler import run_once
 from syndicator.store import open_store
 from tests.e2e.conftest import SECRET, Sinks, sources_toml, write_config
 
-ORGANISATION = '{ fi = "Vaasan kaupunki", sv = "Vasa stad" }'
+ORGANISATION = '{ fi = "Vaasan kaupunki – viestintä", sv = "Vasa stad – kommunikation" }'
+NAMES = {"fi": "Vaasan kaupunki – viestintä", "sv": "Vasa stad – kommunikation"}
 
 
 def test_organisation_and_keyword_routing_through_a_real_poll(
@@ -53,13 +54,36 @@ keywords_exclude = ["kirjasto"]
         by_path[request.path].append(request.json()["data"])
     everything = {(d["language"], d["organisation"]) for d in by_path["/all"]}
     assert len(by_path["/all"]) == 4
-    assert everything == {("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")}
+    assert everything == set(NAMES.items())
     assert sorted(str(d["title"]) for d in by_path["/arenas"]) == [
         "Vaasan jäähalli peruskorjataan ensi kesänä",
         "Vasa ishall renoveras nästa sommar",
     ]
 
-    for lang, name in (("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")):
+    for lang, name in NAMES.items():
         atom = (tmp_path / "public" / "feeds" / lang / "atom.xml").read_bytes()
         assert [entry.author for entry in feedparser.parse(atom).entries] == [name, name]
         assert b"site-fi" not in atom and b"site-sv" not in atom
+
+
+def test_without_a_setting_the_pages_own_name_is_used(
+    site: tuple[SampleSite, SiteHandle], sinks: Sinks, tmp_path: Path
+) -> None:
+    _sample, handle = site
+    destinations = f"""
+[[destinations]]
+name = "everything"
+kind = "webhook"
+url = "{sinks.webhook.url}/all"
+secret = "{SECRET}"
+"""
+    path = write_config(tmp_path, sources_toml(handle.url, catch_up=False), destinations)
+    config = load_config(path)
+    store = open_store(config.service.database_url)
+    try:
+        asyncio.run(run_once(config, store))
+    finally:
+        store.close()
+    shown = {(r.json()["data"]["language"], r.json()["data"]["organisation"])
+             for r in sinks.webhook.requests}  # fmt: skip
+    assert shown == {("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")}  # og:site_name
