@@ -25,28 +25,11 @@ def test_organisation_and_keyword_routing_through_a_real_poll(
     sources = sources_toml(handle.url, catch_up=False).replace(
         "catch_up = false\n", f"catch_up = false\norganisation = {ORGANISATION}\n"
     )
-    destinations = f"""
-[[destinations]]
-name = "everything"
-kind = "webhook"
-url = "{sinks.webhook.url}/all"
-secret = "{SECRET}"
-
-[[destinations]]
-name = "arenas-only"
-kind = "webhook"
-url = "{sinks.webhook.url}/arenas"
-secret = "{SECRET}"
-keywords_include = ["jäähalli*", "ishall*"]
-keywords_exclude = ["kirjasto"]
-"""
-    path = write_config(tmp_path, sources, destinations)
-    config = load_config(path)
-    store = open_store(config.service.database_url)
-    try:
-        asyncio.run(run_once(config, store))
-    finally:
-        store.close()
+    arenas = 'keywords_include = ["jäähalli*", "ishall*"]\nkeywords_exclude = ["kirjasto"]'
+    destinations = _hook("everything", f"{sinks.webhook.url}/all") + _hook(
+        "arenas-only", f"{sinks.webhook.url}/arenas", arenas
+    )
+    _poll_once(tmp_path, sources, destinations)
 
     by_path: dict[str, list[dict[str, object]]] = {"/all": [], "/arenas": []}
     for request in sinks.webhook.requests:
@@ -70,20 +53,29 @@ def test_without_a_setting_the_pages_own_name_is_used(
     site: tuple[SampleSite, SiteHandle], sinks: Sinks, tmp_path: Path
 ) -> None:
     _sample, handle = site
-    destinations = f"""
+    destinations = _hook("everything", f"{sinks.webhook.url}/all")
+    _poll_once(tmp_path, sources_toml(handle.url, catch_up=False), destinations)
+    shown = {(r.json()["data"]["language"], r.json()["data"]["organisation"])
+             for r in sinks.webhook.requests}  # fmt: skip
+    assert shown == {("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")}  # og:site_name
+
+
+def _hook(name: str, url: str, extra: str = "") -> str:
+    return f"""
 [[destinations]]
-name = "everything"
+name = "{name}"
 kind = "webhook"
-url = "{sinks.webhook.url}/all"
+url = "{url}"
 secret = "{SECRET}"
+{extra}
 """
-    path = write_config(tmp_path, sources_toml(handle.url, catch_up=False), destinations)
-    config = load_config(path)
+
+
+def _poll_once(tmp_path: Path, sources: str, destinations: str) -> None:
+    """One poll of the sources and one drain, in this process (``run_once``)."""
+    config = load_config(write_config(tmp_path, sources, destinations))
     store = open_store(config.service.database_url)
     try:
         asyncio.run(run_once(config, store))
     finally:
         store.close()
-    shown = {(r.json()["data"]["language"], r.json()["data"]["organisation"])
-             for r in sinks.webhook.requests}  # fmt: skip
-    assert shown == {("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")}  # og:site_name
