@@ -89,3 +89,23 @@ def test_the_codec_round_trips_the_new_fields_and_reads_old_rows() -> None:
         del old[key]
     restored = article_from_json(old)
     assert (restored.categories, restored.site_name, restored.organisation) == ((), "", "")
+
+
+def test_feed_entry_categories_become_categories() -> None:
+    from syndicator.sources import feed
+
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://www.vaasa.fi/</link><item><title>Uimahalli avataan</title>"
+        "<link>https://www.vaasa.fi/uutiset/uimahalli/</link>"
+        "<category>Liikunta</category><category> </category>"
+        f"<category>Kulttuuri &amp; vapaa-aika</category><description>{_TEXT}</description>"
+        "</item></channel></rss>"
+    ).encode()
+    source = feed.Config(
+        kind="feed", name="vaasa-rss", url="https://www.vaasa.fi/feed/", fetch_article=False
+    )
+    (candidate,) = feed.read_feed(rss, source.url, source).candidates
+    assert candidate.html is not None
+    article = extract_article(candidate.html, candidate.url)
+    assert article.categories == ("Liikunta", "Kulttuuri & vapaa-aika")
