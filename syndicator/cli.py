@@ -11,10 +11,10 @@ import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from syndicator.cli_deliveries import add_deliveries
 from syndicator.config import Config, load_config
 from syndicator.emailgroups import describe_groups
 from syndicator.errors import ConfigError, StoreError, SyndicatorError
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.set_defaults(handler=handler)
-        if name not in ("check-config", "extract", "demo"):
+        if name not in ("check-config", "extract", "demo"):  # deliveries: per action
             sub.add_argument("--config", default=_DEFAULT_CONFIG, help="path to feeds.toml")
         return sub
 
@@ -74,11 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     feeds = command("feeds", "feed documents", _feeds_build)
     feeds.add_argument("action", choices=["build"])
     feeds.add_argument("--out", required=True, help="directory to write the feeds to")
-    deliveries = command("deliveries", "inspect or retry the outbox", _deliveries)
-    deliveries.add_argument("action", choices=["list", "retry"])
-    deliveries.add_argument("ids", nargs="*", type=int)
-    deliveries.add_argument("--status", choices=["pending", "sending", "delivered", "failed"])
-    deliveries.add_argument("--all-failed", action="store_true")
+    add_deliveries(commands, _DEFAULT_CONFIG)
     demo = command("demo", "serve a bundled sample site and syndicate it", _demo)
     demo.add_argument("--port", type=int, default=8080)
     return parser
@@ -195,29 +191,6 @@ def _feeds_build(args: argparse.Namespace) -> int:
     write_feeds(Path(args.out), documents)
     for path in sorted(documents):
         print(Path(args.out) / path)
-    return 0
-
-
-def _deliveries(args: argparse.Namespace) -> int:
-    config = _load(args)
-    store = _open(config)
-    if args.action == "list":
-        rows = store.list_deliveries(args.status)
-        refusals = store.recipient_summary([row.id for row in rows])
-        for row in rows:
-            error = f"  {row.last_error_code}: {row.last_error}" if row.last_error else ""
-            print(
-                f"{row.id:>6}  {row.status:<9} {row.destination:<20} {row.event:<8} "
-                f"release {row.release_id:<5} attempts {row.attempts}{error}"
-            )
-            if row.id in refusals:
-                print(f"{'':>8}{refusals[row.id]}")
-        return 0
-    if not args.ids and not args.all_failed:
-        print("deliveries retry: give delivery IDs or --all-failed", file=sys.stderr)
-        return 2
-    count = store.retry_deliveries(None if args.all_failed else args.ids, datetime.now(UTC))
-    print(f"{count} deliveries queued again")
     return 0
 
 

@@ -32,8 +32,10 @@ __all__ = [
     "HttpSettings",
     "Lang",
     "Name",
+    "OrganisationName",
     "PositiveDuration",
     "SourceBase",
+    "Term",
     "Url",
     "parse_duration",
 ]
@@ -118,6 +120,8 @@ Url = Annotated[str, AfterValidator(_check_url)]
 DatabaseUrl = Annotated[str, AfterValidator(_check_database_url)]
 Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Term = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\w")]
+OrganisationName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 
 
 class Frozen(BaseModel):
@@ -170,6 +174,10 @@ class SourceBase(Frozen):
     # first answer (at least 30 s: see config.Config).
     withdraw_after: PositiveDuration = 900.0
     article: ArticleProfile = ArticleProfile()
+    # Who publishes the releases, as readers see it: "Vaasan kaupunki", or one name per
+    # language {fi = "Vaasan kaupunki", sv = "Vasa stad"}. Default: the site's own name
+    # (og:site_name), else its host. Never our ``name``, which is internal.
+    organisation: OrganisationName | dict[Lang, OrganisationName] | None = None
 
 
 class DestinationBase(Frozen):
@@ -188,3 +196,9 @@ class DestinationBase(Frozen):
     # changed (threaded under the first where the service has threads), or "ignore" it.
     # None: "edit" where the kind can edit, else "notify".
     on_update: Literal["edit", "notify", "ignore"] | None = None
+    # Routing by what a release is about (``routing.py``), case-insensitive: each include
+    # list that is set needs one match; any exclude match drops the release.
+    categories_include: tuple[Term, ...] = ()
+    categories_exclude: tuple[Term, ...] = ()
+    keywords_include: tuple[Term, ...] = ()  # words or phrases; "uimahalli*" for a prefix
+    keywords_exclude: tuple[Term, ...] = ()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from syndicator import routing
 from syndicator.configbase import DestinationBase
 from syndicator.model import Article, EventKind, StoredItem
 
@@ -73,12 +74,19 @@ def _squash(text: str) -> str:
 
 
 def route(
-    destinations: Sequence[DestinationBase], *, source: str, lang: str | None, event: EventKind
+    destinations: Sequence[DestinationBase],
+    *,
+    source: str,
+    lang: str | None,
+    event: EventKind,
+    article: Article | None = None,
 ) -> list[tuple[str, float]]:
     """The destinations that want this event, each with how long to hold it (seconds).
 
-    With ``one_language``, an item in a fallback language is held for ``language_wait``, so
-    that the preferred language, usually published minutes later, can supersede it.
+    ``article`` (when given) must pass the destination's category and keyword rules
+    (``routing.wanted``). With ``one_language``, an item in a fallback language is held for
+    ``language_wait``, so that the preferred language, usually published minutes later, can
+    supersede it.
     """
     routed: list[tuple[str, float]] = []
     for destination in destinations:
@@ -87,6 +95,7 @@ def route(
             and (not destination.languages or lang in destination.languages)
             and (not destination.sources or source in destination.sources)
             and event in destination.events
+            and (article is None or routing.wanted(destination, article))
         )
         if not wanted:
             continue

@@ -92,6 +92,9 @@ class Article:
     post_id: str | None = None  # the site's own id (WordPress ``postid-N``), if exposed
     date_from_first_seen: bool = False  # no date on the page: ``published`` is when we first saw it
     generic: bool = False  # the site profile found no body: the generic path (trafilatura) did
+    categories: tuple[str, ...] = ()  # the site's categories and tags, as it names them
+    site_name: str = ""  # the site's own name (``og:site_name``), if the page says it
+    organisation: str = ""  # who published it, resolved when saved (``organisation.py``)
 
 
 @dataclass(frozen=True, slots=True)

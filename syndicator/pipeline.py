@@ -25,6 +25,7 @@ from syndicator.logs import log_event
 from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
+from syndicator.organisation import stamp
 from syndicator.parsing import Parser
 from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
 from syndicator.sources import kind_of
@@ -181,7 +182,7 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
         await offload(store.clear_page_failure, url)
     _observe(poll, extraction)
     for part in extraction.parts:
-        await _save(poll, part, now)
+        await _save(poll, stamp(part, source.organisation), now)
     if validators is not None:
         poll.validators[candidate.url] = validators
 
@@ -248,7 +249,7 @@ async def _save(poll: _Poll, article: Article, now: datetime) -> None:
                   source=source.name, url=article.url, lang=article.lang)  # fmt: skip
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,
-                       event=decision.event)  # fmt: skip
+                       event=decision.event, article=article)  # fmt: skip
     saved = await offload(store.save_article, source.name, article, decision, stored,
                           destinations=routed, now=now)  # fmt: skip
     if saved is None:  # another replica stored exactly this version a moment ago

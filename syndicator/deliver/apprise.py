@@ -41,7 +41,7 @@ from syndicator.deliver.render import fit, headline, truncate
 from syndicator.errors import RetryableDeliveryError
 from syndicator.model import Message, Receipt
 
-__all__ = ["CHANGES_MAX", "URLS_MAX", "Config", "body", "redacted", "send"]
+__all__ = ["CHANGES_MAX", "URLS_MAX", "Config", "body", "outline", "redacted", "send"]
 
 URLS_MAX = 20  # ours: more belongs in more destinations
 CHANGES_MAX = 500  # ours: what changed, in a notice
@@ -125,6 +125,17 @@ def redacted(config: DestinationBase) -> str:
     targets = _own(config).targets
     shown = ", ".join(_private(url) for url in targets[:3])
     return f"apprise {shown}" + (f" (+{len(targets) - 3} more)" if len(targets) > 3 else "")
+
+
+def outline(config: DestinationBase, message: Message) -> str:
+    """What each URL would get (``deliveries preview``): its privacy form, title and body."""
+    own = _own(config)
+    parts = []
+    for url in own.targets:
+        service = _service(url)
+        text = body(message, own.body_format, max(service.body_maxlen, 1))
+        parts.append(f"{_private(url)}\n# {message.title or message.url}\n\n{text}")
+    return "\n\n".join(parts)
 
 
 def body(message: Message, body_format: str, limit: int) -> str:

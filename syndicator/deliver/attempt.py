@@ -22,7 +22,7 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.decide import superseded
-from syndicator.deliver import DestinationKind, can_edit, can_withdraw, kind_of
+from syndicator.deliver import DestinationKind, can_edit, can_withdraw, kind_of, transcript
 from syndicator.deliver.changes import describe_changes
 from syndicator.deliver.dispatch import Plan, action_of, kept_remote_id, logged_as, plan
 from syndicator.deliver.render import label_language, render_message
@@ -193,6 +193,7 @@ class Attempt:
         render: Callable[[], Message],
     ) -> None:
         """Render and call the kind's ``send``/``edit``/``withdraw`` under the deadline."""
+        transcript.begin(self.config, self.client, self.clock())
         try:
             async with asyncio.timeout(self.policy.deadline):
                 message = await self._skipping(delivery, render())
@@ -280,8 +281,10 @@ class Attempt:
         fields: dict[str, object],
         logged: str = "delivery.done",
     ) -> None:
-        applied = await self.call(self.store.mark_delivered, delivery.id, receipt, self.clock(),
-                                  owner=self.owner)  # fmt: skip
+        now = self.clock()
+        applied = await self.call(self.store.mark_delivered, delivery.id, receipt, now,
+                                  owner=self.owner, attempt=transcript.finish(
+                                      "delivered", now, status=receipt.status))  # fmt: skip
         result.count(self.config.name, "delivered")
         log_event(log, logging.INFO, logged, f"{what} delivered ({fields.get('path', 'send')})",
                   status=receipt.status, **fields)  # fmt: skip
@@ -302,7 +305,10 @@ class Attempt:
         now = self.clock()
         applied = await self.call(self.store.mark_retry, delivery.id, owner=self.owner,
                                   next_attempt_at=now + timedelta(seconds=delay),
-                                  code=exc.code, error=exc.message, now=now)  # fmt: skip
+                                  code=exc.code, error=exc.message, now=now,
+                                  attempt=transcript.finish("retry", now, status=exc.status,
+                                                            code=exc.code, error=exc.message),
+                                  )  # fmt: skip
         result.count(self.config.name, "retry")
         log_event(log, logging.WARNING, "delivery.retry", exc.message, error_code=exc.code,
                   status=exc.status, retry_in_s=round(delay, 3), **fields)  # fmt: skip
@@ -316,8 +322,12 @@ class Attempt:
         fields: dict[str, object],
         event: str,
     ) -> None:
+        now = self.clock()
         applied = await self.call(self.store.mark_failed, delivery.id, owner=self.owner,
-                                  code=exc.code, error=exc.message, now=self.clock())  # fmt: skip
+                                  code=exc.code, error=exc.message, now=now,
+                                  attempt=transcript.finish("failed", now, status=exc.status,
+                                                            code=exc.code, error=exc.message),
+                                  )  # fmt: skip
         result.count(self.config.name, "failed")
         message = exc.message
         if event == "delivery.dead_letter":

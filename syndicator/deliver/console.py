@@ -36,7 +36,7 @@ def format_block(message: Message) -> str:
     labels = message.labels
     lines = [
         _RULE,
-        f"{headline(message)} [{message.lang}] · {message.source or '-'}",
+        f"{headline(message)} [{message.lang}] · {message.organisation or '-'}",
         message.title,
         message.url,
     ]

@@ -34,7 +34,7 @@ import httpx
 from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from syndicator.configbase import DestinationBase, PositiveDuration
-from syndicator.deliver import smtp
+from syndicator.deliver import smtp, transcript
 from syndicator.deliver.digest import Schedule
 from syndicator.deliver.emailbody import html_body, text_body
 from syndicator.deliver.render import headline, truncate
@@ -126,6 +126,7 @@ async def send(config: DestinationBase, message: Message, client: httpx.AsyncCli
     if not recipients:
         return Receipt(remote_id, 250, "every recipient had it already")
     target = redacted(own)
+    transcript.note("SMTP", target, email.as_string(), "message/rfc822")  # for the history
     refused = await asyncio.to_thread(smtp.session, own, email, recipients, target)
     if refused:
         raise smtp.refusal(target, recipients, refused, sent_before=bool(skipped))

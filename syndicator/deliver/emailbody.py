@@ -36,8 +36,8 @@ def text_body(message: Message) -> str:
     if message.alternates:
         lines += ["", f"{labels.get('other_languages', 'In other languages')}:"]
         lines += [f"- {link.label}: {link.url}" for link in message.alternates]
-    if message.source:
-        lines += ["", f"{labels.get('source', 'Source')}: {message.source}"]
+    if message.organisation:
+        lines += ["", f"{labels.get('source', 'Source')}: {message.organisation}"]
     return "\n".join(lines) + "\n"
 
 
@@ -103,8 +103,8 @@ def _article_html(message: Message) -> list[str]:
     parts += _link_list("", message.read_more)
     if message.alternates:
         parts += _link_list(labels.get("other_languages", ""), message.alternates)
-    if message.source:
-        source = f"{labels.get('source', 'Source')}: {message.source}"
+    if message.organisation:
+        source = f"{labels.get('source', 'Source')}: {message.organisation}"
         parts.append(f"<p><small>{escape_html(source)}</small></p>")
     return parts
 

@@ -15,6 +15,7 @@ from syndicator.configbase import DestinationBase
 from syndicator.i18n import LABELS, LANGUAGES, format_datetime, translate
 from syndicator.locales import normalise_lang
 from syndicator.model import Entry, EventKind, Link, Message
+from syndicator.organisation import article_organisation
 
 __all__ = [
     "ELLIPSIS",
@@ -136,6 +137,7 @@ def render_message(
         version=entry.version,
         remote_id=remote_id,
         changes=changes,
+        organisation=article_organisation(article),
     )
 
 

@@ -11,13 +11,14 @@ of ``id.timestamp.body``). Body::
               "alternates": [{url, lang, label}], "image": {url, alt} | null,
               "attachments": [{url, title, mime_type}],
               "contacts": [{name, title, phone, email}],
-              "changes": [str], "previous_id": str | null, "source"}}
+              "changes": [str], "previous_id": str | null, "organisation"}}
 
 No field is shortened: the receiver gets the whole release. ``send`` returns the
 ``webhook-id`` as the remote id, so that a later ``withdraw`` (a ``release.withdrawn`` POST)
 names in ``previous_id`` the message it takes back; an update is a new
 ``release.updated`` POST (a notice: ``changes`` says what changed, ``previous_id`` names
-the first message).
+the first message). ``organisation`` is who published it (``organisation.py``), never
+our internal source name.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def payload(message: Message, now: datetime) -> dict[str, Any]:
             ],
             "changes": list(message.changes),
             "previous_id": message.remote_id,
-            "source": message.source,
+            "organisation": message.organisation,
         },
     }
 

@@ -103,6 +103,7 @@ def _head(release: Release, lang: str, base: str) -> str:
         f"<link rel='shortlink' href='{base}?p={release.post_id}'>\n"
         f"{_alternates(release, base)}\n"
         f'<meta property="og:title" content="{escape(text.title)}">'
+        f'<meta property="og:site_name" content="{escape(words.site_name)}">'
         f'<meta property="og:locale" content="{words.locale}">\n{image}'
         f'<meta property="article:published_time" content="{utc_iso(release.published)}">'
         f'<meta property="article:modified_time" content="{utc_iso(release.modified)}">\n'

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
 from syndicator.extract.blocks import flatten
+from syndicator.extract.categories import find_categories
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import parse_date
 from syndicator.extract.fallback import densest_block, generic_body
@@ -97,6 +98,7 @@ def _extract(
     meta = read_meta(soup)
     page_url = _page_url(meta, url)
     other_versions = alternates(soup, meta, page_url, page_language(meta, page_url, hint, ""))
+    categories = find_categories(soup)  # before boilerplate removal drops tag clouds
     remove_boilerplate(soup, profile.remove)
     teasers = drop_teaser_lists(soup)
     if _NOT_A_POST.intersection(meta.body_classes) or (
@@ -136,6 +138,8 @@ def _extract(
         post_id=_post_id(soup, meta),
         date_from_first_seen=from_first_seen,
         generic=body.generic,
+        categories=categories,
+        site_name=_clean(meta.site_name),
     )
 
 

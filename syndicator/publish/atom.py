@@ -32,11 +32,11 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     _link(feed, "alternate", channel.home_url, type=_HTML)
     _text(feed, "generator", "syndicator")
     for entry in entries:
-        feed.append(_entry(entry))
+        feed.append(_entry(entry, channel.author(entry)))
     return bytes(etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True))
 
 
-def _entry(entry: Entry) -> etree._Element:
+def _entry(entry: Entry, author_name: str) -> etree._Element:
     article = entry.article
     element = etree.Element(_q("entry"))
     if article.lang:
@@ -46,7 +46,7 @@ def _entry(entry: Entry) -> etree._Element:
     _text(element, "published", rfc3339(entry.published))
     _text(element, "updated", rfc3339(entry.updated))
     author = etree.SubElement(element, _q("author"))
-    _text(author, "name", entry.source)
+    _text(author, "name", author_name)
     if article.lead:
         _text(element, "summary", article.lead)
     if article.body_html:

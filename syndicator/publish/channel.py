@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from syndicator.config import Config
 from syndicator.locales import HELSINKI
 from syndicator.model import Entry
+from syndicator.organisation import OrganisationSetting, article_organisation
 
 __all__ = [
     "CONTENT_TYPES",
@@ -86,6 +87,8 @@ class Channel:
     feed_url: str  # the document's own URL: Atom id, rel="self", JSON Feed feed_url
     home_url: str  # the HTML page (our index)
     updated: datetime
+    # each source's ``organisation`` setting: entries name their publisher, never the source
+    organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
 
     @classmethod
     def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
@@ -95,7 +98,12 @@ class Channel:
             feed_url=feed.url(config),
             home_url=absolute_url(config.service.base_url, ""),
             updated=feed_updated(entries),
+            organisations={source.name: source.organisation for source in config.sources},
         )
+
+    def author(self, entry: Entry) -> str:
+        """Who published ``entry``, as the current settings name it (``organisation.py``)."""
+        return article_organisation(entry.article, self.organisations.get(entry.source))
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -3,7 +3,7 @@
 Language alternates and read-more links have no place in the 1.1 vocabulary, so each item
 carries them in the ``_syndicator`` extension object (extension keys start with ``_``)::
 
-    "_syndicator": {"about": <our index page>, "source": "vaasa-fi", "version": 2,
+    "_syndicator": {"about": <our index page>, "version": 2,
                     "alternates": [{"url": …, "language": "sv", "title": …}],
                     "read_more": [{"url": …, "title": …}]}
 """
@@ -32,12 +32,12 @@ def render_json_feed(channel: Channel, entries: Sequence[Entry]) -> bytes:
     }
     if channel.feed.lang is not None:
         document["language"] = channel.feed.lang
-    document["items"] = [_item(entry, channel.home_url) for entry in entries]
+    document["items"] = [_item(entry, channel) for entry in entries]
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
 
-def _item(entry: Entry, about: str) -> dict[str, Any]:
+def _item(entry: Entry, channel: Channel) -> dict[str, Any]:
     article = entry.article
     item: dict[str, Any] = {"id": article.url, "url": article.url}
     if article.read_more:
@@ -52,7 +52,7 @@ def _item(entry: Entry, about: str) -> dict[str, Any]:
         item["image"] = article.images[0].url
     item["date_published"] = rfc3339(entry.published)
     item["date_modified"] = rfc3339(entry.updated)
-    item["authors"] = [{"name": entry.source}]
+    item["authors"] = [{"name": channel.author(entry)}]
     if article.lang:
         item["language"] = article.lang
     if article.attachments:
@@ -66,8 +66,7 @@ def _item(entry: Entry, about: str) -> dict[str, Any]:
             for attachment in article.attachments
         ]
     item["_syndicator"] = {
-        "about": about,
-        "source": entry.source,
+        "about": channel.home_url,
         "version": entry.version,
         "alternates": [_link(link) for link in article.alternates if link.url != article.url],
         "read_more": [_link(link) for link in article.read_more],

@@ -41,18 +41,18 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     )
     _text(element, "generator", "syndicator")
     for entry in entries:
-        element.append(_item(entry))
+        element.append(_item(entry, channel.author(entry)))
     return bytes(etree.tostring(rss, xml_declaration=True, encoding="utf-8", pretty_print=True))
 
 
-def _item(entry: Entry) -> etree._Element:
+def _item(entry: Entry, author_name: str) -> etree._Element:
     article = entry.article
     item = etree.Element("item")
     _text(item, "title", article.title)
     _text(item, "link", article.url)
     _text(item, "guid", article.url).set("isPermaLink", "true")
     _text(item, "pubDate", format_datetime(aware(entry.published)))
-    _text(item, f"{{{_DC_NS}}}creator", entry.source)
+    _text(item, f"{{{_DC_NS}}}creator", author_name)
     if article.lang:
         _text(item, "category", article.lang).set("domain", _LANGUAGE_DOMAIN)
     if article.lead:

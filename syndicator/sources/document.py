@@ -4,7 +4,7 @@
 already delivered, so extraction runs the same path as for a fetched page. Its markup::
 
     <html lang> <title> <link rel=canonical> <link rel=alternate hreflang=…>
-    <meta og:title / og:image / article:published_time / article:modified_time>
+    <meta og:title / og:image / article:published_time / article:modified_time / article:tag>
     <body class="postid-N"><article><h1 class="entry-title">…</h1>
     <time class="entry-date published" datetime="…">…</time>
     <div class="entry-content">…the source's own HTML, unsanitised…</div></article>
@@ -46,6 +46,7 @@ def synthesize_document(
     image: str | None = None,
     alternates: Sequence[Link] = (),
     post_id: int | None = None,
+    categories: Sequence[str] = (),
 ) -> str:
     head = [
         '<meta charset="utf-8">',
@@ -60,6 +61,7 @@ def synthesize_document(
     ]
     if image:
         head.append(f'<meta property="og:image" content="{escape(image)}">')
+    head += [f'<meta property="article:tag" content="{escape(name)}">' for name in categories]
     for name, moment in (("published_time", published), ("modified_time", modified)):
         if stamp := _iso(moment):
             head.append(f'<meta property="article:{name}" content="{stamp}">')

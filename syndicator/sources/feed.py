@@ -103,6 +103,7 @@ def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> 
             lang=lang,
             published=published,
             modified=updated,
+            categories=_categories(entry),
         )
     return Candidate(
         url=url,
@@ -112,6 +113,13 @@ def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> 
         lang=lang,
         html=html,
     )
+
+
+def _categories(entry: Any) -> tuple[str, ...]:
+    """The entry's ``<category>`` (RSS) or ``<category term>`` (Atom) names, for routing."""
+    tags = entry.get("tags") or []
+    terms = (tag.get("term") for tag in tags if isinstance(tag, dict))
+    return tuple(term.strip() for term in terms if isinstance(term, str) and term.strip())
 
 
 def _moment(value: Any) -> datetime | None:

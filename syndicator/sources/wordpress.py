@@ -12,6 +12,7 @@ or 410, or a post whose ``status`` is ``trash``, means it was withdrawn (``withd
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -32,6 +33,8 @@ from syndicator.urls import absolute_url, canonical_url
 __all__ = ["Config", "api_url", "candidates", "gone", "post_url", "read_posts"]
 
 TRASHED = 410  # what ``gone`` answers for a post in the trash: gone, as a 410 says
+
+_TAXONOMIES = ("category", "post_tag")
 
 
 class Config(SourceBase):
@@ -121,6 +124,7 @@ def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | N
         image=_featured_image(post),
         alternates=_alternates(post, base),
         post_id=post["id"] if isinstance(post.get("id"), int) else None,
+        categories=_terms(post),
     )
     return Candidate(
         url=url,
@@ -157,6 +161,20 @@ def _featured_image(post: dict[str, Any]) -> str | None:
     first = media[0] if isinstance(media, list) and media else None
     source_url = first.get("source_url") if isinstance(first, dict) else None
     return source_url if isinstance(source_url, str) and source_url else None
+
+
+def _terms(post: dict[str, Any]) -> tuple[str, ...]:
+    """The names of the post's categories and tags (``_embedded["wp:term"]``: one list per
+    taxonomy); the bare ``categories``/``tags`` ids name nothing a reader would route by."""
+    embedded = post.get("_embedded")
+    groups = embedded.get("wp:term") if isinstance(embedded, dict) else None
+    names: list[str] = []
+    for group in groups if isinstance(groups, list) else []:
+        for term in group if isinstance(group, list) else []:
+            name = term.get("name") if isinstance(term, dict) else None
+            if isinstance(name, str) and name.strip() and term.get("taxonomy") in _TAXONOMIES:
+                names.append(html.unescape(name))  # WordPress sends "Kulttuuri &amp; liikunta"
+    return tuple(names)
 
 
 def _alternates(post: dict[str, Any], base: str) -> tuple[Link, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from syndicator.store.attempts import AttemptRecord, AttemptRows, ReleaseLabel
 from syndicator.store.batch import DigestRows
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
@@ -24,7 +25,7 @@ from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
 from syndicator.store.withdrawals import WithdrawalRows
 
-__all__ = ["RobotsCopy", "Store", "StoredEvent", "open_store"]
+__all__ = ["AttemptRecord", "ReleaseLabel", "RobotsCopy", "Store", "StoredEvent", "open_store"]
 
 
 class Store(
@@ -36,6 +37,7 @@ class Store(
     RecipientRows,
     RemoteRows,
     WithdrawalRows,
+    AttemptRows,
 ):
     """All reads and writes; each method is one short transaction."""
 

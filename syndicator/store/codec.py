@@ -33,6 +33,9 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "post_id": article.post_id,
         "date_from_first_seen": article.date_from_first_seen,
         "generic": article.generic,
+        "categories": list(article.categories),
+        "site_name": article.site_name,
+        "organisation": article.organisation,
     }
 
 
@@ -54,6 +57,9 @@ def article_from_json(data: dict[str, Any]) -> Article:
         post_id=data.get("post_id"),
         date_from_first_seen=bool(data.get("date_from_first_seen", False)),
         generic=bool(data.get("generic", False)),
+        categories=tuple(str(name) for name in data.get("categories", [])),
+        site_name=str(data.get("site_name", "")),
+        organisation=str(data.get("organisation", "")),
     )
 
 

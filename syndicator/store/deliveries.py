@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from syndicator.model import Delivery, Receipt
+from syndicator.store.attempts import AttemptRecord, insert_attempt
 from syndicator.store.schema import deliveries, events, items
 
 __all__ = ["DeliveryRows"]
@@ -154,12 +155,20 @@ class DeliveryRows:
             return int(connection.execute(query).scalar_one())
 
     def mark_delivered(
-        self, delivery_id: int, receipt: Receipt, now: datetime, *, owner: str
+        self,
+        delivery_id: int,
+        receipt: Receipt,
+        now: datetime,
+        *,
+        owner: str,
+        attempt: AttemptRecord | None = None,
     ) -> bool:
-        """The remote confirmed. False when ``owner`` no longer holds the lease."""
+        """The remote confirmed. False when ``owner`` no longer holds the lease.
+        ``attempt`` (here and in the other outcomes) joins the delivery's history."""
         return self._settle(
             delivery_id,
             owner,
+            attempt,
             status="delivered",
             remote_id=receipt.remote_id,
             attempts=deliveries.c.attempts + 1,
@@ -177,10 +186,12 @@ class DeliveryRows:
         code: str,
         error: str,
         now: datetime,
+        attempt: AttemptRecord | None = None,
     ) -> bool:
         return self._settle(
             delivery_id,
             owner,
+            attempt,
             status="pending",
             attempts=deliveries.c.attempts + 1,
             next_attempt_at=next_attempt_at,
@@ -191,12 +202,20 @@ class DeliveryRows:
         )
 
     def mark_failed(
-        self, delivery_id: int, *, owner: str, code: str, error: str, now: datetime
+        self,
+        delivery_id: int,
+        *,
+        owner: str,
+        code: str,
+        error: str,
+        now: datetime,
+        attempt: AttemptRecord | None = None,
     ) -> bool:
         """Dead letter: kept for ``deliveries retry``, never retried by itself."""
         return self._settle(
             delivery_id,
             owner,
+            attempt,
             status="failed",
             attempts=deliveries.c.attempts + 1,
             last_error_code=code,
@@ -218,16 +237,21 @@ class DeliveryRows:
         return self._settle(
             delivery_id,
             owner,
+            None,
             status="skipped",
             last_error_code=code,
             last_error=reason,
             updated_at=now,
         )
 
-    def list_deliveries(self, status: str | None = None, limit: int = 200) -> list[Delivery]:
+    def list_deliveries(
+        self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
+    ) -> list[Delivery]:
         query = self._joined().order_by(deliveries.c.id.desc()).limit(limit)
         if status is not None:
             query = query.where(deliveries.c.status == status)
+        if ids is not None:
+            query = query.where(deliveries.c.id.in_(list(ids)))
         with self.engine.connect() as connection:
             return [_delivery(row) for row in connection.execute(query)]
 
@@ -254,8 +278,11 @@ class DeliveryRows:
             .join(items, items.c.id == events.c.item_id)
         )
 
-    def _settle(self, delivery_id: int, owner: str, **values: object) -> bool:
-        """Record an outcome, only while ``owner`` still holds the row's lease."""
+    def _settle(
+        self, delivery_id: int, owner: str, attempt: AttemptRecord | None, **values: object
+    ) -> bool:
+        """Record an outcome (and the attempt, in the same transaction), only while
+        ``owner`` still holds the row's lease."""
         with self.engine.begin() as connection:
             result = connection.execute(
                 deliveries.update()
@@ -266,6 +293,8 @@ class DeliveryRows:
                 )
                 .values(claimed_until=None, **values)
             )
+            if result.rowcount == 1 and attempt is not None:
+                insert_attempt(connection, delivery_id, attempt)
         return result.rowcount == 1
 
 

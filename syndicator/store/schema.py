@@ -11,6 +11,7 @@ from sqlalchemy.engine import Dialect
 __all__ = [
     "UtcDateTime",
     "deliveries",
+    "delivery_attempts",
     "delivery_recipients",
     "events",
     "http_validators",
@@ -182,4 +183,21 @@ robots_txt = sa.Table(
     sa.Column("etag", sa.String(512)),
     sa.Column("last_modified", sa.String(64)),
     sa.Column("fetched_at", UtcDateTime, nullable=False),
+)
+
+# Every attempt of a delivery, kept across ``deliveries retry`` (which resets ``attempts``):
+# when, how it ended, and what was sent (``payload``: the requests as JSON, secrets masked).
+delivery_attempts = sa.Table(
+    "delivery_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delivery_id", sa.ForeignKey("deliveries.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # delivered | retry | failed
+    sa.Column("status_code", sa.Integer),
+    sa.Column("error_code", sa.String(64)),
+    sa.Column("error", sa.Text),
+    sa.Column("payload", sa.Text),
 )

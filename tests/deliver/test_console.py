@@ -17,7 +17,7 @@ async def test_prints_one_block(
 
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[1] == "Updated press release [fi] · vaasa-fi"
+    assert lines[1] == "Updated press release [fi] · www.vaasa.fi"
     assert lines[2] == "Kaupunki avaa uuden uimahallin Hietalahteen"
     assert lines[3] == "https://www.vaasa.fi/uutiset/kaupunki-avaa-uuden-uimahallin/"
     assert "  Uimahallit: https://www.vaasa.fi/liikunta/uimahallit/" in lines

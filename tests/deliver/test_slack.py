@@ -56,7 +56,9 @@ async def test_posts_block_kit_message(
         "emoji": True,
     }
     assert lead["text"]["type"] == "mrkdwn" and "50 metrin allas" in lead["text"]["text"]
-    assert facts["elements"][0]["text"] == ("*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00")
+    assert facts["elements"][0]["text"] == (
+        "*Uusi tiedote* · Julkaistu 12.3.2025 klo 10.00 · Lähde: www.vaasa.fi"
+    )
     assert links["text"]["text"] == "• <https://www.vaasa.fi/liikunta/uimahallit/|Uimahallit>"
     assert "<https://www.vaasa.fi/sv/nyheter/simhall/|På svenska>" in others["elements"][0]["text"]
     button = actions["elements"][0]

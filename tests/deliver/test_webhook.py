@@ -53,7 +53,7 @@ async def test_posts_signed_release(
         "url": "https://www.vaasa.fi/kuvat/uimahalli.jpg",
         "alt": "Uimahallin allas",
     }
-    assert data["source"] == "vaasa-fi"
+    assert data["organisation"] == "www.vaasa.fi" and "source" not in data
     assert "yleisölle" in request.body.decode("utf-8")  # UTF-8, not \\u escapes
 
 

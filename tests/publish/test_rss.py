@@ -29,7 +29,7 @@ def test_feedparser_reads_the_combined_feed() -> None:
     assert first.id == first.link == URLS["fi"]
     assert first.content[0].value.startswith("<p>Runko fi äöå</p>")
     assert first.summary == "Ingressi fi: äöå ÄÖÅ &amp; &lt;tagit&gt;"  # plain text, as HTML
-    assert first.author == "vaasa-fi"
+    assert first.author == "www.vaasa.fi"  # no organisation set nor og:site_name: the host
 
 
 def test_channel_elements() -> None:
