@@ -1,0 +1,135 @@
+"""Outcomes of delivery attempts, recorded only while the worker still holds the row's lease.
+
+Each ``mark_*`` method is one transaction. The outbox records many at once with ``settle``:
+the same fenced UPDATE per row, one commit for all (one fsync, one turn of SQLite's write
+lock instead of one each). The builders (``delivered``, ``retry``, ``failed``, ``skipped``)
+take the arguments of their ``mark_*`` method and return the ``Settlement`` it records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from syndicator.model import Receipt
+from syndicator.store.schema import deliveries
+
+__all__ = ["OutcomeRows", "Settlement", "delivered", "failed", "retry", "skipped"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Settlement:
+    """What to write on row ``delivery_id``, if ``owner`` still holds its lease."""
+
+    delivery_id: int
+    owner: str
+    values: Mapping[str, object]
+
+
+def delivered(delivery_id: int, receipt: Receipt, now: datetime, *, owner: str) -> Settlement:
+    """The remote confirmed."""
+    return Settlement(delivery_id, owner, {
+        "status": "delivered",
+        "remote_id": receipt.remote_id,
+        "attempts": deliveries.c.attempts + 1,
+        "last_error": None,
+        "last_error_code": None,
+        "updated_at": now,
+    })  # fmt: skip
+
+
+def retry(
+    delivery_id: int,
+    *,
+    owner: str,
+    next_attempt_at: datetime,
+    code: str,
+    error: str,
+    now: datetime,
+) -> Settlement:
+    """Failed for now: due again at ``next_attempt_at``, by any worker."""
+    return Settlement(delivery_id, owner, {
+        "status": "pending",
+        "attempts": deliveries.c.attempts + 1,
+        "next_attempt_at": next_attempt_at,
+        "last_error_code": code,
+        "last_error": error,
+        "claimed_by": None,
+        "updated_at": now,
+    })  # fmt: skip
+
+
+def failed(delivery_id: int, *, owner: str, code: str, error: str, now: datetime) -> Settlement:
+    """Dead letter: kept for ``deliveries retry``, never retried by itself."""
+    return Settlement(delivery_id, owner, {
+        "status": "failed",
+        "attempts": deliveries.c.attempts + 1,
+        "last_error_code": code,
+        "last_error": error,
+        "updated_at": now,
+    })  # fmt: skip
+
+
+def skipped(delivery_id: int, *, owner: str, reason: str, now: datetime) -> Settlement:
+    """Not sent on purpose (superseded by a preferred language); kept for the record."""
+    return Settlement(delivery_id, owner, {
+        "status": "skipped",
+        "last_error_code": "delivery.superseded",
+        "last_error": reason,
+        "updated_at": now,
+    })  # fmt: skip
+
+
+class OutcomeRows:
+    engine: sa.Engine
+
+    def mark_delivered(
+        self, delivery_id: int, receipt: Receipt, now: datetime, *, owner: str
+    ) -> bool:
+        """The remote confirmed. False when ``owner`` no longer holds the lease."""
+        return self.settle([delivered(delivery_id, receipt, now, owner=owner)])[0]
+
+    def mark_retry(
+        self,
+        delivery_id: int,
+        *,
+        owner: str,
+        next_attempt_at: datetime,
+        code: str,
+        error: str,
+        now: datetime,
+    ) -> bool:
+        outcome = retry(delivery_id, owner=owner, next_attempt_at=next_attempt_at, code=code,
+                        error=error, now=now)  # fmt: skip
+        return self.settle([outcome])[0]
+
+    def mark_failed(
+        self, delivery_id: int, *, owner: str, code: str, error: str, now: datetime
+    ) -> bool:
+        """Dead letter: kept for ``deliveries retry``, never retried by itself."""
+        return self.settle([failed(delivery_id, owner=owner, code=code, error=error, now=now)])[0]
+
+    def mark_skipped(self, delivery_id: int, *, owner: str, reason: str, now: datetime) -> bool:
+        """Not sent on purpose (superseded by a preferred language); kept for the record."""
+        return self.settle([skipped(delivery_id, owner=owner, reason=reason, now=now)])[0]
+
+    def settle(self, outcomes: Sequence[Settlement]) -> list[bool]:
+        """Record every outcome in ONE transaction, each only while its owner still holds
+        the row's lease; per outcome, whether it was applied."""
+        applied: list[bool] = []
+        with self.engine.begin() as connection:
+            for outcome in outcomes:
+                result = connection.execute(
+                    deliveries.update()
+                    .where(
+                        deliveries.c.id == outcome.delivery_id,
+                        deliveries.c.claimed_by == outcome.owner,
+                        deliveries.c.status == "sending",
+                    )
+                    .values(claimed_until=None, **outcome.values)
+                )
+                applied.append(result.rowcount == 1)
+        return applied
