@@ -67,9 +67,9 @@ class OriginTransport(httpx.AsyncBaseTransport):
         )
         pool.used = now
         self._pools[origin] = pool  # the most recently used last
-        await self._close_idle(now)
-        pool.active += 1
+        pool.active += 1  # before the idle check: this pool is in use
         try:
+            await self._close_idle(now)
             response = await pool.transport.handle_async_request(request)
         except BaseException:
             pool.active -= 1
