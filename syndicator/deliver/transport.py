@@ -1,11 +1,12 @@
-"""The delivery client's transport: one small connection pool per origin.
+"""The delivery client's transport: one connection pool per origin.
 
 httpcore keeps one pool for every origin and, at each request, matches every queued request
 against every connection: with 500 webhook destinations woken by one release, that is
 quadratic and costs seconds of CPU before a byte is sent. Here each origin (scheme, host,
 port) gets its own pool, so a request only meets the connections of its own receiver;
 destinations sharing an origin (ten Slack webhooks) share its pool and its keep-alive.
-The pools share one TLS context. A pool unused for ``idle`` seconds is closed, so
+Each pool has httpx's default limits (100 connections, 20 kept alive), as the one pool had
+for all; they share one TLS context. A pool unused for ``idle`` seconds is closed, so
 connections to a receiver heard from once do not stay open for ever.
 """
 
@@ -55,7 +56,7 @@ class OriginTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, *, limits: httpx.Limits | None = None, idle: float = 60.0) -> None:
         self._context = ssl.create_default_context()
-        self._limits = limits or httpx.Limits(max_connections=20, max_keepalive_connections=5)
+        self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._idle = idle
         self._pools: OrderedDict[_Origin, _Pool] = OrderedDict()
 
