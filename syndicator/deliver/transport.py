@@ -86,10 +86,12 @@ class OriginTransport(httpx.AsyncBaseTransport):
 
     async def _close_idle(self, now: float) -> None:
         """Close pools unused for ``idle`` seconds (oldest first), unless a response of
-        theirs is still open."""
-        for origin, pool in list(self._pools.items()):
+        theirs is still open. Stops at the first recent pool: O(closed), not O(pools)."""
+        expired = []
+        for origin, pool in self._pools.items():
             if now - pool.used < self._idle:
-                return
+                break
             if not pool.active:
-                del self._pools[origin]
-                await pool.transport.aclose()
+                expired.append(origin)
+        for origin in expired:
+            await self._pools.pop(origin).transport.aclose()
