@@ -4,7 +4,8 @@ lease (a real SQLite file and a real PostgreSQL server, local webhook receivers)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -112,3 +113,41 @@ async def test_lanes_woken_together_claim_and_read_once(store: Store) -> None:
         assert [request.path for request in sink.requests] == [f"/{name}"]
         assert sink.verified == [True]
     assert (counted.claims, counted.entry_reads) == (1, 1)  # not one per destination
+
+
+async def test_a_failing_store_reaches_every_lane_and_the_lanes_recover(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    names = [f"desk-{n}" for n in range(5)]
+    seed(store, 1, names)
+    with store.engine.begin() as connection:  # every store call of the outbox now fails
+        connection.execute(sa.text("ALTER TABLE deliveries RENAME TO deliveries_away"))
+    with ExitStack() as stack:
+        sinks = [stack.enter_context(WebhookSink(SECRET)) for _name in names]
+        destinations = [hook(name, sink.url) for name, sink in zip(names, sinks, strict=True)]
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            outbox = Outbox(store, destinations, client, interval=0.2)
+            outbox.start()
+            try:
+                await _until(lambda: _crashed(caplog) >= set(names))  # no lane left waiting
+                with store.engine.begin() as connection:
+                    connection.execute(sa.text("ALTER TABLE deliveries_away RENAME TO deliveries"))
+                await _until(lambda: store.count_deliveries() == {"delivered": 5})
+            finally:
+                await outbox.stop(1.0)
+    assert [len(sink.requests) for sink in sinks] == [1] * 5
+
+
+def _crashed(caplog: pytest.LogCaptureFixture) -> set[str]:
+    return {
+        str(getattr(record, "destination", ""))
+        for record in caplog.records
+        if getattr(record, "event", "") == "outbox.crashed"
+    }
+
+
+async def _until(condition: Callable[[], bool], within: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
