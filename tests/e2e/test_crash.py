@@ -10,7 +10,7 @@ kill; the Matrix room never shows one twice (the txnId makes the homeserver drop
 
 Adding a kind is one line in ``KINDS``: its sink, its ``[[destinations]]`` body (``{url}``
 is the sink's base URL), and how to read what the sink received when that is not the
-bodies of its HTTP requests.
+bodies of its HTTP requests. Figures: printed (``-s``) and in ``build/crash-figures.txt``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from tests.deliver.test_mattermost import MattermostSink
 from tests.deliver.test_teams import HOOK_PATH as TEAMS_PATH
 from tests.deliver.test_teams import QUERY as TEAMS_QUERY
 from tests.deliver.test_teams import TeamsSink
-from tests.e2e.conftest import SECRET, sources_toml, syndicator, text, write_config
+from tests.e2e.conftest import ROOT, SECRET, sources_toml, syndicator, text, write_config
 from tests.hostile.harness import free_port, start_worker
 from tests.sinks import HttpSink, SlackSink, SmtpSink, WebhookSink
 
@@ -52,6 +52,7 @@ RELEASES, KILLS, SEED = 50, 10, 20261203
 DELAY_S = 0.25  # every sink answers this late: sends are in flight when the kill comes
 IN_FLIGHT_S = DELAY_S + 2.0  # a first copy this long before a kill was in flight at it
 LEASE = "3s"
+FIGURES = ROOT / "build" / "crash-figures.txt"
 _MARK = re.compile(r"Kaatotesti (\d{2})")
 
 Arrivals = list[tuple[str, float]]  # (release number, when the sink received it)
@@ -254,10 +255,13 @@ def test_every_release_reaches_every_kind_through_ten_kills(
                     f"{kind.name}: release {number} came again without a kill in flight"
                 )
     total = sum(duplicates.values())
-    print(
-        f"\ncrash test: {RELEASES} releases × {len(KINDS)} kinds, {len(kills)} SIGKILLs, "
+    figures = (
+        f"crash test: {RELEASES} releases × {len(KINDS)} kinds, {len(kills)} SIGKILLs, "
         f"{time.monotonic() - started:.0f} s; duplicates (each in flight at a kill): "
         + ", ".join(f"{name} {count}" for name, count in duplicates.items())
         + f"; total {total}; Matrix PUTs repeated with their txnId (no new event): "
         + f"{repeated_txn}"
     )
+    print("\n" + figures)
+    FIGURES.parent.mkdir(exist_ok=True)
+    FIGURES.write_text(figures + "\n", encoding="utf-8")
