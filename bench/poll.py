@@ -9,14 +9,13 @@ Figures, never assertions: each target is marked PASS or MISS. See bench/README.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.pollsite import ROOT, SiteProcess
+from bench.child import run_figures
+from bench.pollsite import SiteProcess
 from bench.polltools import copy_store, curl_floor, seed_items
 from syndicator.config import Config, parse_config
 from syndicator.demo.languages import demo_source
@@ -29,7 +28,6 @@ ROUND_CAP_S = 75.0  # a round still running then is stopped, its CPU projected (
 ROUND_INTERVAL_S = 900.0  # the CPU target: under 10 % of one core at a 15-minute interval
 SHIPPED_HOST_DELAY = "2s"
 SECRET = "whsec_YmVuY2gtcG9sbC1zZWNyZXQtMDEyMzQ1Njc4OWFi"
-OUT = ROOT / "build" / "bench-poll.txt"
 
 
 @dataclass
@@ -253,13 +251,7 @@ def _round_lines(lines: _Lines, rounds: dict[int, Round]) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="bench-poll-") as tmp:
-        lines = asyncio.run(measure(Path(tmp)))
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"(also in {OUT.relative_to(ROOT)})")
-    return 0
+    return run_figures(measure, "bench-poll")
 
 
 if __name__ == "__main__":

@@ -9,17 +9,13 @@ line, then answers commands on stdin, one JSON line each: ``hits`` (request coun
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
-from typing import Any, Self
 
+from bench.child import ROOT, JsonChild
 from tests.replicas.site import ListingSite
 
-__all__ = ["SiteProcess", "hosts"]
-
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["ROOT", "SiteProcess", "hosts"]
 
 
 def hosts(count: int) -> list[str]:
@@ -54,46 +50,12 @@ def serve(host_count: int, sources: int) -> None:
                 print(json.dumps({"error": command}), flush=True)
 
 
-class SiteProcess:
+class SiteProcess(JsonChild):
     """Starts ``serve`` in a subprocess; ``urls`` are the listings, ``ask`` sends a command."""
 
     def __init__(self, host_count: int, sources: int) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bench.pollsite", str(host_count), str(sources)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        self.urls: list[str] = self._read()
-
-    def ask(self, command: str) -> Any:
-        assert self._process.stdin is not None
-        self._process.stdin.write(command + "\n")
-        self._process.stdin.flush()
-        return self._read()
-
-    def _read(self) -> Any:
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line:
-            raise RuntimeError("the benchmark's site process died")
-        return json.loads(line)
-
-    def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(timeout=10)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().__init__("bench.pollsite", str(host_count), str(sources))
+        self.urls: list[str] = self.first
 
 
 if __name__ == "__main__":

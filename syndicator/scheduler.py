@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
 from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
+from syndicator.deliver.transport import OriginTransport
 from syndicator.errors import StoreError
 from syndicator.http import Fetcher
 from syndicator.locales import HELSINKI_NAME
@@ -57,6 +58,7 @@ def delivery_client(config: Config) -> httpx.AsyncClient:
         timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
         headers={"User-Agent": config.http.user_agent},
         follow_redirects=False,
+        transport=OriginTransport(),  # a pool per receiver: 500 destinations, no quadratic pool
     )
 
 

@@ -74,7 +74,7 @@ class DrainResult:
 
 
 class StoreCall(Protocol):
-    """Runs a blocking store method off the loop (``Outbox._call``)."""
+    """Runs a blocking store method off the loop (``deliver.storecalls.StoreCalls``)."""
 
     def __call__(
         self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs

@@ -1,4 +1,4 @@
-"""The durable outbox: one lane per destination, each claiming one row at a time.
+"""The durable outbox: one lane per destination, each sending one row at a time.
 
 At-least-once: a row is ``delivered`` only after the destination confirmed. Each row is
 leased to this process alone (``owner``) for ``lease`` seconds, and every send has a total
@@ -7,7 +7,8 @@ row. A lane works through its destination's due rows in order and then sleeps un
 woken, its next row is due, or ``interval`` passes (another process may have added rows);
 a slow destination only ever delays itself. ``stop()`` lets sends in flight finish within
 a grace period, cancels the rest and hands their rows back, so a restart sends them at once
-(the idempotency key makes the repeat harmless).
+(the idempotency key makes the repeat harmless). Lanes reach the store through
+``StoreCalls``: claims, outcomes and reads of lanes asking together share one store call.
 """
 
 from __future__ import annotations
@@ -20,24 +21,20 @@ import secrets
 import socket
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.deliver import emailbatch
 from syndicator.deliver.attempt import Attempt, DrainResult, RetryPolicy, retry_delay
+from syndicator.deliver.storecalls import StoreCalls
 from syndicator.logs import log_event
 from syndicator.metrics import OUTBOX_PENDING
-from syndicator.model import Delivery
-from syndicator.offload import offload
 from syndicator.store import Store
 
 __all__ = ["DrainResult", "Outbox", "RetryPolicy", "drain_all", "lease_owner", "retry_delay"]
 
 log = logging.getLogger("syndicator.outbox")
-P = ParamSpec("P")
-T = TypeVar("T")
 _MIN_NAP = 0.05  # never spin: a lane that found nothing sleeps at least this long
 
 
@@ -76,7 +73,7 @@ class Outbox:
         self._stopped = asyncio.Event()  # the housekeeper's alarm clock
         self._wakes = {name: asyncio.Event() for name in self._configs}
         self._tasks: list[asyncio.Task[None]] = []
-        self._calls: set[asyncio.Future[Any]] = set()  # store calls under way (see _call)
+        self._calls = StoreCalls(store, self.owner, clock, self._policy)
 
     def start(self) -> None:
         """One long-lived task per enabled destination, plus a housekeeper that dead-letters
@@ -101,8 +98,8 @@ class Outbox:
             for task in late:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*self._calls, return_exceptions=True)
-        released = await offload(self._store.release_owned, self.owner, self._clock())
+        await self._calls.settle()  # a claim or an outcome under way is never cut in half
+        released = await self._calls(self._store.release_owned, self.owner, self._clock())
         if released:
             log_event(log, logging.INFO, "delivery.released",
                       f"{released} deliveries cut off by shutdown handed back for the next start",
@@ -123,7 +120,7 @@ class Outbox:
             )
         finally:
             if dry_run:
-                await self._call(self._store.release_owned, self.owner, self._clock())
+                await self._calls(self._store.release_owned, self.owner, self._clock())
         for config, outcome in zip(configs, outcomes, strict=True):
             if isinstance(outcome, Exception):  # one lane's trouble stops no other lane
                 crashed = {"event": "outbox.crashed", "destination": config.name}
@@ -151,25 +148,19 @@ class Outbox:
 
     async def _pass(self, config: DestinationBase, result: DrainResult, dry_run: bool) -> None:
         attempt = Attempt(self._store, config, self._client, self._policy, self.owner,
-                          self._clock, self._call)  # fmt: skip
+                          self._clock, self._calls)  # fmt: skip
         if emailbatch.batched(config):  # e-mail digests and bilingual mails: rows together
             await emailbatch.run(attempt, result, dry_run=dry_run)
             return
         while not self._stopping:
-            row: Delivery | None = await self._call(
-                self._store.claim_next,
-                config.name,
-                owner=self.owner,
-                now=self._clock(),
-                lease=self._policy.lease,
-            )
+            row = await self._calls.claim(config.name)
             if row is None:
                 return
             await attempt.run(row, result, dry_run=dry_run)
 
     async def _idle(self, name: str) -> float:
         """Seconds until this lane has something to do, at most ``interval``."""
-        due = await self._call(self._store.next_due, name, self._clock())
+        due = await self._calls.next_due(name)
         if due is None:
             return self._interval
         wait = (due - self._clock()).total_seconds()
@@ -187,7 +178,9 @@ class Outbox:
                     await self._stopped.wait()
 
     async def _sweep(self, result: DrainResult) -> None:
-        failed = await self._call(self._store.fail_unrouted, list(self._configs), now=self._clock())
+        failed = await self._calls(
+            self._store.fail_unrouted, list(self._configs), now=self._clock()
+        )
         for name, count in failed.items():
             result.count(name, "failed", count)
             log_event(log, logging.ERROR, "delivery.dead_letter",
@@ -196,20 +189,7 @@ class Outbox:
                       error_code="delivery.unknown_destination")  # fmt: skip
 
     async def _gauge(self) -> None:
-        OUTBOX_PENDING.set(await self._call(self._store.count_pending))
-
-    async def _call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """A store call off the loop that a cancelled lane cannot cut in half: ``stop()``
-        waits for it before handing rows back, so a claim or an outcome is never lost."""
-        future = asyncio.ensure_future(offload(fn, *args, **kwargs))
-        self._calls.add(future)
-        future.add_done_callback(self._settled)
-        return await asyncio.shield(future)
-
-    def _settled(self, future: asyncio.Future[Any]) -> None:
-        self._calls.discard(future)
-        if not future.cancelled():
-            future.exception()  # retrieved: its awaiter may be gone (cancelled lane)
+        OUTBOX_PENDING.set(await self._calls.pending())
 
 
 async def drain_all(

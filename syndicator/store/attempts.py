@@ -1,7 +1,7 @@
 """Delivery history: every attempt of a delivery, and the outbox as ``deliveries`` shows it.
 
 An attempt row is written in the same transaction that records the delivery's outcome
-(``DeliveryRows._settle`` calls ``insert_attempt``), so the history never claims an outcome
+(``OutcomeRows.settle`` calls ``insert_attempt``), so the history never claims an outcome
 the outbox did not record. Numbers count on across ``deliveries retry``, which resets the
 row's ``attempts`` but not its history.
 """

@@ -1,10 +1,11 @@
 """The outbox rows: each claimed one at a time under a lease held by one owner.
 
 A row is leased to one worker (``claimed_by``) until ``claimed_until``; every outcome is
-fenced by that owner, so a worker whose lease ran out and was taken over cannot overwrite
-what the new owner records. Rows of one destination go out in id order: while the oldest
-row waits for a retry, later rows wait behind it (rows merely held for a better language,
-``attempts == 0``, block nobody).
+fenced by that owner (``store.outcomes``), so a worker whose lease ran out and was taken
+over cannot overwrite what the new owner records. Rows of one destination go out in id
+order: while the oldest row waits for a retry, later rows wait behind it (rows merely held
+for a better language, ``attempts == 0``, block nobody). ``claim_due`` leases the head row
+of many destinations in one transaction, so 500 lanes woken together cost one commit.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from syndicator.model import Delivery, Receipt
-from syndicator.store.attempts import AttemptRecord, insert_attempt
+from syndicator.model import Delivery
+from syndicator.store.outcomes import OutcomeRows
 from syndicator.store.schema import deliveries, events, items
 
 __all__ = ["DeliveryRows"]
@@ -27,6 +28,7 @@ _COLUMNS = (
     items.c.release_id,
 )
 _OPEN = ("pending", "sending")
+_RACES = 5  # SQLite: another worker may win a row between the pick and the claim
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:
@@ -37,23 +39,25 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def _in_order(destination: str, now: datetime, *, inclusive: bool) -> sa.ColumnElement[bool]:
-    """Rows of ``destination`` up to its first row waiting for a retry (head of line)."""
-    waiting = (
-        sa.select(sa.func.min(deliveries.c.id))
+def _in_order(now: datetime, *, inclusive: bool) -> sa.ColumnElement[bool]:
+    """Rows up to their destination's first row waiting for a retry (head of line);
+    correlated, so one statement serves many destinations."""
+    waiting = deliveries.alias("waiting")
+    first = (
+        sa.select(sa.func.min(waiting.c.id))
         .where(
-            deliveries.c.destination == destination,
-            deliveries.c.status == "pending",
-            deliveries.c.attempts > 0,
-            deliveries.c.next_attempt_at > now,
+            waiting.c.destination == deliveries.c.destination,
+            waiting.c.status == "pending",
+            waiting.c.attempts > 0,
+            waiting.c.next_attempt_at > now,
         )
         .scalar_subquery()
     )
-    before = deliveries.c.id <= waiting if inclusive else deliveries.c.id < waiting
-    return sa.and_(deliveries.c.destination == destination, sa.or_(waiting.is_(None), before))
+    before = deliveries.c.id <= first if inclusive else deliveries.c.id < first
+    return sa.or_(first.is_(None), before)
 
 
-class DeliveryRows:
+class DeliveryRows(OutcomeRows):
     engine: sa.Engine
 
     def claim_next(
@@ -64,47 +68,71 @@ class DeliveryRows:
         A row whose lease ran out (its worker died mid-send) is due again: at-least-once,
         with the same idempotency key. None when nothing of this destination is due.
         """
-        pick = (
-            sa.select(deliveries.c.id)
-            .where(_in_order(destination, now, inclusive=False), _due(now))
-            .order_by(deliveries.c.id)
-            .limit(1)
-        )
+        return self.claim_due([destination], owner=owner, now=now, lease=lease).get(destination)
+
+    def claim_due(
+        self, destinations: Collection[str], *, owner: str, now: datetime, lease: float
+    ) -> dict[str, Delivery]:
+        """``claim_next`` for each of ``destinations`` in ONE transaction: the oldest due
+        row of each, one row per destination, each with its own lease. Destinations with
+        nothing due are absent."""
+        wanted = set(destinations)
+        claimed: dict[str, Delivery] = {}
+        until = now + timedelta(seconds=lease)
         with self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                pick = pick.with_for_update(skip_locked=True)
-            for _race in range(5):  # SQLite: another worker may win the row between the two
-                row_id = connection.execute(pick).scalar()
-                if row_id is None:
-                    return None
-                claim = (
-                    deliveries.update()
-                    .where(deliveries.c.id == row_id, _due(now))
-                    .values(
-                        status="sending",
-                        claimed_until=now + timedelta(seconds=lease),
-                        claimed_by=owner,
-                        updated_at=now,
-                    )
+            for _race in range(_RACES):
+                heads = (
+                    sa.select(sa.func.min(deliveries.c.id))
+                    .where(deliveries.c.destination.in_(sorted(wanted - set(claimed))), _due(now),
+                           _in_order(now, inclusive=False))
+                    .group_by(deliveries.c.destination)
+                )  # fmt: skip
+                ids = list(connection.execute(heads).scalars())
+                if not ids:
+                    break
+                connection.execute(
+                    deliveries.update()  # the pick again: a row another worker won stays
+                    .where(deliveries.c.id.in_(ids), _due(now), _in_order(now, inclusive=False))
+                    .values(status="sending", claimed_until=until, claimed_by=owner,
+                            updated_at=now)
+                )  # fmt: skip
+                won = self._joined().where(
+                    deliveries.c.id.in_(ids),
+                    deliveries.c.claimed_by == owner,
+                    deliveries.c.claimed_until == until,
+                    deliveries.c.status == "sending",
                 )
-                if connection.execute(claim).rowcount == 1:
-                    row = connection.execute(self._joined().where(deliveries.c.id == row_id))
-                    return _delivery(row.one())
-        return None
+                rows = [_delivery(row) for row in connection.execute(won)]
+                claimed |= {row.destination: row for row in rows}
+                if len(rows) == len(ids):
+                    break
+        return claimed
 
     def next_due(self, destination: str, now: datetime) -> datetime | None:
         """When ``claim_next`` may next find something for ``destination`` (None: nothing
         open). Respects the head of line, so a blocked lane sleeps until its head is due."""
-        in_order = _in_order(destination, now, inclusive=True)
-        pending = sa.select(sa.func.min(deliveries.c.next_attempt_at)).where(
-            in_order, deliveries.c.status == "pending"
+        return self.next_due_many([destination], now).get(destination)
+
+    def next_due_many(
+        self, destinations: Collection[str], now: datetime
+    ) -> dict[str, datetime | None]:
+        """``next_due`` of each of ``destinations`` in one query."""
+        due = sa.case(
+            (deliveries.c.status == "pending", deliveries.c.next_attempt_at),
+            else_=deliveries.c.claimed_until,
         )
-        sending = sa.select(sa.func.min(deliveries.c.claimed_until)).where(
-            in_order, deliveries.c.status == "sending"
+        query = (
+            sa.select(deliveries.c.destination, sa.func.min(due))
+            .where(
+                deliveries.c.destination.in_(sorted(set(destinations))),
+                deliveries.c.status.in_(_OPEN),
+                _in_order(now, inclusive=True),
+            )
+            .group_by(deliveries.c.destination)
         )
         with self.engine.connect() as connection:
-            times = [connection.execute(pending).scalar(), connection.execute(sending).scalar()]
-        return min((time for time in times if time is not None), default=None)
+            found = {str(row[0]): row[1] for row in connection.execute(query)}
+        return {name: found.get(name) for name in destinations}
 
     def fail_unrouted(self, routed: Collection[str], *, now: datetime) -> dict[str, int]:
         """Dead-letter due rows of destinations not in ``routed`` (removed or disabled);
@@ -154,96 +182,6 @@ class DeliveryRows:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def mark_delivered(
-        self,
-        delivery_id: int,
-        receipt: Receipt,
-        now: datetime,
-        *,
-        owner: str,
-        attempt: AttemptRecord | None = None,
-    ) -> bool:
-        """The remote confirmed. False when ``owner`` no longer holds the lease.
-        ``attempt`` (here and in the other outcomes) joins the delivery's history."""
-        return self._settle(
-            delivery_id,
-            owner,
-            attempt,
-            status="delivered",
-            remote_id=receipt.remote_id,
-            attempts=deliveries.c.attempts + 1,
-            last_error=None,
-            last_error_code=None,
-            updated_at=now,
-        )
-
-    def mark_retry(
-        self,
-        delivery_id: int,
-        *,
-        owner: str,
-        next_attempt_at: datetime,
-        code: str,
-        error: str,
-        now: datetime,
-        attempt: AttemptRecord | None = None,
-    ) -> bool:
-        return self._settle(
-            delivery_id,
-            owner,
-            attempt,
-            status="pending",
-            attempts=deliveries.c.attempts + 1,
-            next_attempt_at=next_attempt_at,
-            last_error_code=code,
-            last_error=error,
-            claimed_by=None,
-            updated_at=now,
-        )
-
-    def mark_failed(
-        self,
-        delivery_id: int,
-        *,
-        owner: str,
-        code: str,
-        error: str,
-        now: datetime,
-        attempt: AttemptRecord | None = None,
-    ) -> bool:
-        """Dead letter: kept for ``deliveries retry``, never retried by itself."""
-        return self._settle(
-            delivery_id,
-            owner,
-            attempt,
-            status="failed",
-            attempts=deliveries.c.attempts + 1,
-            last_error_code=code,
-            last_error=error,
-            updated_at=now,
-        )
-
-    def mark_skipped(
-        self,
-        delivery_id: int,
-        *,
-        owner: str,
-        reason: str,
-        now: datetime,
-        code: str = "delivery.superseded",
-    ) -> bool:
-        """Not sent on purpose (superseded by a preferred language, an update the destination
-        ignores, a withdrawal it cannot make); ``code`` says which. Kept for the record."""
-        return self._settle(
-            delivery_id,
-            owner,
-            None,
-            status="skipped",
-            last_error_code=code,
-            last_error=reason,
-            updated_at=now,
-        )
-
     def list_deliveries(
         self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
     ) -> list[Delivery]:
@@ -277,25 +215,6 @@ class DeliveryRows:
             .join(events, events.c.id == deliveries.c.event_id)
             .join(items, items.c.id == events.c.item_id)
         )
-
-    def _settle(
-        self, delivery_id: int, owner: str, attempt: AttemptRecord | None, **values: object
-    ) -> bool:
-        """Record an outcome (and the attempt, in the same transaction), only while
-        ``owner`` still holds the row's lease."""
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                deliveries.update()
-                .where(
-                    deliveries.c.id == delivery_id,
-                    deliveries.c.claimed_by == owner,
-                    deliveries.c.status == "sending",
-                )
-                .values(claimed_until=None, **values)
-            )
-            if result.rowcount == 1 and attempt is not None:
-                insert_attempt(connection, delivery_id, attempt)
-        return result.rowcount == 1
 
 
 def _delivery(row: sa.Row[tuple[object, ...]]) -> Delivery:

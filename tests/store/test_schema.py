@@ -3,12 +3,10 @@ PostgreSQL): a column added to one and not the other fails here."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from syndicator.store import Store, database
+from syndicator.store import Store
 from syndicator.store.schema import metadata
 
 
