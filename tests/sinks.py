@@ -133,8 +133,11 @@ class HttpSink:
                 if "content-type" not in {key.lower() for key in extra}:  # one, as servers do
                     self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                try:
+                    self.end_headers()
+                    self.wfile.write(reply)
+                except (BrokenPipeError, ConnectionResetError):  # the client was killed
+                    self.close_connection = True
 
             do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -1,12 +1,13 @@
-"""50 releases to 8 destinations of different kinds while the worker is SIGKILLed 10 times.
+"""50 releases to 9 destinations of different kinds while the worker is SIGKILLed 10 times.
 
-The releases are stored first (``poll --once --dry-run``: 400 outbox rows, nothing sent);
+The releases are stored first (``poll --once --dry-run``: 450 outbox rows, nothing sent);
 then ``syndicator run`` delivers them against sinks that answer in ``DELAY_S`` and is killed
 at 10 seeded random moments, each a little after deliveries resumed, and started again.
 At the end every sink has every release and every row is delivered. A release may reach a
 sink twice only when its first copy was in flight at a kill (it arrived within the sink's
 delay + 2 s before one: the worker died before recording the answer), at most once per
-kill; the Matrix room never shows one twice (the txnId makes the homeserver drop a repeat).
+kill; the Matrix room never shows one twice (the txnId makes the homeserver drop a repeat),
+nor the WordPress site (a retry looks the post up by our slug before creating one).
 
 Adding a kind is one line in ``KINDS``: its sink, its ``[[destinations]]`` body (``{url}``
 is the sink's base URL), and how to read what the sink received when that is not the
@@ -44,6 +45,9 @@ from tests.deliver.test_mattermost import MattermostSink
 from tests.deliver.test_teams import HOOK_PATH as TEAMS_PATH
 from tests.deliver.test_teams import QUERY as TEAMS_QUERY
 from tests.deliver.test_teams import TeamsSink
+from tests.deliver.wordpress_sink import PASSWORD as WP_PASSWORD
+from tests.deliver.wordpress_sink import USERNAME as WP_USER
+from tests.deliver.wordpress_sink import WordPressSink
 from tests.e2e.conftest import ROOT, SECRET, sources_toml, syndicator, text, write_config
 from tests.hostile.harness import free_port, start_worker
 from tests.sinks import HttpSink, SlackSink, SmtpSink, WebhookSink
@@ -94,6 +98,12 @@ def _timeline(sink: Any) -> Arrivals:
     return [(match.group(1), 0.0) for match in found if match]
 
 
+def _posts(sink: Any) -> Arrivals:
+    """WordPress: the posts the site holds (a retry finds ours by its slug and updates it)."""
+    found = [_MARK.search(str(post.get("title"))) for post in list(sink.posts.values())]
+    return [(match.group(1), 0.0) for match in found if match]
+
+
 def _emails(sink: Any) -> Arrivals:
     return list(sink.arrived)
 
@@ -129,6 +139,9 @@ KINDS = (
          received=_timeline, dedupes=True),
     Kind("telegram", TelegramSink,
          f'bot_token = "{TELEGRAM_TOKEN}"\nchat_id = "@kaatotesti"\napi_base = "{{url}}"'),
+    Kind("wordpress", WordPressSink,
+         f'url = "{{url}}"\nusername = "{WP_USER}"\napplication_password = "{WP_PASSWORD}"\n'
+         "allow_private_networks = true", received=_posts, dedupes=True),
     Kind("email", SlowSmtpSink,
          'host = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
          'sender = "tiedotteet@vaasa.example"\nrecipients = ["toimitus@lehti.example"]',
