@@ -15,7 +15,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -215,8 +215,9 @@ def _retry(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     from syndicator.deliver import kind_of
+    from syndicator.deliver.changes import describe_changes
     from syndicator.deliver.preview import preview
-    from syndicator.deliver.render import render_message
+    from syndicator.deliver.render import label_language, render_message
     from syndicator.urls import canonical_url
 
     config, store = _open(args)
@@ -234,11 +235,18 @@ def _preview(args: argparse.Namespace) -> int:
         return 2
     stored_event, entry = found
     event = args.event or stored_event
-    key, remote_id = f"preview-{event_id}", None
+    key = f"preview-{event_id}"
     if (delivery_id := store.delivery_of_event(event_id, destination.name)) is not None:
         (delivery,) = store.list_deliveries(limit=1, ids=[delivery_id])
-        key, remote_id = delivery.idempotency_key, delivery.remote_id
-    message = replace(render_message(entry, event, destination, key), remote_id=remote_id)
+        key = delivery.idempotency_key
+    # As the outbox would: the id an earlier send returned, and what changed since then.
+    remote_id = None if event == "created" else store.remote_id_for(entry.item_id, destination.name)
+    previous = store.previous_article(entry.item_id, entry.version)
+    changes: tuple[str, ...] = ()
+    if event == "updated" and previous is not None:
+        words = label_language(entry, destination)
+        changes = describe_changes(previous, entry.article, words)
+    message = render_message(entry, event, destination, key, remote_id=remote_id, changes=changes)
     shown = asyncio.run(preview(destination, message))
     print(f"# {kind_of(destination).redacted(destination)} · {event} · "
           f"{entry.article.title} [{entry.article.lang or '?'}] · nothing was sent")  # fmt: skip

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -258,6 +258,29 @@ def test_preview_prints_what_would_be_sent_and_sends_nothing(
     out = capsys.readouterr().out
     assert "xoxSecretTokenValue123" not in out and "Vaasan kaupunki" in out
     assert len(setup.slack.requests) == 1  # only the drain's
+
+
+def test_preview_of_an_update_is_what_the_outbox_would_send(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a send, an edited release previews as the notice the outbox would send: it
+    names the first message (``previous_id``) and says what changed."""
+    setup.drain()
+    first = setup.webhook.requests[0].headers["webhook-id"]
+    stored = setup.store.find_item(setup.url)
+    assert stored is not None
+    edited = replace(setup.store.entry_for_event(
+        setup.store.latest_event_of(stored.item_id) or 0)[1].article,  # type: ignore[index]
+        title="Uimahallin avajaiset siirtyvät")  # fmt: skip
+    setup.store.save_article("vaasa-fi", edited, decide(stored, edited), stored,
+                             destinations=[("partner-hook", 0.0)],
+                             now=datetime.now(UTC))  # fmt: skip
+    assert cli(setup, "preview", "partner-hook", setup.url) == 0
+    out = capsys.readouterr().out
+    body = json.loads(out.split("Content-Type: application/json\n\n", 1)[1].split("\n\n")[0])
+    assert body["type"] == "release.updated" and body["data"]["previous_id"] == first
+    assert any("Uimahallin avajaiset siirtyvät" in change for change in body["data"]["changes"])
+    assert len(setup.webhook.requests) == 1  # nothing sent by the preview
 
 
 def test_preview_of_an_email_destination_shows_the_message(

@@ -29,6 +29,7 @@ from syndicator.deliver import (
     kind_of,
     transcript,
 )
+from syndicator.deliver.dispatch import plan
 from syndicator.errors import DeliveryError
 from syndicator.model import Message
 
@@ -85,17 +86,14 @@ async def preview(config: DestinationBase, message: Message) -> Preview:
 
 
 def _action(kind: DestinationKind, config: DestinationBase, message: Message) -> str | None:
-    """What the outbox would call, as the edit/notify/withdraw contract says; None when
-    the destination gets nothing (an ignored update, a withdrawal it cannot show)."""
-    known = message.remote_id is not None
-    if message.event == "withdrawn":
-        return "withdraw" if known and can_withdraw(kind, config) else None
-    if message.event == "updated":
-        if config.on_update == "ignore":
-            return None
-        if config.on_update != "notify" and known and can_edit(kind, config):
-            return "edit"
-    return "send"
+    """What the outbox would call (``dispatch.plan``, the same decision); None when the
+    destination gets nothing (an ignored update, a withdrawal it cannot show)."""
+    chosen = plan(message.event, config.on_update, remote_id=message.remote_id,
+                  editable=can_edit(kind, config),
+                  withdrawable=can_withdraw(kind, config))  # fmt: skip
+    if chosen.path == "skip":
+        return None
+    return "send" if chosen.path == "notice" else chosen.path
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
