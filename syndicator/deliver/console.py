@@ -40,6 +40,7 @@ def format_block(message: Message) -> str:
         message.title,
         message.url,
     ]
+    lines += [f"  * {change}" for change in message.changes]  # an update: what changed
     if message.lead:
         lines.append(truncate(" ".join(message.lead.split()), LEAD_MAX))
     lines += [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -27,3 +29,12 @@ async def test_prints_one_block(
 
 def test_redacted() -> None:
     assert console.redacted(console.Config(kind="console", name="demo")) == "console demo (stdout)"
+
+
+async def test_an_update_notice_lists_what_changed(
+    capsys: pytest.CaptureFixture[str], client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    config = console.Config(kind="console", name="stdout", locale="en")
+    message = replace(make_message(config, event="updated"), changes=("Title changed: A → B",))
+    await console.send(config, message, client)
+    assert "  * Title changed: A → B" in capsys.readouterr().out.splitlines()
