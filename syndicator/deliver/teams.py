@@ -3,11 +3,11 @@
 The Office 365 connectors and their MessageCard are retired; a Workflows "When a Teams
 webhook request is received" flow takes ``{"type": "message", "attachments": [...]}`` with
 one Adaptive Card (schema 1.4): title, time, "Lähde: <organisation>" (never our source
-name), lead, image, other-language links and an
-``Action.OpenUrl`` "read more" button. TextBlock text is a Markdown subset, so release text
-is backslash-escaped. Teams refuses messages over 28 KB: the lead is cut to fit. Workflows
-answers ``202 Accepted`` with no id (so no ``remote_id``); 429 (Retry-After) and 5xx are
-retried, other 4xx (400/401/403/404) are permanent as ``delivery.teams_<status>``.
+name), lead, image, other-language links and an ``Action.OpenUrl`` "read more" button.
+TextBlock text is a Markdown subset, so release text is backslash-escaped. Teams refuses
+messages over 28 KB: the lead is cut to fit. Workflows answers ``202 Accepted`` with no id
+(so no ``remote_id``); 429 (Retry-After) and 5xx are retried, other 4xx (400/401/403/404)
+are permanent as ``delivery.teams_<status>``.
 """
 
 from __future__ import annotations
