@@ -2,10 +2,11 @@
 Discord's limits (discord.com/developers/docs/resources/message#embed-object-embed-limits),
 with text escaped for Discord's Markdown.
 
-The embed: title (linked to the release), description (what changed, for a notice; the
+The embed: author (the organisation that published the release, never our source name),
+title (linked to the release), description (what changed, for a notice; the
 lead; the Helsinki time in the destination's words; a "Lue lisää" link), timestamp, image,
 one inline field per other language. A withdrawn release's embed keeps only the title,
-prefixed "[Tiedote peruttu]", and the label.
+prefixed "[Tiedote peruttu]", the label and the author.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from syndicator.deliver.render import fit, headline
+from syndicator.deliver.render import fit, headline, truncate
 from syndicator.i18n import LANGUAGES, translate
 from syndicator.model import Message
 
 __all__ = [
+    "AUTHOR_MAX",
     "CHANGE_MAX",
     "CONTENT_MAX",
     "DESCRIPTION_MAX",
@@ -36,6 +38,7 @@ __all__ = [
 
 # Discord's limits (discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT_MAX = 2000
+AUTHOR_MAX = 256
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
 FIELDS_MAX = 25
@@ -70,6 +73,8 @@ def withdrawn_payload(message: Message, color: int | None = None) -> dict[str, A
     }
     if color is not None:
         result["color"] = color
+    if message.organisation.strip():
+        result["author"] = _author(message)
     return {
         "content": fit(label, CONTENT_MAX, escape_markdown),
         "embeds": [result],
@@ -80,13 +85,17 @@ def withdrawn_payload(message: Message, color: int | None = None) -> dict[str, A
 def embed(message: Message, color: int | None = None) -> dict[str, Any]:
     """One embed within Discord's per-field limits and its 6000-character total."""
     title = fit(message.title or message.url, TITLE_MAX, escape_markdown)
-    fields = _fields(message, EMBED_TOTAL_MAX - len(title) - _DESCRIPTION_RESERVE)
-    used = len(title) + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    author = _author(message) if message.organisation.strip() else None
+    named = len(title) + (len(author["name"]) if author else 0)
+    fields = _fields(message, EMBED_TOTAL_MAX - named - _DESCRIPTION_RESERVE)
+    used = named + sum(len(f["name"]) + len(f["value"]) for f in fields)
     result: dict[str, Any] = {
         "title": title,
         "description": _description(message, min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - used)),
         "timestamp": _when(message).isoformat(),
     }
+    if author:
+        result["author"] = author
     if _is_web(message.url):
         result["url"] = message.url
     if color is not None:
@@ -107,6 +116,12 @@ def markdown_link(url: str, label: str) -> str:
     """``[label](url)`` with the label escaped and ``( ) < >`` and spaces in the URL encoded."""
     safe_url = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
     return f"[{escape_markdown(label)}]({safe_url})"
+
+
+def _author(message: Message) -> dict[str, str]:
+    """The organisation as the embed's author: plain text (Discord renders no Markdown
+    there, so nothing is escaped), cut to ``AUTHOR_MAX``."""
+    return {"name": truncate(" ".join(message.organisation.split()), AUTHOR_MAX)}
 
 
 def _description(message: Message, limit: int) -> str:

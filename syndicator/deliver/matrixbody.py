@@ -6,11 +6,12 @@ silences ``m.notice``, and a newsroom wants to be told), ``body`` (plain text) a
 recommended HTML subset). No ``<img>``: the spec allows only ``mxc://`` sources, which needs
 a media upload (left for later). The content is kept to ``CONTENT_MAX_BYTES`` of JSON, well
 under the 65,536-byte event limit (signatures and the envelope come on top), by cutting the
-lead at a word boundary; the link always stays.
+lead at a word boundary; the link always stays. Under the headline, a line names the
+organisation that published the release (never our internal source name).
 
 An update notice (``message.changes``) is short: title, headline and time, what changed, the
 link; it is sent as a reply to the first event. A withdrawal says so over the title struck
-through.
+through, and names the organisation.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "EVENT_MAX_BYTES",
     "HTML_FORMAT",
     "LINKS_MAX",
+    "ORGANISATION_MAX",
     "TITLE_MAX",
     "URL_MAX",
     "content",
@@ -45,6 +47,7 @@ CONTENT_MAX_BYTES = 32_768  # our content's JSON: half the event, the rest is en
 HTML_FORMAT = "org.matrix.custom.html"
 TITLE_MAX = 300  # characters; no spec limit, a readable heading
 LINK_LABEL_MAX = 200
+ORGANISATION_MAX = 200  # characters; a publisher's name is a few words
 URL_MAX = 2048  # links longer than this (other than the release's own) are left out
 LINKS_MAX = 20  # the article's own "read more" links, and the other languages
 CHANGE_MAX = 300  # characters of one line of what changed, in a notice
@@ -97,9 +100,9 @@ def _build(
     own_links = _links(message.read_more) if links else []
     others = _links(message.alternates) if links else []
     other_label = labels.get("other_languages", "")
-    text = [title, f"{headline(message)} · {when}", ""]
+    text = [title, f"{headline(message)} · {when}", *_byline(message), ""]
     html = [f"<h3>{escape_html(title)}</h3>", f"<p><b>{escape_html(headline(message))}</b> · "
-            f"{escape_html(when)}</p>"]  # fmt: skip
+            f"{escape_html(when)}</p>", *_html_byline(message)]  # fmt: skip
     changes = [truncate(" ".join(c.split()), CHANGE_MAX) for c in message.changes[:CHANGES_MAX]]
     if changes:
         text += [f"• {change}" for change in changes] + [""]
@@ -138,9 +141,9 @@ def withdrawn_content(message: Message, msgtype: str = "m.text") -> dict[str, An
     html = f"<p><b>{escape_html(label)}</b></p><p><del>{escape_html(title)}</del></p>"
     return {
         "msgtype": msgtype,
-        "body": f"{label}: {title}",
+        "body": "\n".join([f"{label}: {title}", *_byline(message)]),
         "format": HTML_FORMAT,
-        "formatted_body": sanitise(html),
+        "formatted_body": sanitise(html + "".join(_html_byline(message))),
     }
 
 
@@ -155,6 +158,16 @@ def sanitise(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def _byline(message: Message) -> list[str]:
+    """The organisation's name as a line of ``body``; none if it is not known."""
+    organisation = truncate(" ".join(message.organisation.split()), ORGANISATION_MAX)
+    return [organisation] if organisation else []
+
+
+def _html_byline(message: Message) -> list[str]:
+    return [f"<p><i>{escape_html(name)}</i></p>" for name in _byline(message)]
 
 
 def _when(message: Message) -> str:

@@ -12,8 +12,9 @@ and no edits. **Bot** (``url`` + ``token`` + ``channel_id``): ``POST /api/v4/pos
 the attachment in ``props``; the post's ``id`` is the ``remote_id``. ``edit`` is ``PUT
 /api/v4/posts/{id}`` (``id``, ``message``, ``props``: fields left out would be blanked);
 ``withdraw`` is the same PUT with the withdrawn label and the struck-out title; a notice
-(on_update "notify") is a reply (``root_id`` = the original) with what changed, and keeps
-the original's id (Mattermost threads hang off the root). Errors: see ``mattermost_api``.
+(on_update "notify") is a reply (``root_id`` = the original) with what changed and the
+organisation, and keeps the original's id (Mattermost threads hang off the root). Errors:
+see ``mattermost_api``.
 """
 
 from __future__ import annotations
@@ -167,16 +168,18 @@ def attachment(message: Message) -> dict[str, Any]:
     if pretext:
         result["pretext"] = pretext
     if message.organisation:  # who published it; never our internal source name
-        result["author_name"] = truncate(message.organisation, TITLE_MAX)
+        result["author_name"] = _organisation(message)
     if message.image:
         result["image_url"] = message.image.url
     return result
 
 
 def notice(message: Message) -> str:
-    """A reply's Markdown: the headline, the linked title, what changed."""
+    """A reply's Markdown: the headline, the linked title, the organisation, what changed."""
     title = markdown_link(message.url, truncate(message.title or message.url, TITLE_MAX))
     lines = [f"**{escape_markdown(headline(message))}**: {title}"]
+    if message.organisation:
+        lines[0] += f"\n_{escape_markdown(_organisation(message))}_"
     if changes := _changes(message):
         lines.append(changes)
     return "\n\n".join(lines)
@@ -185,12 +188,20 @@ def notice(message: Message) -> str:
 def withdrawn_attachment(message: Message) -> dict[str, Any]:
     label = message.labels.get("withdrawn_release", "Release withdrawn")
     title = truncate(message.title or message.url, TITLE_MAX)
-    return {
+    result = {
         "fallback": truncate(f"{label}: {title}", FALLBACK_MAX),
         "title": label,
         "text": f"~~{escape_markdown(title)}~~",
         "color": "#8a8a8a",
     }
+    if message.organisation:  # still whose release it was
+        result["author_name"] = _organisation(message)
+    return result
+
+
+def _organisation(message: Message) -> str:
+    """The publisher's name, plain (``author_name`` is not Markdown), one line, cut."""
+    return truncate(" ".join(message.organisation.split()), TITLE_MAX)
 
 
 def _changes(message: Message) -> str:

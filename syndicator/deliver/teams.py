@@ -2,11 +2,12 @@
 
 The Office 365 connectors and their MessageCard are retired; a Workflows "When a Teams
 webhook request is received" flow takes ``{"type": "message", "attachments": [...]}`` with
-one Adaptive Card (schema 1.4): title, time, lead, image, other-language links and an
-``Action.OpenUrl`` "read more" button. TextBlock text is a Markdown subset, so release text
-is backslash-escaped. Teams refuses messages over 28 KB: the lead is cut to fit. Workflows
-answers ``202 Accepted`` with no id (so no ``remote_id``); 429 (Retry-After) and 5xx are
-retried, other 4xx (400/401/403/404) are permanent as ``delivery.teams_<status>``.
+one Adaptive Card (schema 1.4): title, time, "Lähde: <organisation>" (never our source
+name), lead, image, other-language links and an ``Action.OpenUrl`` "read more" button.
+TextBlock text is a Markdown subset, so release text is backslash-escaped. Teams refuses
+messages over 28 KB: the lead is cut to fit. Workflows answers ``202 Accepted`` with no id
+(so no ``remote_id``); 429 (Retry-After) and 5xx are retried, other 4xx (400/401/403/404)
+are permanent as ``delivery.teams_<status>``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from syndicator.model import Message, Receipt
 __all__ = [
     "ALT_TEXT_MAX",
     "CARD_VERSION",
+    "ORGANISATION_MAX",
     "PAYLOAD_MAX",
     "TITLE_MAX",
     "Config",
@@ -47,6 +49,7 @@ PAYLOAD_MAX = 28 * 1024  # bytes of the UTF-8 JSON body
 CARD_VERSION = "1.4"
 TITLE_MAX = 500  # ours: a title is a line, not a document
 ALT_TEXT_MAX = 1000  # ours
+ORGANISATION_MAX = 200  # ours: a publisher's name is a few words
 _SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _MARKDOWN = re.compile(r"([\\`*_\[\]()~])")  # what Teams' Markdown subset acts on
 _LINE_START = re.compile(r"^(\s*)(-|\d+\.)(?=\s)", re.MULTILINE)  # would start a list
@@ -132,6 +135,8 @@ def card(message: Message, lead: str) -> dict[str, Any]:
               weight="Bolder", size="Medium"),
         _text(escape_markdown(_when(message)), isSubtle=True, spacing="None"),
     ]  # fmt: skip
+    if source := _source(message):
+        body.append(_text(escape_markdown(source), isSubtle=True, spacing="None"))
     if lead:
         body.append(_text(escape_markdown(lead)))
     if message.image:
@@ -162,6 +167,13 @@ def _when(message: Message) -> str:
     labels = message.labels
     key = "updated" if message.event == "updated" else "published"
     return f"{headline(message)} · {labels.get(key, '')} {labels.get(key + '_at', '')}".strip()
+
+
+def _source(message: Message) -> str:
+    """ "Lähde: Vaasan kaupunki" in the destination's words; "" if no organisation is known."""
+    organisation = truncate(" ".join(message.organisation.split()), ORGANISATION_MAX)
+    label = message.labels.get("source", "")
+    return f"{label}: {organisation}" if label and organisation else organisation
 
 
 def _text(text: str, **style: Any) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """A release in Telegram's HTML parse mode (core.telegram.org/bots/api#html-style), within
 the visible-text limits: 4,096 for a text message, 1,024 for a photo caption.
 
-Layout: **title** · headline and date · lead · "Lue lisää" link · other languages; the lead
-is cut first, at a word boundary. An update notice (``message.changes``) is short, as it
-replies to the first message: headline and date, title, what changed, the link. A withdrawal
-is the label over the title struck through. The internal source name is never shown.
+Layout: **title** · headline and date · the organisation (italic) · lead · "Lue lisää"
+link · other languages; the lead is cut first, at a word boundary. An update notice
+(``message.changes``) is short, as it replies to the first message: title, headline and
+date, organisation, what changed, the link. A withdrawal is the label over the title struck
+through, then the organisation. The internal source name is never shown; the organisation
+is, in every one of them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ __all__ = [
     "CAPTION_MAX",
     "CHANGE_MAX",
     "LABEL_MAX",
+    "ORGANISATION_MAX",
     "TEXT_MAX",
     "TITLE_MAX",
     "escape",
@@ -39,6 +42,7 @@ TITLE_MAX = 256
 LABEL_MAX = 64
 ALTERNATES_MAX = 10
 CHANGE_MAX = 300  # one line of what changed, in a notice
+ORGANISATION_MAX = 100  # a publisher's name is a few words; the caption is short
 
 
 def markup(message: Message, limit: int) -> str:
@@ -78,7 +82,13 @@ def _head(message: Message, title: str) -> str:
     else:
         when = f"{labels.get('published', '')} {labels.get('published_at', '')}".strip()
     facts = " · ".join(part for part in (headline(message), when) if part)
-    return f"<b>{escape(title)}</b>\n<i>{escape(facts)}</i>"
+    return f"<b>{escape(title)}</b>\n<i>{escape(facts)}</i>" + _byline(message)
+
+
+def _byline(message: Message) -> str:
+    """ "\n<i>Vaasan kaupunki</i>": who published it; nothing if no organisation is known."""
+    organisation = truncate(" ".join(message.organisation.split()), ORGANISATION_MAX)
+    return f"\n<i>{escape(organisation)}</i>" if organisation else ""
 
 
 def _tail(message: Message, alternates: list[Link]) -> str:
@@ -131,4 +141,4 @@ def withdrawn_markup(message: Message) -> str:
     """ "Tiedote peruttu" in bold over the title struck through: no lead, no links."""
     label = message.labels.get("withdrawn_release") or "Release withdrawn"
     title = truncate(message.title or message.url, TITLE_MAX)
-    return f"<b>{escape(label)}</b>\n<s>{escape(title)}</s>"
+    return f"<b>{escape(label)}</b>\n<s>{escape(title)}</s>" + _byline(message)

@@ -4,18 +4,17 @@ Basic auth (user name + Application Password).
 - ``send``: the slug is a marker we own, ``syndicator-<hash of the release URL>``. Before
   creating, ``GET /posts?slug=…&status=any&context=edit`` looks for it, so a lost answer, a
   restart or a retry updates that post instead of making a second. Else ``POST /posts`` with
-  title, content (body, a "Lue lisää" link to the original in the post's language, the other
-  language versions), excerpt (the lead), status, slug, categories, tags, featured image
-  (``wordpress_media``). The post id is the Receipt's ``remote_id``.
-- ``edit``: ``POST /posts/{id}`` with the same fields but status and slug (the partner's
-  choice stays); ``withdraw``: ``POST /posts/{id}`` with ``{"status": withdraw_status}``.
+  title, content (body; "Lähde: <organisation>" and "Lue lisää", a link to the original, in
+  the post's language; the other languages), excerpt (the lead), status, slug, categories,
+  tags, featured image (``wordpress_media``). The post id is the Receipt's ``remote_id``.
+- ``edit``: ``POST /posts/{id}``, the same fields but status and slug (the partner's choice
+  stays); ``withdraw``: ``POST /posts/{id}`` ``{"status": withdraw_status}``, off the site.
 - Category and tag names map to term ids (``GET /tags?search=``); a missing one is created
   if ``create_terms`` (the account must then manage terms), else left out with a WARNING.
 
 Errors ``{"code", "message", "data": {"status"}}``: 408/425/429/5xx retried (``Retry-After``),
-others permanent (401 ``incorrect_password``, 403 ``rest_cannot_create``, 404
-``rest_post_invalid_id``: the post was deleted). Codes ``delivery.wordpress_<status>``,
-``delivery.wordpress_answer``; messages name the destination and WP's code, not the password.
+others permanent (401, 403, 404 ``rest_post_invalid_id``: post deleted): codes
+``delivery.wordpress_<status>``/``_answer``; messages never show the password.
 """
 
 from __future__ import annotations
@@ -48,7 +47,6 @@ __all__ = ["API_PATH", "Config", "content", "edit", "post_slug", "redacted", "se
 log = logging.getLogger("syndicator.deliver.wordpress")
 
 API_PATH = "/wp-json/wp/v2"
-_WEB = ("http", "https")
 _DETAIL_MAX = 200  # characters of WordPress's error message quoted in ours
 _TermName = Annotated[str, Field(min_length=1, max_length=200)]
 _CORE_FIELDS = frozenset(
@@ -122,15 +120,18 @@ def post_slug(message: Message) -> str:
 
 
 def content(message: Message) -> str:
-    """The post's HTML: the body, the link back to the original in the post's language, and
-    the other language versions, each labelled in its own language."""
+    """The post's HTML: body, "Lähde: …" and link back (as reposts end), other languages."""
     body = message.html.strip() or "".join(
         f"<p>{escape_html(part.strip())}</p>" for part in message.lead.split("\n\n") if part.strip()
     )
     lang = message.lang if message.lang in LANGUAGES else None
-    words = translate("label.read_more", lang) if lang else message.labels.get("read_more")
-    parts = [body, f'<p class="syndicator-read-more">{_anchor(message.url, words or "")}</p>']
-    others = [link for link in message.alternates if urlsplit(link.url).scheme in _WEB]
+    source, words = (translate(f"label.{key}", lang) if lang else message.labels.get(key, "")
+                     for key in ("source", "read_more"))  # fmt: skip
+    name = " ".join(message.organisation.split())  # who published it, never our source name
+    source = f"{source}: {name}" if source and name else name
+    parts = [body, f'<p class="syndicator-source">{escape_html(source)}</p>' if source else "",
+             f'<p class="syndicator-read-more">{_anchor(message.url, words)}</p>']  # fmt: skip
+    others = [link for link in message.alternates if urlsplit(link.url).scheme in ("http", "https")]
     if others:
         links = " · ".join(_anchor(link.url, link.label or link.url, link.lang) for link in others)
         parts.append(f'<p class="syndicator-languages">{links}</p>')

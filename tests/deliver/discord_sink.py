@@ -3,7 +3,7 @@
 Checks what Discord documents (discord.com/developers/docs/resources/webhook#execute-webhook,
 …/message#embed-object-embed-limits): ``POST /api/webhooks/{id}/{token}``, a JSON body,
 ``content`` ≤ 2000, ≤ 10 embeds, title ≤ 256, description ≤ 4096, ≤ 25 fields (name ≤ 256,
-value ≤ 1024, both non-empty), footer ≤ 2048, author ≤ 256, the sum ≤ 6000, an ISO 8601
+value ≤ 1024, both non-empty), footer ≤ 2048, author name 1..256, the sum ≤ 6000, an ISO 8601
 timestamp, http(s) URLs. Answers like Discord: ``200`` with the message object under
 ``?wait=true`` (``204`` without), ``400 {"code": 50035, "message": "Invalid Form Body"}``
 for a bad body, ``404 {"code": 10015, "message": "Unknown Webhook"}`` for another path.
@@ -173,6 +173,8 @@ def _embed_problems(embed: dict[str, Any]) -> list[str]:
     author = embed.get("author", {}).get("name", "")
     if len(footer) > 2048 or len(author) > 256:
         found.append("footer or author too long")
+    if "author" in embed and not (isinstance(author, str) and author.strip()):
+        found.append("author.name is required")  # an author object without a name
     total = sum(len(embed.get(key) or "") for key in limits) + len(footer) + len(author)
     total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
     if total > 6000:
@@ -182,7 +184,7 @@ def _embed_problems(embed: dict[str, Any]) -> list[str]:
             datetime.fromisoformat(embed["timestamp"])
         except (TypeError, ValueError):
             found.append("timestamp is not ISO8601")
-    urls = [embed.get("url"), embed.get("image", {}).get("url")]
+    urls = [embed.get("url"), embed.get("image", {}).get("url"), embed.get("author", {}).get("url")]
     if any(url is not None and urlsplit(url).scheme not in ("http", "https") for url in urls):
         found.append("Not a well formed URL")
     return found

@@ -62,7 +62,8 @@ async def test_posts_an_embed_and_returns_the_message_id(
          "inline": True},
     ]  # fmt: skip
     assert "vaasa-fi" not in request.body.decode()  # the internal source name never leaves
-    assert "author" not in embed and "footer" not in embed  # no organisation known: none
+    # the organisation (here the host: the sample names none), as the embed's author
+    assert embed["author"] == {"name": "www.vaasa.fi"} and "footer" not in embed
 
 
 async def test_hostile_text_is_escaped_for_discord_markdown(
@@ -111,10 +112,16 @@ async def test_the_embed_total_stays_under_6000(
 
     config = config_for(sink.url + WEBHOOK_PATH)
     alternates = tuple(Link(f"https://x.example/{'a' * 900}/{n}", "L" * 300) for n in range(30))
-    message = make_message(config, lead="sana " * 3000, alternates=alternates)
+    organisation = "Vaasan *kaupunki* ja _seutu_ " * 20  # the author counts in the 6000
+    message = make_message(
+        config, lead="sana " * 3000, alternates=alternates, organisation=organisation
+    )
     await discord.send(config, message, client)
     assert sink.requests[0].problems == []
     [embed] = sink.requests[0].json()["embeds"]
+    author = embed["author"]["name"]
+    assert len(author) <= discordembed.AUTHOR_MAX and author.endswith("…")
+    assert author.startswith("Vaasan *kaupunki* ja _seutu_")  # plain text: Discord shows it as is
     assert 0 < len(embed["fields"]) < discordembed.FIELDS_MAX  # dropped, not cut: links stay whole
     assert "[Lue lisää](" in embed["description"]
 

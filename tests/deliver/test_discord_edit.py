@@ -61,6 +61,7 @@ async def test_an_edit_patches_the_message_it_sent_and_sends_nothing_new(
     assert message["edited_timestamp"] is not None and message["content"] == "Päivitetty tiedote"
     [embed] = message["embeds"]
     assert embed["title"] == "Uimahallin avajaiset siirtyvät" and "image" not in embed
+    assert embed["author"] == {"name": "www.vaasa.fi"}  # an edit keeps the organisation
     assert embed["description"].splitlines()[-2].startswith("Päivitetty ")
     assert sink.edits == [(remote_id, request.json())]
 
@@ -99,6 +100,7 @@ async def test_withdraw_marks_the_message_and_drops_link_and_image(
     [embed] = message["embeds"]
     assert embed["title"] == f"\\[{label}\\] {TITLE}" and embed["description"] == label
     assert not {"image", "url", "fields"} & set(embed)  # the page is gone: nothing links to it
+    assert embed["author"] == {"name": "www.vaasa.fi"}  # still says whose release it was
 
 
 async def test_a_rate_limited_edit_honours_retry_after_then_succeeds(
@@ -162,6 +164,7 @@ async def test_an_update_notice_is_a_new_message_that_says_what_changed(
     assert receipt.remote_id == sink.messages[1]["id"] != remote_id
     body = request.json()
     assert body["content"] == "Päivitetty tiedote"
+    assert body["embeds"][0]["author"] == {"name": "www.vaasa.fi"}
     changes, lead, tail = body["embeds"][0]["description"].split("\n\n")
     first, second, third = changes.splitlines()
     assert (first, second) == ("• Otsikko: \\*Uusi\\* otsikko", "• Päivämäärä 14.3.2025")

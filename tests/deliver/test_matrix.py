@@ -47,13 +47,15 @@ async def test_puts_one_event_with_text_and_html(
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
     content = request.json()
     assert content["msgtype"] == "m.text" and content["format"] == "org.matrix.custom.html"
-    assert content["body"].splitlines()[:2] == [
+    assert content["body"].splitlines()[:3] == [
         "Kaupunki avaa uuden uimahallin Hietalahteen",
         "Uusi tiedote · Julkaistu 12.3.2025 klo 10.00",
+        "www.vaasa.fi",  # the organisation (the sample names none: the host)
     ]
     assert f"Lue lisää: {RELEASE_URL}" in content["body"]
     html = content["formatted_body"]
     assert html.startswith("<h3>Kaupunki avaa uuden uimahallin Hietalahteen</h3>")
+    assert "</p><p><i>www.vaasa.fi</i></p><p>Vaasan uusi" in html
     assert "<p>Vaasan uusi uimahalli avataan yleisölle maaliskuussa." in html
     assert f'<a href="{RELEASE_URL}">Lue lisää</a>' in html
     assert '<a href="https://www.vaasa.fi/sv/nyheter/simhall/">På svenska</a>' in html
@@ -83,6 +85,7 @@ async def test_hostile_text_is_escaped_and_only_the_subset_is_sent(
         title=title,
         lead='<img src=x onerror="alert(2)"> & <a href="javascript:alert(3)">x</a>',
         read_more=(Link("javascript:alert(4)", "klikkaa"), Link('https://e.fi/?a=1&b="2"', "ok")),
+        organisation="<i>Vasa</i> & <script>stad</script>",
     )
     await matrix.send(config, message, client)
 
@@ -90,10 +93,12 @@ async def test_hostile_text_is_escaped_and_only_the_subset_is_sent(
     assert request.problems == []  # the sink parses formatted_body against the subset
     content = request.json()
     assert content["body"].splitlines()[0] == title  # plain text stays as written
+    assert content["body"].splitlines()[2] == "<i>Vasa</i> & <script>stad</script>"
     html = content["formatted_body"]
     assert html.startswith("<h3>&lt;b&gt;&amp;\"'*_~ &lt;script&gt;alert(1)&lt;/script&gt;</h3>")
     assert "<img" not in html and "<script" not in html and '<a href="javascript' not in html
     assert "&lt;img src=x" in html
+    assert "<p><i>&lt;i&gt;Vasa&lt;/i&gt; &amp; &lt;script&gt;stad&lt;/script&gt;</i></p>" in html
     assert '<a href="https://e.fi/?a=1&amp;b=&quot;2&quot;">ok</a>' in html
     assert "<a>klikkaa</a>" in html  # the hostile href is dropped, its label kept
 
@@ -120,7 +125,8 @@ async def test_huge_lead_is_cut_at_a_word_and_the_link_kept(
     assert len(request.body) > matrixbody.CONTENT_MAX_BYTES * 0.9  # cut, not emptied
     content = request.json()
     text_lead = content["body"].split("\n\n")[1]
-    assert text_lead.endswith("kaupunginvaltuustoa…") and lead.startswith(text_lead[:-1])
+    assert text_lead.endswith("…") and lead.startswith(text_lead[:-1])
+    assert text_lead[:-1].split()[-1] in {"Päätös", "<&>", "koskee", "kaupunginvaltuustoa"}
     assert f"Lue lisää: {RELEASE_URL}" in content["body"]
     assert f'<a href="{RELEASE_URL}">Lue lisää</a>' in content["formatted_body"]
     assert content["formatted_body"].count("<li>") == matrixbody.LINKS_MAX

@@ -63,9 +63,10 @@ async def test_an_edit_is_one_m_replace_of_the_first_event(
     assert content["m.relates_to"] == {"rel_type": "m.replace", "event_id": first}
     new = content["m.new_content"]
     assert "m.relates_to" not in new and new["msgtype"] == "m.text"
-    assert new["body"].splitlines()[:2] == [
+    assert new["body"].splitlines()[:3] == [
         "Uimahallin avajaiset siirtyvät",
         "Päivitetty tiedote · Päivitetty 12.3.2025 klo 10.05",
+        "www.vaasa.fi",  # an edit keeps the organisation
     ]
     assert content["body"] == "* " + new["body"]  # the fallback for clients without edits
     assert content["formatted_body"] == "* " + new["formatted_body"]
@@ -133,11 +134,13 @@ async def test_withdraw_replaces_the_event_with_a_notice_and_redacts_nothing(
     assert content["m.relates_to"] == {"rel_type": "m.replace", "event_id": first}
     assert sink.shown(first) == {
         "msgtype": "m.text",
-        "body": f"{label}: {TITLE}",
+        "body": f"{label}: {TITLE}\nwww.vaasa.fi",
         "format": "org.matrix.custom.html",
-        "formatted_body": f"<p><b>{label}</b></p><p><del>{TITLE}</del></p>",
+        "formatted_body": (
+            f"<p><b>{label}</b></p><p><del>{TITLE}</del></p><p><i>www.vaasa.fi</i></p>"
+        ),
     }
-    assert content["body"] == f"* {label}: {TITLE}"
+    assert content["body"] == f"* {label}: {TITLE}\nwww.vaasa.fi"
 
 
 async def test_an_update_notice_replies_to_the_first_event_with_what_changed(
@@ -154,7 +157,7 @@ async def test_an_update_notice_replies_to_the_first_event_with_what_changed(
     content = request.json()
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": first}}
     assert content["body"] == (
-        f"{TITLE}\nPäivitetty tiedote · Päivitetty 12.3.2025 klo 10.05\n\n"
+        f"{TITLE}\nPäivitetty tiedote · Päivitetty 12.3.2025 klo 10.05\nwww.vaasa.fi\n\n"
         f"• Otsikko: <b>uusi</b>\n• Aika 14.3.\n\nLue lisää: {RELEASE_URL}"
     )
     assert (

@@ -64,6 +64,7 @@ async def test_edit_puts_the_same_post_once(
     [post] = api.posts.values()  # no second post
     [shown] = post["props"]["attachments"]
     assert shown["title"] == "Uusi uimahalli avataan" and "image_url" not in shown
+    assert shown["author_name"] == "www.vaasa.fi"  # an edit keeps the organisation
     assert post["edit_at"] > 0
 
 
@@ -72,8 +73,8 @@ async def test_a_notice_replies_under_the_original_and_keeps_its_id(
 ) -> None:
     config = _bot(api, on_update="notify", locale="en")
     first = await mattermost.send(config, make_message(config), client)
-    notice = replace(make_message(config, event="updated"), remote_id=first.remote_id,
-                     changes=CHANGES)  # fmt: skip
+    notice = replace(make_message(config, event="updated", organisation="Vasa *stad*"),
+                     remote_id=first.remote_id, changes=CHANGES)  # fmt: skip
     receipts = [await mattermost.send(config, notice, client) for _ in range(2)]
 
     assert {receipt.remote_id for receipt in receipts} == {first.remote_id}
@@ -82,6 +83,7 @@ async def test_a_notice_replies_under_the_original_and_keeps_its_id(
     assert {request.json()["root_id"] for request in replies} == {first.remote_id}
     text = replies[0].json()["message"]
     assert text.startswith("**Updated press release**: [Kaupunki avaa uuden uimahallin")
+    assert text.splitlines()[1] == "_Vasa \\*stad\\*_"  # the organisation, literal Markdown
     assert "- \\+ avataan \\*jo\\* helmikuussa" in text  # listed, and literal Markdown
 
 
@@ -99,6 +101,7 @@ async def test_withdraw_marks_the_post(
     assert shown["title"] == "Meddelandet återkallat"
     assert shown["text"] == "~~Kaupunki avaa uuden uimahallin Hietalahteen~~"
     assert not {"title_link", "image_url", "fields"} & set(shown)
+    assert shown["author_name"] == "www.vaasa.fi"  # still whose release it was
 
 
 async def test_an_update_through_a_webhook_carries_the_changes_as_pretext(

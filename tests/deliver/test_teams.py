@@ -103,12 +103,14 @@ async def test_posts_an_adaptive_card(
     [request] = sink.requests
     assert request.problems == [] and request.path == HOOK_PATH + QUERY
     card = _card(request)
-    title, when, lead, image, others = card["body"]
+    title, when, source, lead, image, others = card["body"]
     assert title == {
         "type": "TextBlock", "text": "Kaupunki avaa uuden uimahallin Hietalahteen",
         "wrap": True, "weight": "Bolder", "size": "Medium",
     }  # fmt: skip
     assert when["text"] == "Uusi tiedote · Julkaistu 12.3.2025 klo 10.00" and when["isSubtle"]
+    # the organisation (the sample names none: the host), never the source name
+    assert source["text"] == "Lähde: www.vaasa.fi" and source["isSubtle"]
     assert lead["text"].startswith("Vaasan uusi uimahalli avataan yleisölle") and lead["wrap"]
     assert image["url"].endswith("uimahalli.jpg") and image["altText"] == "Uimahallin allas"
     assert others["text"] == (
@@ -128,9 +130,10 @@ async def test_swedish_locale_and_no_image(
     config = _config(sink.url, locale="sv")
     await teams.send(config, make_message(config, images=()), client)
     card = _card(sink.requests[0])
-    assert [element["type"] for element in card["body"]] == ["TextBlock"] * 4
+    assert [element["type"] for element in card["body"]] == ["TextBlock"] * 5
     assert card["actions"][0]["title"] == "Läs mer"
     assert card["body"][1]["text"] == "Nytt pressmeddelande · Publicerad 12.3.2025 kl. 10.00"
+    assert card["body"][2]["text"] == "Källa: www.vaasa.fi"
 
 
 async def test_hostile_title_is_literal_text(
@@ -138,10 +141,14 @@ async def test_hostile_title_is_literal_text(
 ) -> None:
     config = _config(sink.url)
     hostile = "<b>&\"'*_~ [x](https://evil.example) `code`"
-    message = make_message(config, title=hostile, lead="- not a list\n1. nor this")
+    message = make_message(
+        config, title=hostile, lead="- not a list\n1. nor this", organisation="*Kunta* " * 60
+    )
     await teams.send(config, message, client)
-    title, _, lead = _card(sink.requests[0])["body"][:3]
+    title, _, source, lead = _card(sink.requests[0])["body"][:4]
     assert title["text"] == r"""<b>&"'\*\_\~ \[x\]\(https://evil.example\) \`code\`"""
+    assert source["text"].startswith(r"Lähde: \*Kunta\* \*Kunta\*")  # literal, cut to a line
+    assert source["text"].endswith("…") and len(source["text"]) < teams.ORGANISATION_MAX * 2
     assert lead["text"] == "\\- not a list\n1\\. nor this"
 
 
@@ -155,7 +162,7 @@ async def test_a_huge_lead_is_cut_to_28_kb_keeping_the_button(
     [request] = sink.requests
     assert request.problems == [] and len(request.body) <= teams.PAYLOAD_MAX
     assert len(request.body) > teams.PAYLOAD_MAX - 200  # cut as little as fits
-    lead = _card(request)["body"][2]["text"]
+    lead = _card(request)["body"][3]["text"]
     assert lead.endswith("\\*tärkeä\\*…") or lead.endswith("Pöytäkirja…")
     assert _card(request)["actions"][0]["url"] == message.url
 

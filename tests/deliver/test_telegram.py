@@ -49,7 +49,8 @@ async def test_photo_with_caption_carries_the_release(
     assert (body["chat_id"], body["message_thread_id"], body["parse_mode"]) == (CHAT, 42, "HTML")
     assert body["caption"] == (
         "<b>Kaupunki avaa uuden uimahallin Hietalahteen</b>\n"
-        "<i>Uusi tiedote · Julkaistu 12.3.2025 klo 10.00</i>\n\n"
+        "<i>Uusi tiedote · Julkaistu 12.3.2025 klo 10.00</i>\n"
+        "<i>www.vaasa.fi</i>\n\n"  # the organisation (the sample names none: the host)
         "Vaasan uusi uimahalli avataan yleisölle maaliskuussa. Hallissa on 50 metrin allas.\n\n"
         f'<a href="{URL}">Lue lisää</a>\n'
         'Muilla kielillä: <a href="https://www.vaasa.fi/sv/nyheter/simhall/">På svenska</a> · '
@@ -127,6 +128,7 @@ async def test_a_huge_release_is_cut_at_a_word_and_keeps_its_links(
     message = make_message(
         config,
         title="Vaasan kaupunginvaltuusto & hallitus " * 20,
+        organisation="Vaasan kaupunki & <Pohjanmaan> liitto " * 5,
         lead="Tiedote <b>&</b> muuta 🏊 uimahallista " * 1000,
         images=(IMAGE,) if with_image else (),
         alternates=tuple(
@@ -142,11 +144,14 @@ async def test_a_huge_release_is_cut_at_a_word_and_keeps_its_links(
     assert limit - 40 < len(shown.encode("utf-16-le")) // 2 <= limit  # close to the limit
     assert telegrambody.visible_length(markup) == len(shown.encode("utf-16-le")) // 2
     assert f'<a href="{URL}">Lue lisää</a>' in markup
-    title, facts, _, lead = shown.split("\n")[:4]
+    title, facts, organisation, _, lead = shown.split("\n")[:5]
     assert len(title) <= telegrambody.TITLE_MAX and title.endswith("…")
     assert title[:-1].split()[-1] in {"Vaasan", "kaupunginvaltuusto", "&", "hallitus"}
     assert facts.startswith("Uusi tiedote · Julkaistu")
-    assert lead.endswith("…") and lead[:-1].split()[-1] in {"Tiedote", "<b>&</b>", "muuta", "🏊"}
+    assert len(organisation) <= telegrambody.ORGANISATION_MAX and organisation.endswith("…")
+    assert organisation.startswith("Vaasan kaupunki & <Pohjanmaan> liitto")  # escaped: shown
+    words = {"Tiedote", "<b>&</b>", "muuta", "🏊", "uimahallista"}
+    assert lead.endswith("…") and lead[:-1].split()[-1] in words
 
 
 @pytest.mark.parametrize(

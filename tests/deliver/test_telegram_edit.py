@@ -70,6 +70,7 @@ async def test_an_edit_of_a_text_message_is_one_edit_message_text(
     assert (body["chat_id"], body["message_id"], body["parse_mode"]) == (CHAT, 1, "HTML")
     assert body["link_preview_options"] == {"url": URL} and "message_thread_id" not in body
     assert body["text"].startswith("<b>Avajaiset siirtyvät</b>\n<i>Päivitetty tiedote · ")
+    assert "</i>\n<i>www.vaasa.fi</i>\n" in body["text"]  # the edit keeps the organisation
     assert (receipt.remote_id, receipt.detail) == (remote_id, "editMessageText message 1")
     [(key, shown)] = sink.messages.items()  # still one message in the chat, edited once
     assert key == (str(CHAT), 1) and shown["edits"] == 1 and shown["markup"] == body["text"]
@@ -128,7 +129,7 @@ async def test_withdraw_edits_the_message_to_say_so(
     [_, request] = sink.requests
     assert request.problems == [] and receipt.remote_id == remote_id
     body = request.json()
-    assert body[field] == f"<b>Tiedote peruttu</b>\n<s>{TITLE}</s>"
+    assert body[field] == f"<b>Tiedote peruttu</b>\n<s>{TITLE}</s>\n<i>www.vaasa.fi</i>"
     assert body.get("link_preview_options", {"is_disabled": True}) == {"is_disabled": True}
     assert sink.messages[(str(CHAT), 1)]["markup"] == body[field] and len(sink.messages) == 1
 
@@ -152,6 +153,7 @@ async def test_an_update_notice_replies_in_the_topic_with_what_changed(
     assert shown.split("\n") == [
         TITLE,
         "Päivitetty tiedote · Päivitetty 12.3.2025 klo 10.05",
+        "www.vaasa.fi",
         "",
         "• Otsikko: <b>uusi</b> & parempi",
         "• Aika 14.3.",

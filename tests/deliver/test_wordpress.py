@@ -77,6 +77,7 @@ async def test_creates_a_draft_with_the_link_back_languages_and_image(
     assert post["excerpt"] == message.lead and post["featured_media"] == media["id"]
     assert post["content"] == (
         f"{_BODY}\n"
+        '<p class="syndicator-source">Lähde: Vaasan kaupunki</p>\n'  # as a repost ends
         '<p class="syndicator-read-more"><a href="https://www.vaasa.fi/uutiset/kaupunki-avaa-'
         'uuden-uimahallin/">Lue lisää</a></p>\n<p class="syndicator-languages">'
         '<a href="https://www.vaasa.fi/sv/nyheter/simhall/" hreflang="sv" lang="sv">På svenska'
@@ -143,6 +144,7 @@ async def test_edit_updates_the_same_post_and_keeps_the_partners_status(
         and post["excerpt"] == "Avajaiset siirtyvät huhtikuulle."
     )
     assert post["status"] == "publish" and "status" not in sink.requests[-1].json()
+    assert "Lähde: Vaasan kaupunki</p>" in post["content"]  # an edit keeps the source line
     assert len(sink.uploads) == 1 and post["featured_media"] in sink.media
     assert can_edit(wordpress, config) and can_withdraw(wordpress, config)
 
@@ -233,6 +235,7 @@ async def test_the_language_field_and_the_link_follow_the_post_language(
     [post] = sink.posts.values()
     assert post["lang"] == "sv" and sink.requests[-1].problems == []
     assert ">Läs mer</a>" in post["content"] and "Lue lisää" not in post["content"]
+    assert '<p class="syndicator-source">Källa: www.vaasa.fi</p>' in post["content"]
     assert "syndicator-languages" not in post["content"]
 
 
@@ -241,13 +244,15 @@ async def test_hostile_title_and_lead_are_text_not_markup(
 ) -> None:
     config = _config(sink, featured_image=False)
     message = make_message(config, title="<script>x</script> A & B", lead="1 < 2 & <b>3</b>",
-                           body_html="", url='https://x.example/"onmouseover=a')  # fmt: skip
+                           body_html="", url='https://x.example/"onmouseover=a',
+                           organisation="<b>Vasa</b> & stad")  # fmt: skip
     await wordpress.send(config, message, client)
     [post] = sink.posts.values()
     assert post["title"] == "&lt;script&gt;x&lt;/script&gt; A &amp; B"
     assert post["excerpt"] == "1 &lt; 2 &amp; &lt;b&gt;3&lt;/b&gt;"
     assert post["content"].startswith("<p>1 &lt; 2 &amp; &lt;b&gt;3&lt;/b&gt;</p>\n")
     assert 'href="https://x.example/&quot;onmouseover=a"' in post["content"]
+    assert "Lähde: &lt;b&gt;Vasa&lt;/b&gt; &amp; stad</p>" in post["content"]
 
 
 async def test_an_image_that_cannot_be_fetched_is_skipped_not_fatal(
