@@ -30,6 +30,7 @@ from syndicator.model import Message, Receipt
 __all__ = [
     "ALT_TEXT_MAX",
     "CARD_VERSION",
+    "CHANGE_MAX",
     "ORGANISATION_MAX",
     "PAYLOAD_MAX",
     "TITLE_MAX",
@@ -49,6 +50,7 @@ PAYLOAD_MAX = 28 * 1024  # bytes of the UTF-8 JSON body
 CARD_VERSION = "1.4"
 TITLE_MAX = 500  # ours: a title is a line, not a document
 ALT_TEXT_MAX = 1000  # ours
+CHANGE_MAX = 300  # characters of one "what changed" line
 ORGANISATION_MAX = 200  # ours: a publisher's name is a few words
 _SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _MARKDOWN = re.compile(r"([\\`*_\[\]()~])")  # what Teams' Markdown subset acts on
@@ -137,6 +139,8 @@ def card(message: Message, lead: str) -> dict[str, Any]:
     ]  # fmt: skip
     if source := _source(message):
         body.append(_text(escape_markdown(source), isSubtle=True, spacing="None"))
+    for change in message.changes:  # an update notice: what changed (a card cannot be edited)
+        body.append(_text(escape_markdown(f"• {truncate(change, CHANGE_MAX)}"), spacing="Small"))
     if lead:
         body.append(_text(escape_markdown(lead)))
     if message.image:

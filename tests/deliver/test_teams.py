@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,22 @@ async def test_swedish_locale_and_no_image(
     assert card["actions"][0]["title"] == "Läs mer"
     assert card["body"][1]["text"] == "Nytt pressmeddelande · Publicerad 12.3.2025 kl. 10.00"
     assert card["body"][2]["text"] == "Källa: www.vaasa.fi"
+
+
+async def test_an_update_notice_lists_what_changed(
+    sink: TeamsSink, client: httpx.AsyncClient, make_message: MessageFactory
+) -> None:
+    """A Workflows card cannot be edited: an update is a new card saying what changed."""
+    config = _config(sink.url, locale="en")
+    changes = ("Title changed: *old* → new", "Text changed: + " + "word " * 200)
+    await teams.send(
+        config, replace(make_message(config, event="updated"), changes=changes), client
+    )
+    texts = [element.get("text", "") for element in _card(sink.requests[0])["body"]]
+    assert texts[1].startswith("Updated press release")
+    assert texts[3] == r"• Title changed: \*old\* → new"
+    assert texts[4].startswith("• Text changed: + word") and texts[4].endswith("…")
+    assert len(texts[4]) <= teams.CHANGE_MAX + 2
 
 
 async def test_hostile_title_is_literal_text(
