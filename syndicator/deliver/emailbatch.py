@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 
 from syndicator.configbase import DestinationBase
 from syndicator.decide import superseded
-from syndicator.deliver.attempt import Attempt, DrainResult
+from syndicator.deliver.attempt import Attempt
 from syndicator.deliver.digest import digest_ready, slot_of
 from syndicator.deliver.email import Config
 from syndicator.deliver.emailbundle import Bundle, send_mail, settle_failed
+from syndicator.deliver.policy import DrainResult
 from syndicator.deliver.render import render_message
 from syndicator.errors import PermanentDeliveryError
 from syndicator.logs import log_event

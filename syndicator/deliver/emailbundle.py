@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from syndicator.deliver.attempt import Attempt, DrainResult, retry_delay
+from syndicator.deliver.attempt import Attempt
 from syndicator.deliver.digest import digest_html, digest_subject, digest_text
 from syndicator.deliver.email import SUBJECT_MAX, Config, build_email, compose, message_id, transmit
 from syndicator.deliver.emailbody import bilingual_html, bilingual_text
+from syndicator.deliver.policy import DrainResult, retry_delay
 from syndicator.deliver.render import headline, truncate
 from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from syndicator.logs import log_event

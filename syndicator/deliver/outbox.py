@@ -26,7 +26,8 @@ import httpx
 
 from syndicator.configbase import DestinationBase
 from syndicator.deliver import emailbatch
-from syndicator.deliver.attempt import Attempt, DrainResult, RetryPolicy, retry_delay
+from syndicator.deliver.attempt import Attempt
+from syndicator.deliver.policy import DrainResult, RetryPolicy, retry_delay
 from syndicator.deliver.storecalls import StoreCalls
 from syndicator.logs import log_event
 from syndicator.metrics import OUTBOX_PENDING

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
-from syndicator.deliver.attempt import RetryPolicy
+from syndicator.deliver.policy import RetryPolicy
 from syndicator.model import Delivery, Entry, EventKind
 from syndicator.offload import offload
 from syndicator.store import Store
