@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 from lxml import etree  # type: ignore[import-untyped]  # no stubs in the venv
 
 from syndicator.model import Entry
-from syndicator.publish.channel import Channel, guess_type, rfc3339, xml_safe
+from syndicator.publish.channel import (
+    Channel,
+    entry_published,
+    entry_updated,
+    guess_type,
+    rfc3339,
+    rfc3339_exact,
+    xml_safe,
+)
 
 __all__ = ["ATOM_NS", "render_atom"]
 
@@ -27,7 +35,7 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
         feed.set(_XML_LANG, channel.feed.lang)
     _text(feed, "id", channel.feed_url)
     _text(feed, "title", channel.title)
-    _text(feed, "updated", rfc3339(channel.updated))
+    _text(feed, "updated", rfc3339_exact(channel.updated))
     _link(feed, "self", channel.feed_url, type="application/atom+xml")
     _link(feed, "alternate", channel.home_url, type=_HTML)
     _text(feed, "generator", "syndicator")
@@ -43,8 +51,8 @@ def _entry(entry: Entry, author_name: str) -> etree._Element:
         element.set(_XML_LANG, article.lang)
     _text(element, "id", article.url)
     _text(element, "title", article.title)
-    _text(element, "published", rfc3339(entry.published))
-    _text(element, "updated", rfc3339(entry.updated))
+    _text(element, "published", rfc3339(entry_published(entry)))
+    _text(element, "updated", rfc3339_exact(entry_updated(entry)))
     author = etree.SubElement(element, _q("author"))
     _text(author, "name", author_name)
     if article.lead:
