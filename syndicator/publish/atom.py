@@ -37,6 +37,8 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     _text(feed, "title", channel.title)
     _text(feed, "updated", rfc3339_exact(channel.updated))
     _link(feed, "self", channel.feed_url, type="application/atom+xml")
+    if channel.hub_url is not None:
+        _link(feed, "hub", channel.hub_url)
     _link(feed, "alternate", channel.home_url, type=_HTML)
     _text(feed, "generator", "syndicator")
     for entry in entries:

@@ -33,6 +33,7 @@ __all__ = [
     "entry_updated",
     "feed_updated",
     "guess_type",
+    "hub_url",
     "rfc3339",
     "rfc3339_exact",
     "xml_safe",
@@ -98,6 +99,7 @@ class Channel:
     updated: datetime
     # each source's ``organisation`` setting: entries name their publisher, never the source
     organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
+    hub_url: str | None = None  # the WebSub hub (rel="hub"), when ``feeds.websub`` is on
 
     @classmethod
     def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
@@ -108,6 +110,7 @@ class Channel:
             home_url=absolute_url(config.service.base_url, ""),
             updated=feed_updated(entries),
             organisations={source.name: source.organisation for source in config.sources},
+            hub_url=hub_url(config),
         )
 
     def author(self, entry: Entry) -> str:
@@ -118,6 +121,15 @@ class Channel:
 def absolute_url(base_url: str, path: str) -> str:
     """``path`` under ``base_url``, which may or may not end in a slash."""
     return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def hub_url(config: Config) -> str | None:
+    """The WebSub hub every feed names: ``feeds.hub_url``, else our own ``/websub``; None
+    while ``feeds.websub`` is off."""
+    settings = config.feeds
+    if not settings.websub:
+        return None
+    return settings.hub_url or absolute_url(config.service.base_url, "websub")
 
 
 def feed_updated(entries: Sequence[Entry]) -> datetime:

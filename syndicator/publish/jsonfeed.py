@@ -39,6 +39,8 @@ def render_json_feed(channel: Channel, entries: Sequence[Entry]) -> bytes:
     }
     if channel.feed.lang is not None:
         document["language"] = channel.feed.lang
+    if channel.hub_url is not None:
+        document["hubs"] = [{"type": "WebSub", "url": channel.hub_url}]
     document["items"] = [_item(entry, channel) for entry in entries]
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

@@ -56,6 +56,8 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
         f"{{{ATOM_NS}}}link",
         {"rel": "self", "type": "application/rss+xml", "href": channel.feed_url},
     )
+    if channel.hub_url is not None:
+        etree.SubElement(element, f"{{{ATOM_NS}}}link", {"rel": "hub", "href": channel.hub_url})
     _text(element, "generator", "syndicator")
     for entry in entries:
         element.append(_item(entry, channel.author(entry)))
