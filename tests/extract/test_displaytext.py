@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from syndicator.deliver import console
+from syndicator.deliver.render import render_message
 from syndicator.extract import extract_article
 from syndicator.extract.displaytext import TITLE_MAX, clean_article, display_text, display_title
 from syndicator.model import Article, Attachment, Contact, Entry, Image, Link
@@ -106,6 +108,10 @@ def _outputs(article: Article) -> dict[str, str]:
     }
     shown["json"] = json.dumps(json.loads(shown["json"]), ensure_ascii=False)
     shown["index"] = render_index("fi", config, {"fi": [entry]}, [])
+    destination = console.Config(kind="console", name="c", locale="fi")
+    message = render_message(entry, "created", destination, "k")
+    alt = message.image.alt if message.image else ""
+    shown["message"] = "\n".join((message.title, message.text, alt))
     return shown
 
 
@@ -116,6 +122,8 @@ def test_an_override_in_a_title_never_reaches_a_feed_or_the_index() -> None:
     for name, text in _outputs(article).items():
         assert RLO not in text, name
         assert "Tiedote gnp.exe" in text, name
+        if name in ("atom", "json", "message"):  # where the image's alt text is shown
+            assert "Kuva gpj.exe" in text, name
 
 
 def test_a_5000_character_title_is_capped_the_same_everywhere() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from syndicator.demo.languages import LANGUAGES
 from syndicator.extract import extract_article
 from syndicator.model import Entry
 from syndicator.publish import feed_documents
@@ -74,3 +76,15 @@ def _hostile_entries() -> list[Entry]:
 def test_feeds_of_hostile_pages_are_clean() -> None:
     documents = feed_documents(EntryList(_hostile_entries()), make_config())
     assert _findings(documents) == {}
+
+
+def test_demo_feeds_name_the_organisation_never_the_source(demo_documents: Documents) -> None:
+    """Fixed on main (organisation.py); checked here on the real demo's feeds."""
+    by_lang = {code: words.site_name for code, words in LANGUAGES.items()}
+    for lang in ("fi", "sv", "en"):
+        data = demo_documents[f"feeds/{lang}/feed.json"][0]
+        names = {a["name"] for item in json.loads(data)["items"] for a in item["authors"]}
+        assert names == {by_lang[lang]}, lang
+    for path, (data, _content_type) in demo_documents.items():
+        assert b"demo-fi" not in data and b"demo-sv" not in data, path
+        assert b"demo-en" not in data, path
