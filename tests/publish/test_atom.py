@@ -162,3 +162,16 @@ def test_characters_xml_cannot_carry_are_dropped() -> None:
     broken = replace(entry, article=replace(entry.article, title="Vika\x00\x0bteksti"))
     root = _root(_atom([broken]))
     assert root.findtext(f"{A}entry/{A}title") == "Vikateksti"
+
+
+def test_text_that_reads_as_markup_is_sent_escaped_as_html() -> None:
+    """W3C ContainsUndeclaredHTML: a type="text" construct holding "<b>" or "&amp;"."""
+    entry = make_entry("fi")
+    odd = replace(entry.article, title="Kokous <b>tänään</b>", lead="Tom &amp; Jerry")
+    root = _root(_atom([replace(entry, article=odd)]))
+    title, summary = root.find(f"{A}entry/{A}title"), root.find(f"{A}entry/{A}summary")
+    assert title is not None and summary is not None
+    assert (title.get("type"), title.text) == ("html", "Kokous &lt;b&gt;tänään&lt;/b&gt;")
+    assert (summary.get("type"), summary.text) == ("html", "Tom &amp;amp; Jerry")
+    plain = _root(_atom([entry])).find(f"{A}entry/{A}summary")
+    assert plain is not None and plain.get("type") is None  # "& <tagit>" reads as text
