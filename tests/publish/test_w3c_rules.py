@@ -74,6 +74,17 @@ def test_the_handmade_baselines_are_clean() -> None:
         (_atom(entries=("<summary>\u202egnp.exe</summary>",)), "BadCharacters"),
         (_atom(entries=("<summary>c1 \u0085 \ufffd</summary>",)), "BadCharacters"),
         (_atom().replace(b"https://x.example/0</id>", b"0</id>"), "InvalidFullLink"),
+        (_atom('<link rel="alternate" href="https://x.example/a"/>'
+               '<link rel="alternate" href="https://x.example/b"/>'), "DuplicateAtomLink"),
+        (_atom('<link rel="kotisivu" href="https://x.example/"/>'), "UnregisteredAtomLinkRel"),
+        (_atom('<link rel="self" type="text/html" href="https://x.example/"/>'), "SelfNotAtom"),
+        (_atom('<link rel="related" title="" href="https://x.example/"/>'), "AttrNotBlank"),
+        (_atom('<link rel="related" title="&lt;/b&gt;" href="https://x.example/"/>'),
+         "ContainsHTML"),
+        (_atom('<link rel="related" hreflang="suomi!" href="https://x.example/"/>'),
+         "InvalidLanguage"),
+        (_atom('<link rel="related"/>'), "MissingHref"),
+        (_atom().replace(b"<entry>", b'<entry xml:lang="fi_FI x">'), "InvalidLanguage"),
     ],
 )  # fmt: skip
 def test_atom_rules(data: bytes, code: str) -> None:
@@ -104,6 +115,8 @@ def test_atom_rules(data: bytes, code: str) -> None:
          "SecurityRisk"),
         (_rss().replace(b"</channel>", b"<item><guid>https://x.example/1</guid></item></channel>"),
          "DuplicateValue"),
+        (_rss(channel="<language>suomi kieli</language>"), "InvalidLanguage"),
+        (_rss(channel='<atom:link rel="hub" href="/websub"/>'), "ContainsRelRef"),
     ],
 )  # fmt: skip
 def test_rss_rules(data: bytes, code: str) -> None:

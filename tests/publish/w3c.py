@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from tests.publish.w3c_links import atom_links, languages
 from tests.publish.w3c_text import (
     Finding,
     bad_characters,
@@ -59,9 +60,10 @@ def check_atom(data: bytes, now: datetime) -> list[Finding]:
         return [Finding("SAXError" if root is None else "InvalidNamespace", "feed")]
     found = list(_required(root, "feed", ("id", "title", "updated"), _A))
     found += _characters(root)
+    found += languages(root)
     if root.find(f"{_A}link[@rel='self']") is None:
         found.append(Finding("MissingSelf", "feed"))
-    found += _atom_links(root, "feed")
+    found += atom_links(root, "feed")
     found += _dates(root, f"{_A}updated", "feed", now, rfc3339=True)
     entries = root.findall(f"{_A}entry")
     if root.find(f"{_A}author") is None and any(e.find(f"{_A}author") is None for e in entries):
@@ -80,7 +82,7 @@ def _atom_entry(entry: etree._Element, where: str, now: datetime) -> Iterator[Fi
     entry_id = entry.findtext(f"{_A}id", "")
     if entry_id and not is_full_url(entry_id):
         yield Finding("InvalidFullLink", f"{where}/id", entry_id)
-    yield from _atom_links(entry, where)
+    yield from atom_links(entry, where)
     for name in ("title", "summary"):
         element = entry.find(f"{_A}{name}")
         text = "" if element is None or element.get("type", "text") != "text" else element.text
@@ -96,21 +98,6 @@ def _atom_entry(entry: etree._Element, where: str, now: datetime) -> Iterator[Fi
         yield from html_findings(content.text or "", f"{where}/content")
 
 
-def _atom_links(parent: etree._Element, where: str) -> Iterator[Finding]:
-    alternates: set[tuple[str | None, str | None]] = set()
-    for link in parent.findall(f"{_A}link"):
-        href = link.get("href")
-        if not href:
-            yield Finding("MissingHref", f"{where}/link")
-        elif not is_full_url(href):
-            yield Finding("ContainsRelRef", f"{where}/link", href)
-        if link.get("rel", "alternate") == "alternate":
-            key = (link.get("type"), link.get("hreflang"))
-            if key in alternates:
-                yield Finding("DuplicateAtomLink", f"{where}/link", str(key))
-            alternates.add(key)
-
-
 def check_rss(data: bytes, now: datetime) -> list[Finding]:
     root = _parse(data)
     channel = None if root is None else root.find("channel")
@@ -118,6 +105,8 @@ def check_rss(data: bytes, now: datetime) -> list[Finding]:
         return [Finding("SAXError" if root is None else "InvalidVersion", "rss")]
     found = list(_required(channel, "channel", ("title", "link", "description"), ""))
     found += _characters(root)
+    found += languages(root)
+    found += atom_links(channel, "channel")
     if channel.find(f"{_A}link[@rel='self']") is None:
         found.append(Finding("MissingAtomSelfLink", "channel"))
     found += _urls(channel, ("link",), "channel")
