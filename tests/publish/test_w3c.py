@@ -29,6 +29,14 @@ def test_every_demo_feed_after_a_first_poll_is_clean(demo_documents: Documents) 
     assert _findings(demo_documents) == {}
 
 
+def test_every_feed_of_a_wordpress_source_after_a_first_poll_is_clean(
+    wordpress_documents: Documents,
+) -> None:
+    atom = wordpress_documents["feeds/atom.xml"][0]
+    assert atom.count(b"<entry") > 1
+    assert _findings(wordpress_documents) == {}
+
+
 def test_the_sample_feeds_are_clean() -> None:
     later = datetime(2026, 12, 1, tzinfo=UTC)  # the samples are dated 27 November 2026
     assert _findings(feed_documents(EntryList(sample_entries()), make_config()), later) == {}
