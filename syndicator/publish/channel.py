@@ -141,10 +141,8 @@ def feed_updated(entries: Sequence[Entry]) -> datetime:
 def entry_published(entry: Entry) -> datetime:
     """When the page says it was published, if believable: not before 1990 and not after we
     stored its latest version; else when we first saw it."""
-    published = entry.published
-    if _plausible(published, entry.updated):
-        return published
-    return entry.first_seen
+    published = _utc(entry.published)
+    return published if _plausible(published, entry.updated) else _utc(entry.first_seen)
 
 
 def entry_updated(entry: Entry) -> datetime:
@@ -158,7 +156,7 @@ def entry_updated(entry: Entry) -> datetime:
     time; a first poll stores many items in one second) while each entry's value depends
     on itself alone — it moves only when the entry does.
     """
-    stored = entry.updated
+    stored = _utc(entry.updated)
     page = _page_time(entry)
     moment = max(page, entry_published(entry)) if page and _plausible(page, stored) else stored
     return moment.replace(microsecond=entry.item_id % _FRACTION)
@@ -169,9 +167,10 @@ def _page_time(entry: Entry) -> datetime | None:
     first sight of the item dates it (a published time never does)."""
     article = entry.article
     if entry.version > 1:
-        modified = article.updated
-        return modified if modified is not None and modified > entry.first_seen else None
-    return article.updated or (None if article.date_from_first_seen else article.published)
+        modified = _utc(article.updated) if article.updated else None
+        return modified if modified and modified > _utc(entry.first_seen) else None
+    page = article.updated or (None if article.date_from_first_seen else article.published)
+    return _utc(page) if page else None
 
 
 def _plausible(moment: datetime, latest: datetime) -> bool:
@@ -179,6 +178,7 @@ def _plausible(moment: datetime, latest: datetime) -> bool:
 
 
 def _utc(moment: datetime) -> datetime:
+    """``moment`` as is when it carries a zone; a naive time is taken as UTC (as ``aware``)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 

@@ -97,3 +97,10 @@ def test_an_edit_the_page_does_not_date_moves_updated_to_its_detection() -> None
     assert entry_updated(published_later) == STORED.replace(microsecond=7)
     stale_modified = _entry(modified=FIRST - timedelta(hours=1), version=2)
     assert entry_updated(stale_modified) == STORED.replace(microsecond=7)
+
+
+def test_naive_times_are_taken_as_utc() -> None:
+    naive = _entry(modified=PAGE_MODIFIED.replace(tzinfo=None), version=2)
+    naive = replace(naive, first_seen=FIRST.replace(tzinfo=None))
+    assert entry_updated(naive) == PAGE_MODIFIED.replace(microsecond=7)
+    assert entry_published(naive) == PAGE_PUBLISHED
