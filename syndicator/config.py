@@ -127,6 +127,8 @@ class FeedSettings(Frozen):
     max_entries: int = Field(default=50, ge=1, le=1000)
     languages: tuple[Lang, ...] = ("fi", "sv", "en")
     out_dir: str | None = None  # also write feed files here after each change
+    websub: bool = False  # advertise a WebSub hub: rel="hub" on every feed
+    hub_url: Url | None = None  # that hub; default {service.base_url}websub (our own)
 
 
 class Config(Frozen):

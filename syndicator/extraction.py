@@ -12,6 +12,7 @@ from syndicator.configbase import ArticleProfile
 from syndicator.extract import extract_article
 from syndicator.extract.bilingual import split_languages
 from syndicator.extract.detect import detect_language
+from syndicator.extract.displaytext import clean_article
 from syndicator.model import Article, Candidate
 
 __all__ = ["Extraction", "read_article"]
@@ -37,7 +38,8 @@ def read_article(
     article = extract_article(html, url, profile, language=hint, first_seen=first_seen)
     detected = detect_language(article.text, languages)
     parts = split_languages(_merge(article, candidate), languages)
-    return Extraction(article, tuple(parts), detected)
+    # a split part's title and lead come from the body: cleaned and capped like the page's
+    return Extraction(article, tuple(clean_article(part) for part in parts), detected)
 
 
 def _merge(article: Article, candidate: Candidate) -> Article:

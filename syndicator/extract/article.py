@@ -22,6 +22,7 @@ from syndicator.extract.blocks import flatten
 from syndicator.extract.categories import find_categories
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import parse_date
+from syndicator.extract.displaytext import clean_article
 from syndicator.extract.fallback import densest_block, generic_body
 from syndicator.extract.landmarks import BODY_RULES, TITLE_RULES, first_matches
 from syndicator.extract.language import alternates, page_language
@@ -121,7 +122,7 @@ def _extract(
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
     lang = page_language(meta, page_url, hint, text)
     from_first_seen = published is None and updated is None
-    return Article(
+    article = Article(
         url=page_url,
         title=title,
         lang=lang,
@@ -141,6 +142,7 @@ def _extract(
         categories=categories,
         site_name=_clean(meta.site_name),
     )
+    return clean_article(article)  # every shown text as every output will show it
 
 
 def _now(first_seen: datetime | None) -> datetime:

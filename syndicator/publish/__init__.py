@@ -3,6 +3,17 @@
 Paths, relative to ``service.base_url``: ``feeds/atom.xml``, ``feeds/rss.xml``,
 ``feeds/feed.json`` (all languages) and ``feeds/{lang}/…`` for each of ``feeds.languages``.
 Entry ids are the items' canonical URLs and never change when a release is edited.
+
+Dates: an entry's ``updated`` (Atom; RSS ``atom:updated``; JSON Feed ``date_modified``) is
+the release's own time — the page's modified, else published time — or, for a version we
+detected ourselves, when it was stored; its fraction of a second is the item id, so no two
+entries share one (``channel.entry_updated``). The feed's ``updated`` and the HTTP
+``Last-Modified`` are the newest entry's; an empty feed's is a fixed, plausible date.
+Media: Atom ``rel="enclosure"`` links and JSON Feed ``attachments`` carry every image and
+attachment; RSS has one ``<enclosure>`` (the first image, else attachment) and
+``media:content`` for the rest. ``rel="self"`` on every feed; ``rel="hub"`` (JSON Feed
+``hubs``) when ``feeds.websub`` is on. Text was cleaned at extraction
+(``extract.displaytext``), so every format shows the same words.
 """
 
 from __future__ import annotations

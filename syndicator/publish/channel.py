@@ -23,14 +23,19 @@ __all__ = [
     "CONTENT_TYPES",
     "EMPTY_FEED_UPDATED",
     "FILENAMES",
+    "PLAUSIBLE_FROM",
     "Channel",
     "Feed",
     "Format",
     "absolute_url",
     "aware",
+    "entry_published",
+    "entry_updated",
     "feed_updated",
     "guess_type",
+    "hub_url",
     "rfc3339",
+    "rfc3339_exact",
     "xml_safe",
 ]
 
@@ -43,8 +48,13 @@ CONTENT_TYPES: dict[Format, str] = {
     "json": "application/feed+json",
 }
 
-# An empty store still yields identical bytes on every rebuild (stable ETag).
-EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+# An empty feed's ``updated`` and Last-Modified. Documents never read the clock (an empty store
+# rebuilds to identical bytes: a stable ETag), so this is a fixed date — the day empty feeds
+# stopped being dated 1970, which validators call implausible (W3C ``ImplausibleDate``).
+EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+# Validators call any date before this implausible; a page claiming one is not believed.
+PLAUSIBLE_FROM = datetime(1990, 1, 1, tzinfo=UTC)
+_FRACTION = 1_000_000  # microseconds in a second: the room for the item id in ``updated``
 
 # Characters XML 1.0 forbids; scraped text occasionally carries them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -89,6 +99,7 @@ class Channel:
     updated: datetime
     # each source's ``organisation`` setting: entries name their publisher, never the source
     organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
+    hub_url: str | None = None  # the WebSub hub (rel="hub"), when ``feeds.websub`` is on
 
     @classmethod
     def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
@@ -99,6 +110,7 @@ class Channel:
             home_url=absolute_url(config.service.base_url, ""),
             updated=feed_updated(entries),
             organisations={source.name: source.organisation for source in config.sources},
+            hub_url=hub_url(config),
         )
 
     def author(self, entry: Entry) -> str:
@@ -111,9 +123,63 @@ def absolute_url(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + path.lstrip("/")
 
 
+def hub_url(config: Config) -> str | None:
+    """The WebSub hub every feed names: ``feeds.hub_url``, else our own ``/websub``; None
+    while ``feeds.websub`` is off."""
+    settings = config.feeds
+    if not settings.websub:
+        return None
+    return settings.hub_url or absolute_url(config.service.base_url, "websub")
+
+
 def feed_updated(entries: Sequence[Entry]) -> datetime:
-    """The newest ``updated`` among the entries; a fixed epoch when there are none."""
-    return max((entry.updated for entry in entries), default=EMPTY_FEED_UPDATED)
+    """The newest :func:`entry_updated` among the entries; a fixed date when there are none.
+    Also the HTTP ``Last-Modified`` (to the second)."""
+    return max((entry_updated(entry) for entry in entries), default=EMPTY_FEED_UPDATED)
+
+
+def entry_published(entry: Entry) -> datetime:
+    """When the page says it was published, if believable: not before 1990 and not after we
+    stored its latest version; else when we first saw it."""
+    published = _utc(entry.published)
+    return published if _plausible(published, entry.updated) else _utc(entry.first_seen)
+
+
+def entry_updated(entry: Entry) -> datetime:
+    """The release's own time, as feeds show it (Atom ``updated``, JSON ``date_modified``).
+
+    The page's modified time, else its published time, when the page gives one; a version
+    we detected ourselves (no page time, or an edit the page does not date) gets its
+    detection time, when the version was stored. Never later than that storing, nor before
+    ``entry_published``. The fraction of the second is the item id, so two entries never
+    share a value (W3C ``DuplicateUpdated``: the languages of one release share the page's
+    time; a first poll stores many items in one second) while each entry's value depends
+    on itself alone — it moves only when the entry does.
+    """
+    stored = _utc(entry.updated)
+    page = _page_time(entry)
+    moment = max(page, entry_published(entry)) if page and _plausible(page, stored) else stored
+    return moment.replace(microsecond=entry.item_id % _FRACTION)
+
+
+def _page_time(entry: Entry) -> datetime | None:
+    """The time the page gives this version: for an edit, only a modified time later than our
+    first sight of the item dates it (a published time never does)."""
+    article = entry.article
+    if entry.version > 1:
+        modified = _utc(article.updated) if article.updated else None
+        return modified if modified and modified > _utc(entry.first_seen) else None
+    page = article.updated or (None if article.date_from_first_seen else article.published)
+    return _utc(page) if page else None
+
+
+def _plausible(moment: datetime, latest: datetime) -> bool:
+    return PLAUSIBLE_FROM <= _utc(moment) <= _utc(latest)
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` as is when it carries a zone; a naive time is taken as UTC (as ``aware``)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def aware(moment: datetime) -> datetime:
@@ -127,6 +193,11 @@ def aware(moment: datetime) -> datetime:
 def rfc3339(moment: datetime) -> str:
     """``2026-11-27T10:15:00+02:00``."""
     return aware(moment).isoformat(timespec="seconds")
+
+
+def rfc3339_exact(moment: datetime) -> str:
+    """``2026-11-27T10:15:00.000042+02:00``: with the fraction of a second when it has one."""
+    return aware(moment).isoformat(timespec="auto")
 
 
 def xml_safe(text: str) -> str:

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from syndicator.model import Entry, Link
-from syndicator.publish.channel import Channel, guess_type, rfc3339
+from syndicator.publish.channel import (
+    Channel,
+    entry_published,
+    entry_updated,
+    guess_type,
+    rfc3339,
+    rfc3339_exact,
+)
 
 __all__ = ["JSON_FEED_VERSION", "render_json_feed"]
 
@@ -32,6 +39,8 @@ def render_json_feed(channel: Channel, entries: Sequence[Entry]) -> bytes:
     }
     if channel.feed.lang is not None:
         document["language"] = channel.feed.lang
+    if channel.hub_url is not None:
+        document["hubs"] = [{"type": "WebSub", "url": channel.hub_url}]
     document["items"] = [_item(entry, channel) for entry in entries]
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
@@ -50,8 +59,8 @@ def _item(entry: Entry, channel: Channel) -> dict[str, Any]:
         item["content_text"] = article.text
     if article.images:
         item["image"] = article.images[0].url
-    item["date_published"] = rfc3339(entry.published)
-    item["date_modified"] = rfc3339(entry.updated)
+    item["date_published"] = rfc3339(entry_published(entry))
+    item["date_modified"] = rfc3339_exact(entry_updated(entry))
     item["authors"] = [{"name": channel.author(entry)}]
     if article.lang:
         item["language"] = article.lang

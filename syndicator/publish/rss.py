@@ -2,6 +2,12 @@
 
 RSS has no per-item language, so the combined feed carries no channel ``<language>``; each
 item instead gets a ``<category>`` in the BCP 47 domain naming its language.
+
+Media: RSS allows one ``<enclosure>`` per item (RSS Advisory Board), so it is the first
+image, else the first attachment, with ``length="0"`` (the size is unknown, as the Board
+allows); every other image and attachment is a Media RSS ``<media:content>``.
+Edits: the ``guid`` never changes; ``<atom:updated>`` (RFC 3339) moves with each version,
+as Atom's ``updated`` does.
 """
 
 from __future__ import annotations
@@ -14,14 +20,25 @@ from lxml import etree  # type: ignore[import-untyped]  # no stubs in the venv
 
 from syndicator.model import Entry
 from syndicator.publish.atom import ATOM_NS
-from syndicator.publish.channel import Channel, aware, xml_safe
+from syndicator.publish.channel import (
+    Channel,
+    aware,
+    entry_published,
+    entry_updated,
+    guess_type,
+    rfc3339_exact,
+    xml_safe,
+)
 
-__all__ = ["render_rss"]
+__all__ = ["MEDIA_NS", "render_rss"]
 
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
-_NSMAP = {"atom": ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS}
+_NSMAP = {"atom": ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS, "media": MEDIA_NS}
 _LANGUAGE_DOMAIN = "urn:ietf:bcp:47"
+_UNKNOWN_TYPE = "application/octet-stream"
+_UNKNOWN_LENGTH = "0"  # the RSS Advisory Board: 0 when the size is not known
 
 
 def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
@@ -39,6 +56,8 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
         f"{{{ATOM_NS}}}link",
         {"rel": "self", "type": "application/rss+xml", "href": channel.feed_url},
     )
+    if channel.hub_url is not None:
+        etree.SubElement(element, f"{{{ATOM_NS}}}link", {"rel": "hub", "href": channel.hub_url})
     _text(element, "generator", "syndicator")
     for entry in entries:
         element.append(_item(entry, channel.author(entry)))
@@ -51,7 +70,8 @@ def _item(entry: Entry, author_name: str) -> etree._Element:
     _text(item, "title", article.title)
     _text(item, "link", article.url)
     _text(item, "guid", article.url).set("isPermaLink", "true")
-    _text(item, "pubDate", format_datetime(aware(entry.published)))
+    _text(item, "pubDate", format_datetime(aware(entry_published(entry))))
+    _text(item, f"{{{ATOM_NS}}}updated", rfc3339_exact(entry_updated(entry)))
     _text(item, f"{{{_DC_NS}}}creator", author_name)
     if article.lang:
         _text(item, "category", article.lang).set("domain", _LANGUAGE_DOMAIN)
@@ -59,7 +79,32 @@ def _item(entry: Entry, author_name: str) -> etree._Element:
         _text(item, "description", html.escape(article.lead, quote=False))  # RSS: HTML
     if article.body_html:
         _text(item, f"{{{_CONTENT_NS}}}encoded", article.body_html)
+    _media(item, entry)
     return item
+
+
+def _media(item: etree._Element, entry: Entry) -> None:
+    """The first image (else attachment) as the one enclosure; the rest as media:content."""
+    media = [(image.url, guess_type(image.url), image.alt, True) for image in entry.article.images]
+    media += [
+        (attachment.url, guess_type(attachment.url, attachment.mime_type), attachment.title, False)
+        for attachment in entry.article.attachments
+    ]
+    seen: set[str] = set()
+    for url, kind, title, is_image in media:
+        if url in seen:
+            continue
+        attributes = {"url": xml_safe(url), "type": kind or _UNKNOWN_TYPE}
+        if not seen:
+            attributes["length"] = _UNKNOWN_LENGTH
+            etree.SubElement(item, "enclosure", attributes)
+        else:
+            if is_image:
+                attributes["medium"] = "image"
+            content = etree.SubElement(item, f"{{{MEDIA_NS}}}content", attributes)
+            if title:
+                _text(content, f"{{{MEDIA_NS}}}title", title).set("type", "plain")
+        seen.add(url)
 
 
 def _text(parent: etree._Element, name: str, text: str) -> etree._Element:

@@ -51,11 +51,11 @@ def test_feed_has_the_elements_rfc4287_requires() -> None:
 
 
 def test_feed_updated_is_the_newest_entry_update() -> None:
-    entries = sample_entries()
-    root = _root(_atom(entries))
-    newest = max(entry.updated for entry in entries)
-    assert root.findtext(f"{A}updated") == newest.isoformat(timespec="seconds")
-    assert root.findtext(f"{A}updated", "").endswith("+02:00")
+    root = _root(_atom(sample_entries()))
+    # the Finnish release: published on the page at 10:35, item 1 (the fraction)
+    assert root.findtext(f"{A}updated") == "2026-11-27T10:35:00.000001+02:00"
+    newest = max(entry.findtext(f"{A}updated", "") for entry in root.findall(f"{A}entry"))
+    assert root.findtext(f"{A}updated") == newest
 
 
 def test_language_alternates_and_read_more_links_keep_their_attributes() -> None:
@@ -143,17 +143,18 @@ def test_empty_feed_is_valid_and_deterministic() -> None:
     data = _atom([])
     assert data == _atom([])
     root = _root(data)
-    assert root.findtext(f"{A}updated") == "1970-01-01T02:00:00+02:00"
+    assert root.findtext(f"{A}updated") == "2026-01-01T02:00:00+02:00"  # not 1970
     assert feedparser.parse(data).bozo == 0
 
 
 def test_times_are_shown_in_helsinki_time_whatever_the_store_returns() -> None:
-    entry = make_entry("fi")
+    entry = make_entry("fi")  # no time on the page: its detection time is shown
+    entry = replace(entry, article=replace(entry.article, date_from_first_seen=True))
     in_utc = replace(entry, updated=entry.updated.astimezone(UTC))
     root = _root(_atom([in_utc]))
-    assert root.findtext(f"{A}entry/{A}updated") == "2026-11-27T10:20:00+02:00"
+    assert root.findtext(f"{A}entry/{A}updated") == "2026-11-27T10:20:00.000001+02:00"
     summer = replace(entry, updated=datetime(2026, 7, 1, 9, 0, tzinfo=UTC))
-    assert _root(_atom([summer])).findtext(f"{A}updated") == "2026-07-01T12:00:00+03:00"
+    assert _root(_atom([summer])).findtext(f"{A}updated") == "2026-07-01T12:00:00.000001+03:00"
 
 
 def test_characters_xml_cannot_carry_are_dropped() -> None:
@@ -161,3 +162,16 @@ def test_characters_xml_cannot_carry_are_dropped() -> None:
     broken = replace(entry, article=replace(entry.article, title="Vika\x00\x0bteksti"))
     root = _root(_atom([broken]))
     assert root.findtext(f"{A}entry/{A}title") == "Vikateksti"
+
+
+def test_text_that_reads_as_markup_is_sent_escaped_as_html() -> None:
+    """W3C ContainsUndeclaredHTML: a type="text" construct holding "<b>" or "&amp;"."""
+    entry = make_entry("fi")
+    odd = replace(entry.article, title="Kokous <b>tänään</b>", lead="Tom &amp; Jerry")
+    root = _root(_atom([replace(entry, article=odd)]))
+    title, summary = root.find(f"{A}entry/{A}title"), root.find(f"{A}entry/{A}summary")
+    assert title is not None and summary is not None
+    assert (title.get("type"), title.text) == ("html", "Kokous &lt;b&gt;tänään&lt;/b&gt;")
+    assert (summary.get("type"), summary.text) == ("html", "Tom &amp;amp; Jerry")
+    plain = _root(_atom([entry])).find(f"{A}entry/{A}summary")
+    assert plain is not None and plain.get("type") is None  # "& <tagit>" reads as text
