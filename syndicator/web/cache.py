@@ -80,10 +80,17 @@ class PageCache:
         self._kept: dict[str, _Kept] = {}
         self._rendering: dict[tuple[str, Hashable], asyncio.Future[Rendered]] = {}
 
-    async def version(self) -> StoreVersion:
-        """The store's version, read again once ``ttl_s`` has passed since the last read."""
+    def fresh_version(self) -> StoreVersion | None:
+        """The version read less than ``ttl_s`` ago, if any (no await: the fast path)."""
         if self._version is not None and self._clock() - self._read_at < self._ttl_s:
             return self._version
+        return None
+
+    async def version(self) -> StoreVersion:
+        """The store's version, read again once ``ttl_s`` has passed since the last read."""
+        fresh = self.fresh_version()
+        if fresh is not None:
+            return fresh
         if self._reading is None:
             self._reading = asyncio.ensure_future(offload(self._store_version))
             self._reading.add_done_callback(self._version_read)

@@ -209,3 +209,15 @@ async def test_the_real_store_moves_the_cached_feed(tmp_path: Path) -> None:
         store.close()
     assert after.status_code == 200
     assert SV.title in after.text and FI.title in after.text
+
+
+@pytest.mark.parametrize("path", ["/feeds/feed.json", "/feeds/sv/atom.xml"])
+async def test_the_cached_fast_path_answers_as_the_full_one(store: MemoryStore, path: str) -> None:
+    async with _client(store, key_ttl_s=3600) as client:
+        for method in ("GET", "HEAD"):
+            rendered = await client.request(method, path)  # renders, through the router
+            cached = await client.request(method, path)  # from the cache, before routing
+            assert cached.content == rendered.content
+            assert cached.headers == rendered.headers
+        bad = await client.get(path.replace("feeds/", "feeds/xx/"))
+    assert bad.status_code == 404
