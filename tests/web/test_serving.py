@@ -20,6 +20,7 @@ from syndicator.publish import feed_documents
 from syndicator.store import open_store
 from syndicator.store.releases import StoreVersion
 from syndicator.web import create_app
+from syndicator.web.cache import PageCache
 from tests.publish.samples import EntryList, edited, make_config, sample_entries
 from tests.store.test_store import FI, SV, _save
 from tests.web.conftest import MemoryStore, sample_states, serve
@@ -196,17 +197,19 @@ async def test_healthz_answers_while_eight_feeds_render() -> None:
 
 
 async def test_the_real_store_moves_the_cached_feed(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    store, other_replica = open_store(url), open_store(url)
     try:
         _save(store, FI)
         async with _client(store) as client:
             first = await client.get("/feeds/atom.xml")
             headers = {"If-None-Match": first.headers["etag"]}
             assert (await client.get("/feeds/atom.xml", headers=headers)).status_code == 304
-            _save(store, SV)  # one more event: another replica's write looks the same
+            _save(other_replica, SV)  # another process's write: one more event in the store
             after = await client.get("/feeds/atom.xml", headers=headers)
     finally:
         store.close()
+        other_replica.close()
     assert after.status_code == 200
     assert SV.title in after.text and FI.title in after.text
 
@@ -221,3 +224,20 @@ async def test_the_cached_fast_path_answers_as_the_full_one(store: MemoryStore, 
             assert cached.headers == rendered.headers
         bad = await client.get(path.replace("feeds/", "feeds/xx/"))
     assert bad.status_code == 404
+
+
+async def test_the_version_is_read_once_per_ttl_and_shared() -> None:
+    now, reads = [0.0], []
+
+    def version() -> StoreVersion:
+        reads.append(now[0])
+        return StoreVersion(len(reads), None)
+
+    cache = PageCache(version, ttl_s=1.0, clock=lambda: now[0])
+    together = await asyncio.gather(*(cache.version() for _ in range(5)))
+    assert [v.events for v in together] == [1] * 5  # five requests, one read
+    now[0] = 0.9
+    assert (await cache.version()).events == 1
+    now[0] = 1.0
+    assert (await cache.version()).events == 2
+    assert reads == [0.0, 1.0]
