@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CONFIG ?= feeds.toml
 
-.PHONY: install install-test run test lint typecheck demo bench bench-extract bench-poll bench-deliver smoke clean
+.PHONY: install install-test run test lint typecheck demo bench bench-extract bench-poll bench-deliver bench-serve smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,7 @@ bench:  # one after the other, even under -j: the poll round must not share the 
 	$(MAKE) bench-extract
 	$(MAKE) bench-poll
 	$(MAKE) bench-deliver
+	$(MAKE) bench-serve
 
 bench-extract: install-test
 	$(PY) -m bench.extract
@@ -52,6 +53,10 @@ bench-poll: install-test
 # One release to 500 local webhooks answering in 50 ms: ours beside Apprise's notify() (< 2 min).
 bench-deliver: install-test
 	$(PY) -m bench.deliver
+
+# Cached feeds from a 1k and a 100k store beside nginx serving the same bytes, via wrk (< 2 min).
+bench-serve: install-test
+	$(PY) -m bench.serve
 
 # The package as ops install it (no test extras, not editable): does every import resolve?
 smoke:

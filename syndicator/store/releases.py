@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,10 +13,10 @@ from syndicator.decide import Decision
 from syndicator.errors import StoreError
 from syndicator.model import Article, Entry, EventKind, StoredItem
 from syndicator.store.codec import article_from_json, article_to_json
-from syndicator.store.schema import deliveries, events, items, releases, versions
+from syndicator.store.schema import deliveries, events, items, releases, source_state, versions
 from syndicator.urls import url_variants
 
-__all__ = ["ReleaseRows", "StoredEvent", "idempotency_key", "stored_item"]
+__all__ = ["ReleaseRows", "StoreVersion", "StoredEvent", "idempotency_key", "stored_item"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,15 @@ class StoredEvent:
     lang: str | None
     version: int
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoreVersion:
+    """Cheap to read, and changed by every write the web pages show: ``events`` (the newest
+    event id) moves the feeds, ``polled`` (the newest poll) the index page's status table."""
+
+    events: int
+    polled: datetime | None
 
 
 class ReleaseRows:
@@ -184,22 +193,44 @@ class ReleaseRows:
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
         """Newest first by publication time; each item with its latest version. Withdrawn
-        items are left out: a reader cannot un-read, but a dead link should not stay."""
-        query = (
-            sa.select(items, versions.c.article, versions.c.stored_at)
-            .join(
-                versions,
-                sa.and_(versions.c.item_id == items.c.id, versions.c.number == items.c.version),
-            )
+        items are left out: a reader cannot un-read, but a dead link should not stay.
+
+        The newest ``limit`` item ids come from walking ``ix_items_lang_published_id`` (or
+        ``ix_items_published_id``) backwards, so the cost does not grow with the store; only
+        those rows are joined with their version and put in order here."""
+        newest = (
+            sa.select(items)
             .where(items.c.withdrawn_at.is_(None))
             .order_by(items.c.published.desc(), items.c.id.desc())
             .limit(limit)
         )
         if lang is not None:
-            query = query.where(items.c.lang == lang)
+            newest = newest.where(items.c.lang == lang)
+        chosen = newest.subquery("newest")
+        query = sa.select(chosen, versions.c.article, versions.c.stored_at).join(
+            versions,
+            sa.and_(versions.c.item_id == chosen.c.id, versions.c.number == chosen.c.version),
+        )
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
+            found = connection.execute(query).all()
+        rows = sorted(found, key=lambda row: (row.published, row.id), reverse=True)
         return [_entry(row, row.version, row.stored_at) for row in rows]
+
+    def store_version(self) -> StoreVersion:
+        """What the rendered pages depend on, in one cheap query: the newest event (every
+        change to what a feed shows writes one) and the newest poll (the status table)."""
+        query = sa.select(
+            sa.select(sa.func.max(events.c.id)).scalar_subquery(),
+            sa.select(sa.func.max(source_state.c.last_poll_at)).scalar_subquery(),
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).one()
+        polled = row[1]
+        if isinstance(polled, str):  # SQLite: max() of a DateTime column comes back as text
+            polled = datetime.fromisoformat(polled)
+        if polled is not None and polled.tzinfo is None:
+            polled = polled.replace(tzinfo=UTC)
+        return StoreVersion(events=int(row[0] or 0), polled=polled)
 
     def entry_for_event(self, event_id: int) -> tuple[EventKind, Entry] | None:
         """The event's kind and the item as it was at the event's version."""

@@ -86,8 +86,8 @@ items = sa.Table(
     sa.Column("source", sa.String(64), nullable=False, index=True),
     sa.Column("url", sa.String(2048), nullable=False, unique=True),
     sa.Column("post_id", sa.String(64)),
-    sa.Column("lang", sa.String(8), index=True),
-    sa.Column("published", UtcDateTime, nullable=False, index=True),
+    sa.Column("lang", sa.String(8)),  # indexed below, with published and id
+    sa.Column("published", UtcDateTime, nullable=False),
     sa.Column("first_seen", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
@@ -95,6 +95,9 @@ items = sa.Table(
     sa.Column("alternate_urls", sa.JSON, nullable=False, default=list),
     sa.Column("checked_at", UtcDateTime),  # the page was last fetched to look for edits
     sa.Column("withdrawn_at", UtcDateTime),  # gone at the source (404/410, trashed post)
+    # The feeds' "newest N" (of a language, or of all) walks these backwards and stops at N.
+    sa.Index("ix_items_lang_published_id", "lang", "published", "id"),
+    sa.Index("ix_items_published_id", "published", "id"),
 )
 
 versions = sa.Table(

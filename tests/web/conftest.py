@@ -6,6 +6,7 @@ The store-down cases use the real Store on a broken database (``test_store_down.
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from syndicator.model import Entry, SourceState
+from syndicator.store.releases import StoreVersion
 from syndicator.web import create_app
 from tests.publish.samples import T0, make_config, sample_entries
 
@@ -30,6 +32,11 @@ class MemoryStore:
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
         chosen = [e for e in self.entries if lang is None or e.article.lang == lang]
         return chosen[:limit]
+
+    def store_version(self) -> StoreVersion:
+        """Moves with any change to the entries or the polls, as the real store's does."""
+        polls = [state.last_poll_at for state in self.states if state.last_poll_at]
+        return StoreVersion(zlib.crc32(repr(self.entries).encode()), max(polls, default=None))
 
     def check(self) -> None:
         pass
@@ -61,7 +68,7 @@ def store() -> MemoryStore:
 
 @pytest.fixture
 def app(store: MemoryStore) -> Starlette:
-    return create_app(make_config(), store)
+    return create_app(make_config(), store, key_ttl_s=0)  # each request sees the store
 
 
 @pytest.fixture

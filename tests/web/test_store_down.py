@@ -50,7 +50,8 @@ def pg_store(cluster: Cluster) -> Iterator[Store]:
 
 
 async def _client(store: Store) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(make_config(), store))
+    # key_ttl_s=0: the version is read per request, so a stopped store answers 503 at once
+    transport = httpx.ASGITransport(app=create_app(make_config(), store, key_ttl_s=0))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 

@@ -1,0 +1,84 @@
+"""The feeds' "newest N" walks an index on SQLite and PostgreSQL: the plan names the index
+and sorts nothing, so the cost stays flat as the store grows (``make bench-serve`` times it).
+Also: ``store_version`` moves with every write a page shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from syndicator.store import Store
+from syndicator.store.schema import items
+from tests.publish.samples import T0
+from tests.web.bulkstore import fill_items
+
+ITEMS = 3_000  # enough that PostgreSQL's planner prefers the index to a scan and a sort
+# Finnish most, Swedish and English a few: a small language's feed must not walk every item.
+SKEWED = ("fi",) * 8 + ("sv", "en")
+
+
+def _plan(store: Store, lang: str | None) -> str:
+    """The plan of the statement ``latest_entries`` runs (captured with its parameters)."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: object, cursor: object, statement: str, parameters: Any, *rest: Any) -> None:
+        if "versions" in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        entries = store.latest_entries(lang, 50)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    assert len(entries) == 50
+    [(statement, parameters)] = statements
+    sqlite = store.engine.dialect.name == "sqlite"
+    with store.engine.connect() as connection:
+        if not sqlite:
+            connection.exec_driver_sql("ANALYZE")
+        explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+        rows = connection.exec_driver_sql(explain + statement, parameters).all()
+    return "\n".join(str(row[-1] if sqlite else row[0]) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("lang", "index"), [("en", "ix_items_lang_published_id"), (None, "ix_items_published_id")]
+)
+def test_newest_entries_walk_an_index_without_sorting(
+    store: Store, lang: str | None, index: str
+) -> None:
+    fill_items(store.engine, ITEMS, langs=SKEWED)
+    plan = _plan(store, lang)
+    assert index in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # SQLite's sort
+    assert "Sort" not in plan, plan  # PostgreSQL's (Sort, Incremental Sort)
+    assert "Seq Scan on items" not in plan and "SCAN items\n" not in plan + "\n", plan
+
+
+def test_newest_entries_are_newest_first_and_skip_withdrawn(store: Store) -> None:
+    fill_items(store.engine, 300)
+    with store.engine.begin() as connection:
+        connection.execute(
+            items.update().where(items.c.id == 300).values(withdrawn_at=T0 + timedelta(days=1))
+        )
+    fi = store.latest_entries("fi", 5)
+    assert [entry.item_id for entry in fi] == [297, 294, 291, 288, 285]  # 300 is withdrawn
+    combined = store.latest_entries(None, 4)
+    assert [entry.item_id for entry in combined] == [299, 298, 297, 296]
+    assert all(entry.article.lang == "fi" for entry in fi)
+    assert fi[0].article.title.endswith(" 297")
+
+
+def test_store_version_moves_with_events(store: Store) -> None:
+    empty = store.store_version()
+    assert (empty.events, empty.polled) == (0, None)
+    fill_items(store.engine, 3)
+    assert store.store_version().events == 3
+    store.record_poll("vaasa-fi", T0)
+    later = store.store_version()
+    assert (later.events, later.polled) == (3, T0)
+    store.record_poll("vaasa-sv", T0 + timedelta(minutes=1))
+    assert store.store_version().polled == T0 + timedelta(minutes=1)
