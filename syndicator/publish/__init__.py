@@ -7,8 +7,9 @@ Entry ids are the items' canonical URLs and never change when a release is edite
 Dates: an entry's ``updated`` (Atom; RSS ``atom:updated``; JSON Feed ``date_modified``) is
 the release's own time — the page's modified, else published time — or, for a version we
 detected ourselves, when it was stored; its fraction of a second is the item id, so no two
-entries share one (``channel.entry_updated``). The feed's ``updated`` and the HTTP
-``Last-Modified`` are the newest entry's; an empty feed's is a fixed, plausible date.
+entries share one (``channel.entry_updated``). The feed's ``updated`` is the newest entry's;
+the HTTP ``Last-Modified`` is that or the newest storing, whichever is later (a backdated
+release still changes the document); an empty feed's is a fixed, plausible date.
 Media: Atom ``rel="enclosure"`` links and JSON Feed ``attachments`` carry every image and
 attachment; RSS has one ``<enclosure>`` (the first image, else attachment) and
 ``media:content`` for the rest. ``rel="self"`` on every feed; ``rel="hub"`` (JSON Feed
@@ -18,7 +19,7 @@ attachment; RSS has one ``<enclosure>`` (the first image, else attachment) and
 
 from __future__ import annotations
 
-from syndicator.publish.channel import Feed, feed_updated
+from syndicator.publish.channel import Feed, feed_changed, feed_updated
 from syndicator.publish.documents import (
     EntriesFor,
     all_feeds,
@@ -31,6 +32,7 @@ __all__ = [
     "EntriesFor",
     "Feed",
     "all_feeds",
+    "feed_changed",
     "feed_documents",
     "feed_updated",
     "render_feed",

@@ -133,9 +133,16 @@ def hub_url(config: Config) -> str | None:
 
 
 def feed_updated(entries: Sequence[Entry]) -> datetime:
-    """The newest :func:`entry_updated` among the entries; a fixed date when there are none.
-    Also the HTTP ``Last-Modified`` (to the second)."""
+    """The newest :func:`entry_updated` among the entries; a fixed date when there are none."""
     return max((entry_updated(entry) for entry in entries), default=EMPTY_FEED_UPDATED)
+
+
+def feed_changed(entries: Sequence[Entry]) -> datetime:
+    """The HTTP ``Last-Modified``: when the document last changed — the newest entry time or
+    the newest storing, whichever is later. A release stored now with an older page date
+    changes the feed, so a client that sends only ``If-Modified-Since`` must not get a 304."""
+    stored = (_utc(entry.updated) for entry in entries)
+    return max(feed_updated(entries), max(stored, default=EMPTY_FEED_UPDATED))
 
 
 def entry_published(entry: Entry) -> datetime:

@@ -30,7 +30,7 @@ from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
 from syndicator.model import Entry, SourceState
 from syndicator.offload import offload
-from syndicator.publish import Feed, all_feeds, feed_updated, render_feed
+from syndicator.publish import Feed, all_feeds, feed_changed, render_feed
 from syndicator.publish.channel import rfc3339
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
@@ -120,7 +120,7 @@ class _Handlers:
     def _render_feed(self, feed: Feed) -> Rendered:
         entries = self.store.latest_entries(feed.lang, self.config.feeds.max_entries)
         body = render_feed(feed, entries, self.config)
-        return encode(body, feed.content_type, feed_updated(entries))
+        return encode(body, feed.content_type, feed_changed(entries))
 
     async def index(self, request: Request) -> Response:
         lang = choose_language(

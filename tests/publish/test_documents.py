@@ -25,6 +25,7 @@ def test_public_surface() -> None:
         "EntriesFor",
         "Feed",
         "all_feeds",
+        "feed_changed",
         "feed_documents",
         "feed_updated",
         "render_feed",

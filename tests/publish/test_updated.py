@@ -14,6 +14,7 @@ from syndicator.publish.channel import (
     PLAUSIBLE_FROM,
     entry_published,
     entry_updated,
+    feed_changed,
     feed_updated,
 )
 from tests.publish.conftest import Documents
@@ -104,3 +105,16 @@ def test_naive_times_are_taken_as_utc() -> None:
     naive = replace(naive, first_seen=FIRST.replace(tzinfo=None))
     assert entry_updated(naive) == PAGE_MODIFIED.replace(microsecond=7)
     assert entry_published(naive) == PAGE_PUBLISHED
+
+
+def test_last_modified_moves_when_a_backdated_release_is_stored() -> None:
+    """A release stored now whose page says last week changes the document: Last-Modified
+    (``feed_changed``) is the storing time, so If-Modified-Since alone cannot hide it."""
+    known = _entry(item_id=1)
+    backdated = replace(
+        _entry(published=PAGE_PUBLISHED - timedelta(days=7), item_id=2),
+        updated=STORED + timedelta(hours=2),
+    )
+    assert feed_updated([known, backdated]) < backdated.updated  # the entries' own times
+    assert feed_changed([known, backdated]) == backdated.updated
+    assert feed_changed([]) == EMPTY_FEED_UPDATED
