@@ -51,6 +51,7 @@ __all__ = [
     "FeedSettings",
     "ServiceSettings",
     "SourceConfig",
+    "WebSubSettings",
     "load_config",
     "parse_config",
 ]
@@ -129,6 +130,15 @@ class FeedSettings(Frozen):
     out_dir: str | None = None  # also write feed files here after each change
 
 
+class WebSubSettings(Frozen):
+    """The built-in WebSub hub (``web/websub.py``) and the hubs we ping after a change."""
+
+    enabled: bool = True
+    lease_default: PositiveDuration = 10 * 86400.0  # when a subscriber asks for none
+    lease_max: PositiveDuration = 30 * 86400.0  # longer requests are cut to this
+    publish_to: tuple[Url, ...] = ()  # external hubs: POST hub.mode=publish after a change
+
+
 class Config(Frozen):
     # The kind unions are built on first validation (see _ByKind), not at import.
     model_config = ConfigDict(defer_build=True)
@@ -136,6 +146,7 @@ class Config(Frozen):
     service: ServiceSettings = ServiceSettings()
     http: HttpSettings = HttpSettings()
     feeds: FeedSettings = FeedSettings()
+    websub: WebSubSettings = WebSubSettings()
     sources: tuple[SourceConfig, ...] = ()
     destinations: tuple[DestinationConfig, ...] = ()
 

@@ -23,7 +23,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
-from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
+from syndicator.deliver.outbox import ExtraLane, Outbox, RetryPolicy, drain_all
+from syndicator.deliver.subscriptions import WebSubLane
 from syndicator.deliver.transport import OriginTransport
 from syndicator.errors import StoreError
 from syndicator.http import Fetcher
@@ -93,8 +94,14 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
         results = list(await asyncio.gather(*(poller.poll(s, force=True) for s in enabled)))
     await offload(rebuild_feeds, config, store)
     async with delivery_client(config) as client:
-        await drain_all(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
+        await drain_all(store, config.destinations, client, policy=_policy(config),
+                        dry_run=dry_run, extra=_extra_lanes(config, store))  # fmt: skip
     return results
+
+
+def _extra_lanes(config: Config, store: Store) -> list[ExtraLane]:
+    """The WebSub hub's subscribers, when the hub is on."""
+    return [WebSubLane(config, store)] if config.websub.enabled else []
 
 
 def _policy(config: Config) -> RetryPolicy:
@@ -230,6 +237,7 @@ class Worker:
             client,
             policy=_policy(self.config),
             interval=self.config.service.outbox_interval,
+            extra=_extra_lanes(self.config, self.store),
         )
         outbox.start()
         try:

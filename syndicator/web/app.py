@@ -30,6 +30,7 @@ from syndicator.publish import Feed, all_feeds, feed_updated, render_feed
 from syndicator.publish.channel import rfc3339
 from syndicator.web.conditional import CACHE_CONTROL, conditional_response
 from syndicator.web.index import choose_language, render_index
+from syndicator.web.websub import hub_routes
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
 
@@ -60,6 +61,7 @@ def create_app(config: Config, store: ReadStore) -> Starlette:
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
+        *hub_routes(config, store),  # POST /websub: the WebSub hub
     ]
     return Starlette(routes=routes, exception_handlers={StoreError: _store_unavailable})
 

@@ -1,0 +1,126 @@
+"""The outbox's WebSub lane: distributions to every live subscription of our hub.
+
+Each pass lists the live subscriptions, claims the head row of each (``websub:<id>``; one
+claim for all), renders each topic's current feed once and sends every claimed row through
+the outbox's ``Attempt`` (leases, retries, dead letters, history), the subscribers side by
+side; then it looks again until nothing is due. A slow subscriber delays only its own rows
+(head of line per subscription) and the pass it is in. At most once a minute the lane
+deletes subscriptions whose lease ran out and skips the rows of ended ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+
+from syndicator import config as settings
+from syndicator.deliver import websub
+from syndicator.deliver.attempt import DrainResult
+from syndicator.deliver.outbox import LaneTools
+from syndicator.logs import log_event
+from syndicator.model import Delivery
+from syndicator.offload import offload
+from syndicator.publish import Feed, all_feeds, render_feed
+from syndicator.store import Store, Subscription
+
+__all__ = ["CLEANUP_EVERY", "WebSubLane", "feeds_by_topic", "hub_url"]
+
+log = logging.getLogger("syndicator.websub")
+CLEANUP_EVERY = 60.0  # seconds between two sweeps of expired subscriptions
+
+
+def hub_url(config: settings.Config) -> str:
+    """Our hub's address: ``POST`` subscriptions here; named in ``Link: rel="hub"``."""
+    return config.service.base_url.rstrip("/") + "/websub"
+
+
+def feeds_by_topic(config: settings.Config) -> dict[str, Feed]:
+    """Every feed a subscriber may subscribe to, by its absolute URL (the topic)."""
+    return {feed.url(config): feed for feed in all_feeds(config)}
+
+
+@dataclass(slots=True)
+class WebSubLane:
+    """An ``outbox.ExtraLane`` for the subscriptions in ``store``."""
+
+    config: settings.Config
+    store: Store
+    name: str = "websub"
+    _cleaned: float = field(default=-math.inf, init=False)
+
+    async def run(self, tools: LaneTools, result: DrainResult, *, dry_run: bool) -> None:
+        if not dry_run:
+            await self._cleanup(tools)
+        while not tools.stopping():
+            live = await tools.calls(self.store.active_subscriptions, tools.clock())
+            heads = await asyncio.gather(*(tools.calls.claim(s.destination) for s in live))
+            claimed = [(sub, row) for sub, row in zip(live, heads, strict=True) if row]
+            if not claimed:
+                return
+            documents = await self._documents(tools, {sub.topic for sub, _row in claimed})
+            await asyncio.gather(
+                *(self._send(tools, sub, row, documents, result, dry_run) for sub, row in claimed)
+            )
+
+    async def _send(
+        self,
+        tools: LaneTools,
+        sub: Subscription,
+        row: Delivery,
+        documents: dict[str, tuple[bytes, str]],
+        result: DrainResult,
+        dry_run: bool,
+    ) -> None:
+        if sub.topic not in documents:  # no such feed any more: end it, its rows are skipped
+            await tools.calls(self.store.unsubscribe, sub.callback, sub.topic)
+            log_event(log, logging.WARNING, "websub.topic_gone",
+                      f"{sub.topic} is no longer published; subscription ended",
+                      destination=sub.destination, url=sub.topic)  # fmt: skip
+            return
+        document, content_type = documents[sub.topic]
+        target = websub.Config(
+            name=sub.destination,
+            callback=sub.callback,
+            topic=sub.topic,
+            hub=hub_url(self.config),
+            secret=SecretStr(sub.secret) if sub.secret else None,
+            document=document,
+            content_type=content_type,
+            allow_private_networks=self.config.http.allow_private_networks,
+        )
+        await tools.attempt(target, websub).run(row, result, dry_run=dry_run)
+
+    async def _documents(
+        self, tools: LaneTools, topics: Iterable[str]
+    ) -> dict[str, tuple[bytes, str]]:
+        """Each topic's current document and content type (a topic no longer published,
+        after a change of ``feeds.languages``, is left out)."""
+        feeds = feeds_by_topic(self.config)
+        documents: dict[str, tuple[bytes, str]] = {}
+        for topic in topics:
+            feed = feeds.get(topic)
+            if feed is None:
+                continue
+            entries = await tools.calls(
+                self.store.latest_entries, feed.lang, self.config.feeds.max_entries
+            )
+            body = await offload(render_feed, feed, entries, self.config)
+            documents[topic] = (body, feed.content_type)
+        return documents
+
+    async def _cleanup(self, tools: LaneTools) -> None:
+        now = time.monotonic()
+        if now - self._cleaned < CLEANUP_EVERY:
+            return
+        self._cleaned = now
+        ended, skipped = await tools.calls(self.store.end_subscriptions, tools.clock())
+        if ended or skipped:
+            log_event(log, logging.INFO, "websub.expired",
+                      f"{ended} subscriptions expired; {skipped} waiting distributions dropped",
+                      count=ended)  # fmt: skip
