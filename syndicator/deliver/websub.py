@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import ConfigDict, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
 
 from syndicator.configbase import DestinationBase, Url
 from syndicator.deliver.masking import mask_url
@@ -36,6 +36,7 @@ class Config(DestinationBase):
 
     model_config = ConfigDict(hide_input_in_errors=True)
 
+    name: Annotated[str, Field(pattern=r"^websub:[0-9]{1,18}$")]  # the outbox destination
     kind: Literal["websub"] = "websub"
     callback: Url
     topic: Url
