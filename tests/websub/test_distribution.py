@@ -3,10 +3,9 @@ the topic's feed POSTed signed with Link headers, retries, dead letters, expiry.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import feedparser
 import httpx
@@ -15,31 +14,15 @@ import pytest
 from syndicator.decide import decide
 from syndicator.deliver.attempt import RetryPolicy
 from syndicator.deliver.outbox import drain_all
-from syndicator.deliver.subscriptions import WebSubLane, hub_url
+from syndicator.deliver.subscriptions import WebSubLane
 from syndicator.model import Article, Delivery
-from syndicator.store import Store, Subscription, open_store
+from syndicator.store import Store, Subscription
 from tests.deliver.conftest import sample_article
+from tests.websub.conftest import ALL_JSON, FI_ATOM, SV_ATOM, make_config
 from tests.websub.subscriber import Subscriber
-from tests.websub.test_hub import BASE, FI_ATOM, make_config
 
-SV_ATOM = BASE + "feeds/sv/atom.xml"
-ALL_JSON = BASE + "feeds/feed.json"
 POLICY = RetryPolicy(base=60.0, cap=600.0, lease=20.0)
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'distribution.sqlite3'}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def subscriber() -> Iterator[Subscriber]:
-    with Subscriber("geheim") as sink:
-        sink.hub, sink.topic = hub_url(make_config()), FI_ATOM
-        yield sink
 
 
 @pytest.fixture

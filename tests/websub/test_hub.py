@@ -3,34 +3,23 @@ verification of intent against a real subscriber on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from syndicator.config import Config, HttpSettings, ServiceSettings, WebSubSettings
+from syndicator.config import Config, WebSubSettings
 from syndicator.deliver.subscriptions import feeds_by_topic, hub_url
 from syndicator.deliver.websub import link_header, signature
-from syndicator.store import Store, open_store
+from syndicator.store import Store
 from syndicator.web import create_app
 from syndicator.web.websub import HubRequest, Refusal, lease_seconds, read_request
+from tests.websub.conftest import ALL_JSON, BASE, FI_ATOM, make_config
 from tests.websub.subscriber import Subscriber
 
-BASE = "https://tiedotteet.vaasa.example/"
-FI_ATOM = BASE + "feeds/fi/atom.xml"
-ALL_JSON = BASE + "feeds/feed.json"
 CALLBACK = "https://partner.example/websub?id=7"
 SETTINGS = WebSubSettings(lease_default="10d", lease_max="30d")
-
-
-def make_config(*, allow_private: bool = True, enabled: bool = True) -> Config:
-    return Config(
-        service=ServiceSettings(base_url=BASE),
-        http=HttpSettings(allow_private_networks=allow_private),
-        websub=WebSubSettings(enabled=enabled, lease_default="1h", lease_max="2h"),
-    )
 
 
 TOPICS = feeds_by_topic(make_config())
@@ -114,19 +103,6 @@ def test_link_header_names_hub_and_self() -> None:
     assert link_header(hub_url(config), FI_ATOM) == (
         f'<{BASE}websub>; rel="hub", <{FI_ATOM}>; rel="self"'
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def subscriber() -> Iterator[Subscriber]:
-    with Subscriber("geheim") as sink:
-        yield sink
 
 
 async def hub_client(config: Config, store: Store) -> httpx.AsyncClient:
