@@ -81,7 +81,7 @@ class WebSubLane:
             await tools.calls(self.store.unsubscribe, sub.callback, sub.topic)
             log_event(log, logging.WARNING, "websub.topic_gone",
                       f"{sub.topic} is no longer published; subscription ended",
-                      destination=sub.destination, url=sub.topic)  # fmt: skip
+                      destination=sub.destination)  # fmt: skip
             return
         document, content_type = documents[sub.topic]
         target = websub.Config(

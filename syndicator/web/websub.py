@@ -186,23 +186,24 @@ class _Hub:
             headers={"User-Agent": self.config.http.user_agent},
         ) as client:
             problem = await verify_intent(client, asked, allow_private=allow)
-        fields = {"url": mask_url(asked.callback), "topic": asked.topic, "mode": asked.mode}
+        callback = mask_url(asked.callback)
         if problem is not None:
             log_event(log, logging.WARNING, "websub.unverified",
-                      f"{asked.mode} not confirmed: {problem}", **fields)  # fmt: skip
+                      f"{asked.mode} to {asked.topic} not confirmed: {problem}",
+                      url=callback)  # fmt: skip
             return
         if asked.mode == "unsubscribe":
             await offload(self.store.unsubscribe, asked.callback, asked.topic)
-            log_event(log, logging.INFO, "websub.unsubscribed", "subscription cancelled",
-                      **fields)  # fmt: skip
+            log_event(log, logging.INFO, "websub.unsubscribed",
+                      f"subscription to {asked.topic} cancelled", url=callback)  # fmt: skip
             return
         now = datetime.now(UTC)
         sub = await offload(self.store.subscribe, asked.callback, asked.topic, lang=asked.lang,
                             secret=asked.secret, lease_seconds=asked.lease_seconds,
                             now=now)  # fmt: skip
         log_event(log, logging.INFO, "websub.subscribed",
-                  f"subscribed for {asked.lease_seconds} s", destination=sub.destination,
-                  **fields)  # fmt: skip
+                  f"subscribed to {asked.topic} for {asked.lease_seconds} s",
+                  destination=sub.destination, url=callback)  # fmt: skip
 
 
 async def verify_intent(

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import parse_qsl
 
 import feedparser
 import httpx
@@ -23,6 +24,7 @@ import httpx
 from syndicator.demo.site import SampleSite
 from syndicator.locales import HELSINKI
 from tests.e2e.conftest import ARENA, LIBRARY, ROOT, log_lines, sources_toml, write_config
+from tests.sinks import HttpSink
 
 SECRET = "tilaajan-salaisuus"
 _WAIT_S = 60.0  # generous: the machine is shared; the latency is measured, not asserted
@@ -34,14 +36,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _configure(tmp_path: Path, site_url: str, port: int) -> Path:
+def _configure(tmp_path: Path, site_url: str, port: int, hub: str) -> Path:
     path = write_config(tmp_path, sources_toml(site_url, catch_up=True, langs=("fi",)), "")
     text = path.read_text(encoding="utf-8").replace(
         'base_url = "http://127.0.0.1:8080/"',
         f'base_url = "http://127.0.0.1:{port}/"\nport = {port}\noutbox_interval = "0.2s"',
     )
     text = text.replace('interval = "10s"', 'interval = "1s"')
-    text += '\n[websub]\nlease_default = "1h"\nlease_max = "2h"\n'
+    text += f'\n[websub]\nlease_default = "1h"\nlease_max = "2h"\npublish_to = ["{hub}"]\n'
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -110,7 +112,8 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
     base = f"http://127.0.0.1:{port}/"
     topic = base + "feeds/fi/atom.xml"
     log = tmp_path / "worker.log"
-    config = _configure(tmp_path, handle.url, port)
+    external = HttpSink()  # an external hub (websub.publish_to): pinged after each change
+    config = _configure(tmp_path, handle.url, port, external.url + "/")
     run = [sys.executable, "-m", "syndicator", "run", "--config", str(config)]
     try:
         with log.open("w") as sink, _process(run, stdout=sink, stderr=sink) as worker:
@@ -135,6 +138,7 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
             worker.terminate()
     finally:
         handle.stop()
+        external.close()
     assert pushed["verified"] is True, "X-Hub-Signature did not match the body"
     assert pushed["problems"] == []
     assert pushed["content_type"].startswith("application/atom+xml")
@@ -144,4 +148,6 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
     polled = datetime.fromisoformat(found[-1]["time"]).timestamp()
     # The figure for the closing note (not asserted: timing depends on the machine).
     print(f"websub: pushed {pushed['at'] - polled:.3f} s after the poll that found it")
+    pinged = [dict(parse_qsl(r.body.decode())) for r in external.requests]
+    assert {"hub.mode": "publish", "hub.url": topic} in pinged
     assert [line for line in log_lines(log.read_text("utf-8")) if line["level"] == "ERROR"] == []
