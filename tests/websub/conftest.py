@@ -4,14 +4,16 @@ a real subscriber on 127.0.0.1 (``subscriber.py``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from syndicator.config import Config, HttpSettings, ServiceSettings, WebSubSettings
 from syndicator.deliver.subscriptions import hub_url
 from syndicator.store import Store, open_store
+from tests.deliver.conftest import database_url, postgres_url
 from tests.websub.subscriber import Subscriber
+
+__all__ = ["database_url", "postgres_url"]  # the outbox tests' databases, as fixtures here
 
 BASE = "https://tiedotteet.vaasa.example/"
 FI_ATOM = BASE + "feeds/fi/atom.xml"
@@ -28,8 +30,9 @@ def make_config(*, allow_private: bool = True, enabled: bool = True) -> Config:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'websub.sqlite3'}")
+def store(database_url: str) -> Iterator[Store]:
+    """An empty store: an SQLite file, and a PostgreSQL database (as replicas use)."""
+    opened = open_store(database_url)
     yield opened
     opened.close()
 
