@@ -4,8 +4,13 @@ Each pass lists the live subscriptions, claims the head row of each (``websub:<i
 claim for all), renders each topic's current feed once and sends every claimed row through
 the outbox's ``Attempt`` (leases, retries, dead letters, history), the subscribers side by
 side; then it looks again until nothing is due. A slow subscriber delays only its own rows
-(head of line per subscription) and the pass it is in. At most once a minute the lane
-deletes subscriptions whose lease ran out and skips the rows of ended ones.
+(head of line per subscription) and the pass it is in.
+
+The document is the whole feed, so a poll that found five releases needs one request per
+subscriber, not five: when a row is delivered, the subscription's rows that were pending
+before the document was read (so it holds their changes) are delivered with it
+(``websub.covered``). At most once a minute the lane deletes subscriptions whose lease ran
+out and skips the rows of ended ones.
 """
 
 from __future__ import annotations
@@ -63,10 +68,14 @@ class WebSubLane:
             claimed = [(sub, row) for sub, row in zip(live, heads, strict=True) if row]
             if not claimed:
                 return
+            names = [sub.destination for sub, _row in claimed]
+            waiting = await tools.calls(self.store.waiting_rows, names)  # read before rendering
             documents = await self._documents(tools, {sub.topic for sub, _row in claimed})
-            await asyncio.gather(
-                *(self._send(tools, sub, row, documents, result, dry_run) for sub, row in claimed)
-            )
+            await asyncio.gather(*(
+                self._send(tools, sub, row, documents, result, dry_run,
+                           waiting.get(sub.destination, []))
+                for sub, row in claimed
+            ))  # fmt: skip
 
     async def _send(
         self,
@@ -76,7 +85,10 @@ class WebSubLane:
         documents: dict[str, tuple[bytes, str]],
         result: DrainResult,
         dry_run: bool,
+        behind: list[int],
     ) -> None:
+        """Send ``row``; once delivered, the rows ``behind`` it (pending when the document
+        was read, so in it) are delivered too: the subscriber has the feed that holds them."""
         if sub.topic not in documents:  # no such feed any more: end it, its rows are skipped
             await tools.calls(self.store.unsubscribe, sub.callback, sub.topic)
             log_event(log, logging.WARNING, "websub.topic_gone",
@@ -94,7 +106,17 @@ class WebSubLane:
             content_type=content_type,
             allow_private_networks=self.config.http.allow_private_networks,
         )
-        await tools.attempt(target, websub).run(row, result, dry_run=dry_run)
+        outcome = DrainResult()
+        await tools.attempt(target, websub).run(row, outcome, dry_run=dry_run)
+        for name in ("delivered", "retry", "failed", "skipped", "dry_run"):
+            setattr(result, name, getattr(result, name) + getattr(outcome, name))
+        if outcome.delivered and behind:
+            now = tools.clock()
+            covered = await tools.calls(self.store.cover_rows, behind, row.idempotency_key, now)
+            result.count(sub.destination, "delivered", covered)
+            log_event(log, logging.INFO, "websub.covered",
+                      f"{covered} more changes were in the same document", count=covered,
+                      destination=sub.destination, delivery_id=row.id)  # fmt: skip
 
     async def _documents(
         self, tools: LaneTools, topics: Iterable[str]

@@ -10,6 +10,7 @@ Each active subscription whose topic holds an item's language gets an outbox row
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,6 +100,33 @@ class WebSubRows:
         )
         with self.engine.connect() as connection:
             return [_subscription(row) for row in connection.execute(query)]
+
+    def waiting_rows(self, destinations: Collection[str]) -> dict[str, list[int]]:
+        """The ids of the pending rows of each of ``destinations`` (committed, so the
+        events they carry are in any feed rendered after this read)."""
+        query = sa.select(deliveries.c.id, deliveries.c.destination).where(
+            deliveries.c.destination.in_(sorted(set(destinations))),
+            deliveries.c.status == "pending",
+        )
+        found: dict[str, list[int]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query.order_by(deliveries.c.id)):
+                found.setdefault(str(row.destination), []).append(int(row.id))
+        return found
+
+    def cover_rows(self, ids: Collection[int], remote_id: str | None, now: datetime) -> int:
+        """Rows whose content a confirmed distribution already carried (the whole feed, read
+        after them): delivered, without a request of their own. Only those still pending."""
+        if not ids:
+            return 0
+        with self.engine.begin() as connection:
+            covered = connection.execute(
+                deliveries.update()
+                .where(deliveries.c.id.in_(sorted(ids)), deliveries.c.status == "pending")
+                .values(status="delivered", remote_id=remote_id, last_error_code=None,
+                        last_error=None, claimed_until=None, claimed_by=None, updated_at=now)
+            )  # fmt: skip
+        return int(covered.rowcount)
 
     def end_subscriptions(self, now: datetime) -> tuple[int, int]:
         """Delete subscriptions whose lease ran out; skip the waiting outbox rows (and those

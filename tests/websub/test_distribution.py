@@ -174,3 +174,36 @@ async def test_dry_run_sends_nothing_and_leaves_rows_due(
     assert result.dry_run == 1
     assert subscriber.requests == []
     assert rows(store)[0].status == "pending"
+
+
+async def test_one_document_carries_every_change_waiting_before_it(
+    store: Store, client: httpx.AsyncClient, subscriber: Subscriber
+) -> None:
+    subscribe(store, subscriber.callback, FI_ATOM, "fi")
+    for number in range(3):
+        save(
+            store, sample_article(url=f"https://www.vaasa.fi/uutiset/{number}/", title=f"T{number}")
+        )
+    await drain(store, client)
+    (pushed,) = subscriber.distributions()  # one request, not three
+    assert sorted(e.title for e in feedparser.parse(pushed.body).entries) == ["T0", "T1", "T2"]
+    head, *covered = rows(store)
+    assert [row.status for row in rows(store)] == ["delivered"] * 3
+    assert head.attempts == 1
+    assert [(row.attempts, row.remote_id) for row in covered] == [(0, head.idempotency_key)] * 2
+
+
+async def test_nothing_is_covered_by_a_failed_distribution(
+    store: Store, client: httpx.AsyncClient, subscriber: Subscriber
+) -> None:
+    subscribe(store, subscriber.callback, FI_ATOM, "fi")
+    for number in range(2):
+        save(
+            store, sample_article(url=f"https://www.vaasa.fi/uutiset/{number}/", title=f"T{number}")
+        )
+    subscriber.respond(500)
+    await drain(store, client)
+    assert [row.status for row in rows(store)] == ["pending", "pending"]
+    await drain(store, client, NOW + timedelta(hours=1))
+    assert [row.status for row in rows(store)] == ["delivered", "delivered"]
+    assert len(subscriber.distributions()) == 2
