@@ -46,6 +46,13 @@ def save(store: Store, article: Article, now: datetime = NOW) -> int | None:
                               destinations=[], now=now)  # fmt: skip
 
 
+def save_releases(store: Store, count: int) -> None:
+    """``count`` new Finnish releases titled T0, T1, … in one poll."""
+    for number in range(count):
+        url = f"https://www.vaasa.fi/uutiset/{number}/"
+        save(store, sample_article(url=url, title=f"T{number}"))
+
+
 def rows(store: Store) -> list[Delivery]:
     return sorted(store.list_deliveries(), key=lambda row: row.id)
 
@@ -180,10 +187,7 @@ async def test_one_document_carries_every_change_waiting_before_it(
     store: Store, client: httpx.AsyncClient, subscriber: Subscriber
 ) -> None:
     subscribe(store, subscriber.callback, FI_ATOM, "fi")
-    for number in range(3):
-        save(
-            store, sample_article(url=f"https://www.vaasa.fi/uutiset/{number}/", title=f"T{number}")
-        )
+    save_releases(store, 3)
     await drain(store, client)
     (pushed,) = subscriber.distributions()  # one request, not three
     assert sorted(e.title for e in feedparser.parse(pushed.body).entries) == ["T0", "T1", "T2"]
@@ -197,10 +201,7 @@ async def test_nothing_is_covered_by_a_failed_distribution(
     store: Store, client: httpx.AsyncClient, subscriber: Subscriber
 ) -> None:
     subscribe(store, subscriber.callback, FI_ATOM, "fi")
-    for number in range(2):
-        save(
-            store, sample_article(url=f"https://www.vaasa.fi/uutiset/{number}/", title=f"T{number}")
-        )
+    save_releases(store, 2)
     subscriber.respond(500)
     await drain(store, client)
     assert [row.status for row in rows(store)] == ["pending", "pending"]
