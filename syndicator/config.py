@@ -137,6 +137,7 @@ class WebSubSettings(Frozen):
     lease_default: PositiveDuration = 10 * 86400.0  # when a subscriber asks for none
     lease_max: PositiveDuration = 30 * 86400.0  # longer requests are cut to this
     publish_to: tuple[Url, ...] = ()  # external hubs: POST hub.mode=publish after a change
+    max_verifying: int = Field(default=32, ge=1, le=1024)  # verifications under way at once
 
 
 class Config(Frozen):

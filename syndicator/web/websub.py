@@ -4,7 +4,8 @@ A subscriber posts a form (``application/x-www-form-urlencoded``) with ``hub.mod
 (``subscribe`` or ``unsubscribe``), ``hub.callback`` (its absolute http(s) URL),
 ``hub.topic`` (one of our feeds, by its absolute URL under ``service.base_url``) and
 optionally ``hub.lease_seconds`` and ``hub.secret`` (at most 200 bytes). A valid request is
-answered ``202 Accepted`` at once; anything else ``400`` with the reason in plain text.
+answered ``202 Accepted`` at once; anything else ``400`` with the reason in plain text;
+``503`` with ``Retry-After`` while ``websub.max_verifying`` verifications are under way.
 
 Then, after the answer, the hub verifies the intent: ``GET`` the callback with
 ``hub.mode``, ``hub.topic``, ``hub.challenge`` (random) and, to subscribe,
@@ -62,6 +63,7 @@ MAX_SECRET_BYTES = 200  # the Recommendation: "MUST be less than 200 bytes in le
 MAX_URL_CHARS = 2048  # what the store keeps of a callback or topic
 _VERIFY_TIMEOUT = 10.0
 _CHALLENGE_READ = 1024  # bytes of the verification answer read at most
+_BUSY_RETRY_AFTER = 60  # seconds, when websub.max_verifying are under way
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +166,15 @@ class _Hub:
         self.config = config
         self.store = store
         self.topics = feeds_by_topic(config)
+        self.verifying = 0  # each costs a request to somebody's callback: bounded
 
     async def endpoint(self, request: Request) -> Response:
+        if self.verifying >= self.config.websub.max_verifying:
+            log_event(log, logging.WARNING, "websub.busy",
+                      "too many verifications under way; asked to come back",
+                      error_code="websub.busy", status=503)  # fmt: skip
+            headers = {"Retry-After": str(_BUSY_RETRY_AFTER)}
+            return PlainTextResponse("Busy, retry later\n", status_code=503, headers=headers)
         form = await _form(request)
         decided = read_request(form, self.topics, self.config.websub) if form is not None else None
         if decided is None:
@@ -178,6 +187,14 @@ class _Hub:
         return PlainTextResponse("Accepted\n", status_code=202, background=task)
 
     async def verify(self, asked: HubRequest) -> None:
+        # Counted while it runs (a response never sent never runs it: nothing to leak).
+        self.verifying += 1
+        try:
+            await self._verify(asked)
+        finally:
+            self.verifying -= 1
+
+    async def _verify(self, asked: HubRequest) -> None:
         """Verify the intent; store the outcome when the subscriber confirmed it."""
         allow = self.config.http.allow_private_networks
         async with httpx.AsyncClient(

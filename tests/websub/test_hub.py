@@ -3,6 +3,8 @@ verification of intent against a real subscriber on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +17,7 @@ from syndicator.deliver.websub import link_header, signature
 from syndicator.store import Store
 from syndicator.web import create_app
 from syndicator.web.websub import HubRequest, Refusal, lease_seconds, read_request
+from tests.sinks import Answer, Recorded
 from tests.websub.conftest import ALL_JSON, BASE, FI_ATOM, make_config
 from tests.websub.subscriber import Subscriber
 
@@ -212,3 +215,38 @@ def test_expired_subscriptions_end_and_their_waiting_rows_are_skipped(store: Sto
     assert store.end_subscriptions(later) == (0, 0)
     assert store.unsubscribe(CALLBACK, ALL_JSON) is True
     assert store.unsubscribe(CALLBACK, ALL_JSON) is False
+
+
+async def test_too_many_verifications_at_once_get_503(store: Store) -> None:
+    config = make_config().model_copy(
+        update={"websub": WebSubSettings(max_verifying=1, lease_default="1h", lease_max="2h")}
+    )
+    with BlockingSubscriber("geheim") as slow, Subscriber("geheim") as other:
+        async with await hub_client(config, store) as client:
+            first = asyncio.create_task(client.post("/websub", data=subscribe_form(slow)))
+            await asyncio.to_thread(slow.asked.wait, 10)  # its verification is under way
+            busy = await client.post("/websub", data=subscribe_form(other))
+            slow.release.set()
+            assert (await first).status_code == 202
+            again = await client.post("/websub", data=subscribe_form(other))
+    assert (busy.status_code, busy.headers["retry-after"]) == (503, "60")
+    assert again.status_code == 202
+    assert len(other.verifications()) == 1  # only the retried request was verified
+    assert {s.callback for s in store.active_subscriptions(datetime.now(UTC))} == {
+        slow.callback, other.callback,
+    }  # fmt: skip
+
+
+class BlockingSubscriber(Subscriber):
+    """Holds its verification answer until ``release`` is set."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__(secret)
+        self.asked = threading.Event()
+        self.release = threading.Event()
+
+    def inspect(self, request: Recorded) -> Answer | None:
+        if request.method == "GET":
+            self.asked.set()
+            self.release.wait(10)
+        return super().inspect(request)
