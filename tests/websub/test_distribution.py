@@ -208,3 +208,16 @@ async def test_nothing_is_covered_by_a_failed_distribution(
     await drain(store, client, NOW + timedelta(hours=1))
     assert [row.status for row in rows(store)] == ["delivered", "delivered"]
     assert len(subscriber.distributions()) == 2
+
+
+async def test_a_callback_on_a_private_address_is_refused_at_send_time(
+    store: Store, client: httpx.AsyncClient, subscriber: Subscriber
+) -> None:
+    # Verified while allowed (or its name pointed elsewhere then): checked again each send.
+    subscribe(store, subscriber.callback, FI_ATOM, "fi")
+    save(store, sample_article())
+    guarded = [WebSubLane(make_config(allow_private=False), store)]
+    await drain_all(store, [], client, policy=POLICY, clock=lambda: NOW, extra=guarded)
+    assert subscriber.requests == []
+    (row,) = rows(store)
+    assert (row.status, row.last_error_code) == ("failed", "delivery.blocked_address")
