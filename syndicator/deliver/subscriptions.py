@@ -110,6 +110,8 @@ class WebSubLane:
         await tools.attempt(target, websub).run(row, outcome, dry_run=dry_run)
         for name in ("delivered", "retry", "failed", "skipped", "dry_run"):
             setattr(result, name, getattr(result, name) + getattr(outcome, name))
+        if outcome.failed:
+            await self._gone(tools, sub, row)
         if outcome.delivered and behind:
             now = tools.clock()
             covered = await tools.calls(self.store.cover_rows, behind, row.idempotency_key, now)
@@ -117,6 +119,17 @@ class WebSubLane:
             log_event(log, logging.INFO, "websub.covered",
                       f"{covered} more changes were in the same document", count=covered,
                       destination=sub.destination, delivery_id=row.id)  # fmt: skip
+
+    async def _gone(self, tools: LaneTools, sub: Subscription, row: Delivery) -> None:
+        """A callback answering 410 Gone deleted the subscription on its side (WebSub § 7:
+        the hub may end it): end it here too; its waiting rows are skipped."""
+        (failed,) = await tools.calls(self.store.list_deliveries, ids=[row.id])
+        if failed.last_error_code != "delivery.http_410":
+            return
+        await tools.calls(self.store.unsubscribe, sub.callback, sub.topic)
+        log_event(log, logging.INFO, "websub.gone",
+                  "the callback answered 410 Gone: subscription ended",
+                  destination=sub.destination, status=410)  # fmt: skip
 
     async def _documents(
         self, tools: LaneTools, topics: Iterable[str]

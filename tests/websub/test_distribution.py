@@ -137,6 +137,7 @@ async def test_failures_are_retried_then_dead_lettered_like_any_destination(
     assert [(r.status, r.last_error_code) for r in rows(store)][-1] == (
         "failed", "delivery.http_410",
     )  # fmt: skip
+    assert store.active_subscriptions(NOW) == []  # 410: the subscriber deleted it
 
 
 async def test_rows_of_ended_subscriptions_are_skipped_not_sent(
