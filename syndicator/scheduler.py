@@ -94,8 +94,9 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
         enabled = [source for source in config.sources if source.enabled]
         results = list(await asyncio.gather(*(poller.poll(s, force=True) for s in enabled)))
     await offload(rebuild_feeds, config, store)
-    changed = [r for r in results if r.created or r.updated or r.withdrawn]
-    await ping_external_hubs(config, [s for s in enabled if s.name in {r.source for r in changed}])
+    if not dry_run:  # a ping is a side effect too
+        changed = {r.source for r in results if r.created or r.updated or r.withdrawn}
+        await ping_external_hubs(config, [s for s in enabled if s.name in changed])
     async with delivery_client(config) as client:
         await drain_all(store, config.destinations, client, policy=_policy(config),
                         dry_run=dry_run, extra=_extra_lanes(config, store))  # fmt: skip

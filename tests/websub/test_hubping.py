@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 
-from syndicator.config import Config, ServiceSettings, WebSubSettings
+from syndicator.config import Config, ServiceSettings, WebSubSettings, load_config
 from syndicator.deliver.hubping import changed_topics, ping_hubs
+from syndicator.demo.site import SampleSite
+from syndicator.scheduler import run_once
+from syndicator.store import open_store
+from tests.e2e.conftest import LIBRARY, sources_toml, write_config
 from tests.sinks import HttpSink
 from tests.websub.conftest import BASE
 
@@ -75,3 +80,31 @@ async def test_a_failing_hub_is_logged_not_raised(
 
 async def test_no_hubs_no_requests(client: httpx.AsyncClient) -> None:
     assert await ping_hubs(hub_config(), [BASE + "feeds/atom.xml"], client) == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+async def test_poll_once_pings_after_a_change_unless_dry_run(tmp_path: Path, dry_run: bool) -> None:
+    sample = SampleSite(with_releases=False)
+    sample.add_release("kirjasto", {"fi": LIBRARY["fi"]}, post_id=5001)
+    handle = sample.serve()
+    try:
+        with HttpSink() as hub:
+            path = write_config(
+                tmp_path, sources_toml(handle.url, catch_up=True, langs=("fi",)), ""
+            )
+            with path.open("a", encoding="utf-8") as toml:
+                toml.write(f'\n[websub]\npublish_to = ["{hub.url}/"]\n')
+            config = load_config(path)
+            store = open_store(config.service.database_url)
+            try:
+                await run_once(config, store, dry_run=dry_run)
+                await run_once(config, store, dry_run=dry_run)  # nothing new: no ping
+            finally:
+                store.close()
+            pinged = sorted(dict(parse_qsl(r.body.decode()))["hub.url"] for r in hub.requests)
+    finally:
+        handle.stop()
+    base = config.service.base_url
+    expected = [] if dry_run else sorted(changed_topics(config, "fi"))
+    assert pinged == expected
+    assert all(url.startswith(base) for url in pinged)
