@@ -36,7 +36,7 @@ from starlette.routing import BaseRoute, Route
 from syndicator.config import Config, WebSubSettings
 from syndicator.deliver.masking import mask_url
 from syndicator.deliver.subscriptions import feeds_by_topic
-from syndicator.errors import FetchError
+from syndicator.errors import FetchError, StoreError
 from syndicator.logs import log_event
 from syndicator.netguard import check_host, check_url, system_resolver
 from syndicator.offload import offload
@@ -191,6 +191,10 @@ class _Hub:
         self.verifying += 1
         try:
             await self._verify(asked)
+        except StoreError as exc:  # confirmed, but not kept: the subscriber asks again
+            log_event(log, logging.WARNING, "websub.store_failed",
+                      f"{asked.mode} to {asked.topic} confirmed but not saved: {exc.message}",
+                      url=mask_url(asked.callback), error_code=exc.code)  # fmt: skip
         finally:
             self.verifying -= 1
 

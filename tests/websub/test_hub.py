@@ -4,12 +4,14 @@ verification of intent against a real subscriber on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from syndicator.config import Config, WebSubSettings
 from syndicator.deliver.subscriptions import feeds_by_topic, hub_url
@@ -250,3 +252,19 @@ class BlockingSubscriber(Subscriber):
             self.asked.set()
             self.release.wait(10)
         return super().inspect(request)
+
+
+async def test_a_store_failure_after_verification_is_logged_not_raised(
+    hub: httpx.AsyncClient,
+    store: Store,
+    subscriber: Subscriber,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with store.engine.begin() as connection:  # a schema gone wrong: every write fails
+        connection.execute(sa.text("DROP TABLE websub_subscriptions"))
+    with caplog.at_level(logging.WARNING, logger="syndicator.websub"):
+        answer = await hub.post("/websub", data=subscribe_form(subscriber))
+    assert answer.status_code == 202
+    assert len(subscriber.verifications()) == 1
+    (record,) = [r for r in caplog.records if getattr(r, "event", "") == "websub.store_failed"]
+    assert getattr(record, "error_code", "") == "store.error"
