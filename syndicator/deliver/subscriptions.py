@@ -1,10 +1,10 @@
 """The outbox's WebSub lane: distributions to every live subscription of our hub.
 
-Each pass lists the live subscriptions, claims the head row of each (``websub:<id>``; one
-claim for all), renders each topic's current feed once and sends every claimed row through
-the outbox's ``Attempt`` (leases, retries, dead letters, history), the subscribers side by
-side; then it looks again until nothing is due. A slow subscriber delays only its own rows
-(head of line per subscription) and the pass it is in.
+Each pass lists the live subscriptions and, ``PARALLEL`` at a time, claims the head row of
+each (``websub:<id>``; one claim for the batch), renders each of their topics' current
+feed once and sends every claimed row through the outbox's ``Attempt`` (leases, retries,
+dead letters, history), side by side; then it looks again until nothing is due. A slow
+subscriber delays only its own rows (head of line per subscription) and its batch.
 
 The document is the whole feed, so a poll that found five releases needs one request per
 subscriber, not five: when a row is delivered, the subscription's rows that were pending
@@ -34,10 +34,11 @@ from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, render_feed
 from syndicator.store import Store, Subscription
 
-__all__ = ["CLEANUP_EVERY", "WebSubLane", "feeds_by_topic", "hub_url"]
+__all__ = ["CLEANUP_EVERY", "PARALLEL", "WebSubLane", "feeds_by_topic", "hub_url"]
 
 log = logging.getLogger("syndicator.websub")
 CLEANUP_EVERY = 60.0  # seconds between two sweeps of expired subscriptions
+PARALLEL = 64  # subscribers sent to at once (anybody may subscribe: never unbounded)
 
 
 def hub_url(config: settings.Config) -> str:
@@ -64,18 +65,32 @@ class WebSubLane:
             await self._cleanup(tools)
         while not tools.stopping():
             live = await tools.calls(self.store.active_subscriptions, tools.clock())
-            heads = await asyncio.gather(*(tools.calls.claim(s.destination) for s in live))
-            claimed = [(sub, row) for sub, row in zip(live, heads, strict=True) if row]
-            if not claimed:
+            sent = 0
+            for start in range(0, len(live), PARALLEL):
+                if tools.stopping():
+                    return
+                sent += await self._batch(tools, live[start : start + PARALLEL], result, dry_run)
+            if not sent:
                 return
-            names = [sub.destination for sub, _row in claimed]
-            waiting = await tools.calls(self.store.waiting_rows, names)  # read before rendering
-            documents = await self._documents(tools, {sub.topic for sub, _row in claimed})
-            await asyncio.gather(*(
-                self._send(tools, sub, row, documents, result, dry_run,
-                           waiting.get(sub.destination, []))
-                for sub, row in claimed
-            ))  # fmt: skip
+
+    async def _batch(
+        self, tools: LaneTools, subs: list[Subscription], result: DrainResult, dry_run: bool
+    ) -> int:
+        """Claim the head row of each of ``subs``, send those side by side; how many.
+        Claimed only now, so no lease runs out while earlier batches are sent."""
+        heads = await asyncio.gather(*(tools.calls.claim(s.destination) for s in subs))
+        claimed = [(sub, row) for sub, row in zip(subs, heads, strict=True) if row]
+        if not claimed:
+            return 0
+        names = [sub.destination for sub, _row in claimed]
+        waiting = await tools.calls(self.store.waiting_rows, names)  # read before rendering
+        documents = await self._documents(tools, {sub.topic for sub, _row in claimed})
+        await asyncio.gather(*(
+            self._send(tools, sub, row, documents, result, dry_run,
+                       waiting.get(sub.destination, []))
+            for sub, row in claimed
+        ))  # fmt: skip
+        return len(claimed)
 
     async def _send(
         self,
