@@ -13,9 +13,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from syndicator.config import Config, WebSubSettings
+from syndicator.config import Config, WebSubSettings, parse_config
 from syndicator.deliver.subscriptions import feeds_by_topic, hub_url
 from syndicator.deliver.websub import link_header, signature
+from syndicator.errors import ConfigError
 from syndicator.store import Store
 from syndicator.web import create_app
 from syndicator.web.websub import HubRequest, Refusal, lease_seconds, read_request
@@ -268,3 +269,30 @@ async def test_a_store_failure_after_verification_is_logged_not_raised(
     assert len(subscriber.verifications()) == 1
     (record,) = [r for r in caplog.records if getattr(r, "event", "") == "websub.store_failed"]
     assert getattr(record, "error_code", "") == "store.error"
+
+
+def test_subscriptions_are_not_a_destination_kind_of_feeds_toml() -> None:
+    toml = """
+[[sources]]
+name = "vaasa-fi"
+kind = "html"
+urls = ["https://www.vaasa.fi/ajankohtaista/"]
+[sources.selectors]
+item = "article"
+link = "a[href]"
+
+[[destinations]]
+name = "sneaky"
+kind = "websub"
+callback = "https://partner.example/cb"
+topic = "https://tiedotteet.vaasa.example/feeds/atom.xml"
+hub = "https://tiedotteet.vaasa.example/websub"
+
+[websub]
+lease_default = "40d"
+"""
+    with pytest.raises(ConfigError) as raised:
+        parse_config(toml, "feeds.toml", {})
+    problems = "\n".join(raised.value.problems)
+    assert "destinations[0]: unknown kind 'websub'" in problems
+    assert "websub.lease_default" in problems  # longer than any duration may be
