@@ -133,7 +133,8 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
                 sample.add_release(
                     "jaahalli", {"fi": ARENA["fi"]}, published=start + timedelta(hours=1)
                 )
-                pushed = _next(lines, lambda line: line["event"] == "distribution")
+                pushed = _next(lines, lambda line: line["event"] == "distribution"
+                               and ARENA["fi"].title in line["body"])  # fmt: skip
             reader.join(timeout=10)  # the subscriber has exited: its output ended
             worker.terminate()
     finally:
