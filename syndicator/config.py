@@ -51,6 +51,7 @@ __all__ = [
     "FeedSettings",
     "ServiceSettings",
     "SourceConfig",
+    "WebSubSettings",
     "load_config",
     "parse_config",
 ]
@@ -127,8 +128,17 @@ class FeedSettings(Frozen):
     max_entries: int = Field(default=50, ge=1, le=1000)
     languages: tuple[Lang, ...] = ("fi", "sv", "en")
     out_dir: str | None = None  # also write feed files here after each change
-    websub: bool = False  # advertise a WebSub hub: rel="hub" on every feed
-    hub_url: Url | None = None  # that hub; default {service.base_url}websub (our own)
+    hub_url: Url | None = None  # the hub feeds name (rel="hub"); default our own, if enabled
+
+
+class WebSubSettings(Frozen):
+    """The built-in WebSub hub (``web/websub.py``) and the hubs we ping after a change."""
+
+    enabled: bool = True  # serve /websub and name it as every feed's hub
+    lease_default: PositiveDuration = 10 * 86400.0  # when a subscriber asks for none
+    lease_max: PositiveDuration = 30 * 86400.0  # longer requests are cut to this
+    publish_to: tuple[Url, ...] = ()  # external hubs: POST hub.mode=publish after a change
+    max_verifying: int = Field(default=32, ge=1, le=1024)  # verifications under way at once
 
 
 class Config(Frozen):
@@ -138,6 +148,7 @@ class Config(Frozen):
     service: ServiceSettings = ServiceSettings()
     http: HttpSettings = HttpSettings()
     feeds: FeedSettings = FeedSettings()
+    websub: WebSubSettings = WebSubSettings()
     sources: tuple[SourceConfig, ...] = ()
     destinations: tuple[DestinationConfig, ...] = ()
 

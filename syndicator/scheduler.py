@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +23,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
-from syndicator.deliver.outbox import Outbox, RetryPolicy, drain_all
+from syndicator.deliver.hubping import changed_topics, ping_hubs
+from syndicator.deliver.outbox import ExtraLane, Outbox, RetryPolicy, drain_all
+from syndicator.deliver.subscriptions import WebSubLane
 from syndicator.deliver.transport import OriginTransport
 from syndicator.errors import StoreError
 from syndicator.http import Fetcher
@@ -37,7 +39,7 @@ from syndicator.publish import feed_documents, write_feeds
 from syndicator.store import Store
 from syndicator.web import create_app
 
-__all__ = ["Worker", "failure_backoff", "run_once"]
+__all__ = ["Worker", "failure_backoff", "ping_external_hubs", "run_once"]
 
 log = logging.getLogger("syndicator.scheduler")
 _SHUTDOWN_GRACE = 8.0
@@ -92,9 +94,30 @@ async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> li
         enabled = [source for source in config.sources if source.enabled]
         results = list(await asyncio.gather(*(poller.poll(s, force=True) for s in enabled)))
     await offload(rebuild_feeds, config, store)
+    if not dry_run:  # a ping is a side effect too
+        changed = {r.source for r in results if r.created or r.updated or r.withdrawn}
+        await ping_external_hubs(config, [s for s in enabled if s.name in changed])
     async with delivery_client(config) as client:
-        await drain_all(store, config.destinations, client, policy=_policy(config), dry_run=dry_run)
+        await drain_all(store, config.destinations, client, policy=_policy(config),
+                        dry_run=dry_run, extra=_extra_lanes(config, store))  # fmt: skip
     return results
+
+
+async def ping_external_hubs(config: Config, sources: Sequence[SourceBase]) -> None:
+    """``websub.publish_to``: tell the external hubs which feeds ``sources`` changed."""
+    if not config.websub.publish_to or not sources:
+        return
+    langs = {source.language for source in sources}
+    topics = dict.fromkeys(
+        topic for lang in sorted(langs, key=str) for topic in changed_topics(config, lang)
+    )
+    async with delivery_client(config) as client:
+        await ping_hubs(config, topics, client)
+
+
+def _extra_lanes(config: Config, store: Store) -> list[ExtraLane]:
+    """The WebSub hub's subscribers, when the hub is on."""
+    return [WebSubLane(config, store)] if config.websub.enabled else []
 
 
 def _policy(config: Config) -> RetryPolicy:
@@ -196,6 +219,7 @@ class Worker:
             if result.created or result.updated or result.withdrawn:
                 await offload(rebuild_feeds, self.config, self.store)
                 self._wake_outbox.set()
+                await ping_external_hubs(self.config, [source])
             if not result.ok:
                 await self._back_off(source, result, scheduler)
         except asyncio.CancelledError:
@@ -230,6 +254,7 @@ class Worker:
             client,
             policy=_policy(self.config),
             interval=self.config.service.outbox_interval,
+            extra=_extra_lanes(self.config, self.store),
         )
         outbox.start()
         try:

@@ -51,6 +51,7 @@ class Attempt:
     owner: str
     clock: Callable[[], datetime]
     call: StoreCall
+    kind: DestinationKind | None = None  # a kind outside KINDS (a WebSub subscription)
 
     async def run(self, delivery: Delivery, result: DrainResult, *, dry_run: bool) -> None:
         fields: dict[str, object] = {
@@ -68,7 +69,7 @@ class Attempt:
         fields["url"] = entry.article.url
         if await self._superseded(delivery, entry, result, fields):
             return
-        kind = kind_of(self.config)
+        kind = self.kind or kind_of(self.config)
         remote_id = None
         if event != "created":
             remote_id = await self.call(self.store.remote_id_for, entry.item_id, self.config.name)

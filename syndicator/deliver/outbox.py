@@ -9,23 +9,30 @@ a slow destination only ever delays itself. ``stop()`` lets sends in flight fini
 a grace period, cancels the rest and hands their rows back, so a restart sends them at once
 (the idempotency key makes the repeat harmless). Lanes reach the store through
 ``StoreCalls``: claims, outcomes and reads of lanes asking together share one store call.
+
+Destinations that are not in the config (WebSub subscriptions, ``deliver.subscriptions``)
+come as ``extra`` lanes: each pass gets ``LaneTools`` to claim rows and build ``Attempt``s,
+so their rows have the same leases, retries and dead letters as every other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import httpx
 
 from syndicator.configbase import DestinationBase
-from syndicator.deliver import emailbatch
+from syndicator.deliver import DestinationKind, emailbatch
 from syndicator.deliver.attempt import Attempt
 from syndicator.deliver.policy import DrainResult, RetryPolicy, retry_delay
 from syndicator.deliver.storecalls import StoreCalls
@@ -33,7 +40,16 @@ from syndicator.logs import log_event
 from syndicator.metrics import OUTBOX_PENDING
 from syndicator.store import Store
 
-__all__ = ["DrainResult", "Outbox", "RetryPolicy", "drain_all", "lease_owner", "retry_delay"]
+__all__ = [
+    "DrainResult",
+    "ExtraLane",
+    "LaneTools",
+    "Outbox",
+    "RetryPolicy",
+    "drain_all",
+    "lease_owner",
+    "retry_delay",
+]
 
 log = logging.getLogger("syndicator.outbox")
 _MIN_NAP = 0.05  # never spin: a lane that found nothing sleeps at least this long
@@ -46,6 +62,26 @@ def lease_owner() -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LaneTools:
+    """What an extra lane's pass uses: the outbox's store calls, an ``Attempt`` for a
+    destination of its own, the outbox's clock and whether it is stopping."""
+
+    calls: StoreCalls
+    attempt: Callable[[DestinationBase, DestinationKind], Attempt]
+    clock: Callable[[], datetime]
+    stopping: Callable[[], bool]
+
+
+class ExtraLane(Protocol):
+    """A lane for destinations the config does not name (their rows skip the sweep)."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def run(self, tools: LaneTools, result: DrainResult, *, dry_run: bool) -> None: ...
 
 
 class Outbox:
@@ -62,6 +98,7 @@ class Outbox:
         interval: float = 5.0,
         owner: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        extra: Sequence[ExtraLane] = (),
     ) -> None:
         self.owner = owner or lease_owner()
         self._store = store
@@ -72,15 +109,26 @@ class Outbox:
         self._clock = clock
         self._stopping = False
         self._stopped = asyncio.Event()  # the housekeeper's alarm clock
-        self._wakes = {name: asyncio.Event() for name in self._configs}
+        self._extra = list(extra)
+        self._wakes = {name: asyncio.Event() for name in [*self._configs, *self._names]}
         self._tasks: list[asyncio.Task[None]] = []
         self._calls = StoreCalls(store, self.owner, clock, self._policy)
+        self._tools = LaneTools(self._calls, self._attempt, clock, lambda: self._stopping)
+
+    @property
+    def _names(self) -> list[str]:
+        return [lane.name for lane in self._extra]
 
     def start(self) -> None:
         """One long-lived task per enabled destination, plus a housekeeper that dead-letters
         rows of unknown destinations and keeps the pending gauge fresh."""
         for name, config in self._configs.items():
-            self._tasks.append(asyncio.create_task(self._lane(config), name=f"outbox:{name}"))
+            work = functools.partial(self._lane_pass, config)
+            self._tasks.append(asyncio.create_task(self._lane(name, work), name=f"outbox:{name}"))
+        for lane in self._extra:
+            work = functools.partial(self._extra_pass, lane)
+            self._tasks.append(asyncio.create_task(self._lane(lane.name, work),
+                                                   name=f"outbox:{lane.name}"))  # fmt: skip
         self._tasks.append(asyncio.create_task(self._housekeeping(), name="outbox:housekeeping"))
 
     def wake(self) -> None:
@@ -114,42 +162,54 @@ class Outbox:
         result = DrainResult()
         await self._sweep(result)
         configs = list(self._configs.values())
+        names = [*self._configs, *self._names]
         try:
             outcomes = await asyncio.gather(
                 *(self._pass(config, result, dry_run) for config in configs),
+                *(lane.run(self._tools, result, dry_run=dry_run) for lane in self._extra),
                 return_exceptions=True,
             )
         finally:
             if dry_run:
                 await self._calls(self._store.release_owned, self.owner, self._clock())
-        for config, outcome in zip(configs, outcomes, strict=True):
+        for name, outcome in zip(names, outcomes, strict=True):
             if isinstance(outcome, Exception):  # one lane's trouble stops no other lane
-                crashed = {"event": "outbox.crashed", "destination": config.name}
-                log.error(f"outbox lane {config.name} failed", exc_info=outcome, extra=crashed)
+                crashed = {"event": "outbox.crashed", "destination": name}
+                log.error(f"outbox lane {name} failed", exc_info=outcome, extra=crashed)
             elif outcome is not None:
                 raise outcome  # cancelled: pass it on
         await self._gauge()
         return result
 
-    async def _lane(self, config: DestinationBase) -> None:
-        wake = self._wakes[config.name]
+    async def _lane(self, name: str, work: Callable[[], Awaitable[float]]) -> None:
+        wake = self._wakes[name]
         while not self._stopping:
             wake.clear()  # before the pass: a wake during it means "look again"
             try:
-                await self._pass(config, DrainResult(), False)
-                await self._gauge()
-                nap = await self._idle(config.name)
+                nap = await work()
             except Exception:  # the store hiccuped or our bug: say so, keep the lane alive
-                crashed = {"event": "outbox.crashed", "destination": config.name}
-                log.exception(f"outbox lane {config.name} failed", extra=crashed)
+                crashed = {"event": "outbox.crashed", "destination": name}
+                log.exception(f"outbox lane {name} failed", extra=crashed)
                 nap = self._interval
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(nap):
                     await wake.wait()
 
+    async def _lane_pass(self, config: DestinationBase) -> float:
+        await self._pass(config, DrainResult(), False)
+        await self._gauge()
+        return await self._idle(config.name)
+
+    async def _extra_pass(self, lane: ExtraLane) -> float:
+        await lane.run(self._tools, DrainResult(), dry_run=False)
+        return self._interval
+
+    def _attempt(self, config: DestinationBase, kind: DestinationKind | None = None) -> Attempt:
+        return Attempt(self._store, config, self._client, self._policy, self.owner,
+                       self._clock, self._calls, kind)  # fmt: skip
+
     async def _pass(self, config: DestinationBase, result: DrainResult, dry_run: bool) -> None:
-        attempt = Attempt(self._store, config, self._client, self._policy, self.owner,
-                          self._clock, self._calls)  # fmt: skip
+        attempt = self._attempt(config)
         if emailbatch.batched(config):  # e-mail digests and bilingual mails: rows together
             await emailbatch.run(attempt, result, dry_run=dry_run)
             return
@@ -201,7 +261,8 @@ async def drain_all(
     policy: RetryPolicy | None = None,
     dry_run: bool = False,
     clock: Callable[[], datetime] = _utcnow,
+    extra: Sequence[ExtraLane] = (),
 ) -> DrainResult:
     """Deliver every due row of every destination, then return (``poll --once``)."""
-    outbox = Outbox(store, destinations, client, policy=policy, clock=clock)
+    outbox = Outbox(store, destinations, client, policy=policy, clock=clock, extra=extra)
     return await outbox.drain(dry_run=dry_run)

@@ -13,8 +13,8 @@ release still changes the document); an empty feed's is a fixed, plausible date.
 Media: Atom ``rel="enclosure"`` links and JSON Feed ``attachments`` carry every image and
 attachment; RSS has one ``<enclosure>`` (the first image, else attachment) and
 ``media:content`` for the rest. ``rel="self"`` on every feed; ``rel="hub"`` (JSON Feed
-``hubs``) when ``feeds.websub`` is on. Text was cleaned at extraction
-(``extract.displaytext``), so every format shows the same words.
+``hubs``): ``feeds.hub_url``, else our own hub while ``[websub] enabled``. Text was cleaned
+at extraction (``extract.displaytext``), so every format shows the same words.
 """
 
 from __future__ import annotations

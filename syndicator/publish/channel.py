@@ -99,7 +99,7 @@ class Channel:
     updated: datetime
     # each source's ``organisation`` setting: entries name their publisher, never the source
     organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
-    hub_url: str | None = None  # the WebSub hub (rel="hub"), when ``feeds.websub`` is on
+    hub_url: str | None = None  # the WebSub hub (rel="hub"), see ``hub_url``
 
     @classmethod
     def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
@@ -124,12 +124,11 @@ def absolute_url(base_url: str, path: str) -> str:
 
 
 def hub_url(config: Config) -> str | None:
-    """The WebSub hub every feed names: ``feeds.hub_url``, else our own ``/websub``; None
-    while ``feeds.websub`` is off."""
-    settings = config.feeds
-    if not settings.websub:
-        return None
-    return settings.hub_url or absolute_url(config.service.base_url, "websub")
+    """The WebSub hub every feed names: ``feeds.hub_url``, else our own ``/websub`` while
+    the built-in hub is on (``[websub] enabled``, the default); else none."""
+    if config.feeds.hub_url:
+        return config.feeds.hub_url
+    return absolute_url(config.service.base_url, "websub") if config.websub.enabled else None
 
 
 def feed_updated(entries: Sequence[Entry]) -> datetime:

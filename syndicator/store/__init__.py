@@ -23,9 +23,18 @@ from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.remote import RemoteRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.sources import SourceRows
+from syndicator.store.websub import Subscription, WebSubRows
 from syndicator.store.withdrawals import WithdrawalRows
 
-__all__ = ["AttemptRecord", "ReleaseLabel", "RobotsCopy", "Store", "StoredEvent", "open_store"]
+__all__ = [
+    "AttemptRecord",
+    "ReleaseLabel",
+    "RobotsCopy",
+    "Store",
+    "StoredEvent",
+    "Subscription",
+    "open_store",
+]
 
 
 class Store(
@@ -38,6 +47,7 @@ class Store(
     RemoteRows,
     WithdrawalRows,
     AttemptRows,
+    WebSubRows,
 ):
     """All reads and writes; each method is one short transaction."""
 

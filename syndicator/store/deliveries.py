@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from syndicator.model import Delivery
 from syndicator.store.outcomes import OutcomeRows
 from syndicator.store.schema import deliveries, events, items
+from syndicator.store.websub import PREFIX
 
 __all__ = ["DeliveryRows"]
 
@@ -138,7 +139,9 @@ class DeliveryRows(OutcomeRows):
         """Dead-letter due rows of destinations not in ``routed`` (removed or disabled);
         returns how many per destination."""
         pick = sa.select(deliveries.c.id, deliveries.c.destination).where(
-            _due(now), deliveries.c.destination.not_in(list(routed))
+            _due(now),
+            deliveries.c.destination.not_in(list(routed)),
+            sa.not_(deliveries.c.destination.startswith(PREFIX)),  # WebSub: their own lane
         )
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":

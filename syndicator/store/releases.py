@@ -14,6 +14,7 @@ from syndicator.errors import StoreError
 from syndicator.model import Article, Entry, EventKind, StoredItem
 from syndicator.store.codec import article_from_json, article_to_json
 from syndicator.store.schema import deliveries, events, items, releases, source_state, versions
+from syndicator.store.websub import subscriber_rows
 from syndicator.urls import url_variants
 
 __all__ = ["ReleaseRows", "StoreVersion", "StoredEvent", "idempotency_key", "stored_item"]
@@ -161,7 +162,8 @@ class ReleaseRows:
                     item_id=item_id, version_id=version_id, kind=decision.event, created_at=now
                 ),
             )
-            for name, hold in destinations:
+            subscribers = subscriber_rows(connection, article.lang, now)  # WebSub topics
+            for name, hold in [*destinations, *subscribers]:
                 key = idempotency_key(article.url, decision.version, decision.event, name)
                 connection.execute(
                     deliveries.insert().values(

@@ -22,6 +22,7 @@ __all__ = [
     "robots_txt",
     "source_state",
     "versions",
+    "websub_subscriptions",
 ]
 
 
@@ -203,4 +204,21 @@ delivery_attempts = sa.Table(
     sa.Column("error_code", sa.String(64)),
     sa.Column("error", sa.Text),
     sa.Column("payload", sa.Text),
+)
+
+# Active WebSub subscriptions to our feeds (``web/websub.py``): written only after the
+# subscriber confirmed its intent; each gets outbox rows named ``websub:<id>``.
+websub_subscriptions = sa.Table(
+    "websub_subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("callback", sa.String(2048), nullable=False),
+    sa.Column("topic", sa.String(2048), nullable=False),
+    sa.Column("lang", sa.String(8)),  # the topic feed's language; NULL: every language
+    sa.Column("secret", sa.String(200)),  # HMAC key of X-Hub-Signature, if given
+    sa.Column("lease_seconds", sa.Integer, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("callback", "topic"),
 )

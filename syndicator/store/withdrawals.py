@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from syndicator.model import StoredItem
 from syndicator.store.releases import idempotency_key, stored_item
 from syndicator.store.schema import deliveries, events, items, page_failures, versions
+from syndicator.store.websub import subscriber_rows
 
 __all__ = ["GONE_CODE", "WithdrawalRows"]
 
@@ -95,7 +96,9 @@ class WithdrawalRows:
             if marked.rowcount != 1:
                 return None
             row = connection.execute(
-                sa.select(items.c.url, items.c.version, versions.c.id.label("version_id"))
+                sa.select(
+                    items.c.url, items.c.lang, items.c.version, versions.c.id.label("version_id")
+                )
                 .join(versions, versions.c.item_id == items.c.id)
                 .where(items.c.id == item_id, versions.c.number == items.c.version)
             ).one()
@@ -107,7 +110,8 @@ class WithdrawalRows:
             ).inserted_primary_key
             assert inserted is not None
             event_id = int(inserted[0])
-            for name, hold in destinations:
+            subscribers = subscriber_rows(connection, row.lang, now)  # WebSub topics
+            for name, hold in [*destinations, *subscribers]:
                 key = idempotency_key(row.url, row.version, "withdrawn", name)
                 connection.execute(
                     deliveries.insert().values(

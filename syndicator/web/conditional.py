@@ -98,6 +98,6 @@ def _etag_matches(header: str, etag: str) -> bool:
     base = etag.strip('"')
     for tag in header.split(","):
         value = tag.strip().removeprefix("W/").strip('"')
-        if value == "*" or value.split("-")[0] == base:
+        if value == "*" or value.partition("-")[0] == base:
             return True
     return False

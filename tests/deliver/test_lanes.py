@@ -62,7 +62,8 @@ def ids(sink: WebhookSink) -> list[str]:
 
 def test_public_surface_and_owner_ids() -> None:
     assert sorted(outbox_module.__all__) == [
-        "DrainResult", "Outbox", "RetryPolicy", "drain_all", "lease_owner", "retry_delay",
+        "DrainResult", "ExtraLane", "LaneTools", "Outbox", "RetryPolicy", "drain_all",
+        "lease_owner", "retry_delay",
     ]  # fmt: skip
     owners = {lease_owner() for _ in range(100)}
     assert len(owners) == 100 and max(len(owner) for owner in owners) <= 64

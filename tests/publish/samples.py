@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from syndicator.config import Config, FeedSettings, ServiceSettings
+from syndicator.config import Config, FeedSettings, ServiceSettings, WebSubSettings
 from syndicator.locales import HELSINKI
 from syndicator.model import Article, Attachment, Entry, Image, Link
 
@@ -24,10 +24,12 @@ TITLES = {
 }
 
 
-def make_config(**feeds: object) -> Config:
+def make_config(*, hub: bool = False, **feeds: object) -> Config:
+    """``hub``: the built-in WebSub hub is on (feeds name it); off by default here."""
     return Config(
         service=ServiceSettings(base_url=BASE),
         feeds=FeedSettings(title="Vaasa", titles={"sv": "Vasa", "en": "Vaasa (en)"}, **feeds),
+        websub=WebSubSettings(enabled=hub),
     )
 
 

@@ -1,8 +1,9 @@
-"""rel="self" on every feed; rel="hub" (WebSub) on every feed when ``feeds.websub`` is on."""
+"""rel="self" on every feed; rel="hub" (WebSub) on every feed while a hub is named or ours is on."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -28,7 +29,7 @@ def _links(path: str, data: bytes, rel: str) -> list[str]:
     return [link.get("href") for link in parent.findall(f"{A}link[@rel='{rel}']")]
 
 
-def test_every_feed_links_itself_and_no_hub_by_default() -> None:
+def test_every_feed_links_itself_and_no_hub_while_ours_is_off() -> None:
     documents = feed_documents(EntryList(sample_entries()), make_config())
     for path, (data, _content_type) in documents.items():
         assert _links(path, data, "self") == [BASE + path], path
@@ -38,14 +39,13 @@ def test_every_feed_links_itself_and_no_hub_by_default() -> None:
 @pytest.mark.parametrize(
     ("settings", "hub"),
     [
-        ({"websub": True}, BASE + "websub"),  # our own hub (another lane serves it)
-        ({"websub": True, "hub_url": "https://hub.example/"}, "https://hub.example/"),
-        ({"hub_url": "https://hub.example/"}, None),  # named, but websub is off
+        ({"hub": True}, BASE + "websub"),  # our own hub (web/websub.py)
+        ({"hub": True, "hub_url": "https://hub.example/"}, "https://hub.example/"),
+        ({"hub_url": "https://hub.example/"}, "https://hub.example/"),  # an external hub only
+        ({}, None),
     ],
 )
-def test_every_feed_names_the_hub_when_websub_is_on(
-    settings: dict[str, object], hub: str | None
-) -> None:
+def test_every_feed_names_the_hub(settings: dict[str, Any], hub: str | None) -> None:
     documents = feed_documents(EntryList(sample_entries()), make_config(**settings))
     for path, (data, _content_type) in documents.items():
         assert _links(path, data, "hub") == ([hub] if hub else []), path
@@ -59,9 +59,9 @@ SOURCE = '[[sources]]\nname = "s"\nkind = "feed"\nurl = "https://www.vaasa.fi/fe
 
 
 def test_the_hub_keys_load_from_feeds_toml() -> None:
-    text = '[feeds]\nwebsub = true\nhub_url = "https://hub.example/websub"\n' + SOURCE
-    feeds = parse_config(text, "feeds.toml", {}).feeds
-    assert feeds.websub is True and feeds.hub_url == "https://hub.example/websub"
-    assert parse_config(SOURCE, "feeds.toml", {}).feeds.websub is False
+    text = '[feeds]\nhub_url = "https://hub.example/websub"\n[websub]\nenabled = false\n'
+    config = parse_config(text + SOURCE, "feeds.toml", {})
+    assert config.feeds.hub_url == "https://hub.example/websub" and not config.websub.enabled
+    assert parse_config(SOURCE, "feeds.toml", {}).websub.enabled is True  # ours, by default
     with pytest.raises(ConfigError, match="hub_url"):
         parse_config('[feeds]\nhub_url = "not a url"\n' + SOURCE, "feeds.toml", {})
