@@ -62,14 +62,19 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """One published document: ``feeds/atom.xml`` or ``feeds/sv/rss.xml``."""
+    """One published document: ``feeds/atom.xml``, ``feeds/sv/rss.xml`` or, with ``source``
+    (one configured source's entries, every language), ``feeds/source/{name}/feed.json``."""
 
     lang: str | None
     format: Format
+    source: str | None = None
 
     @property
     def path(self) -> str:
-        folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
+        if self.source is not None:
+            folder = f"feeds/source/{self.source}"
+        else:
+            folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
         return f"{folder}/{FILENAMES[self.format]}"
 
     @property
@@ -81,8 +86,11 @@ class Feed:
         return absolute_url(config.service.base_url, self.path)
 
     def title(self, config: Config) -> str:
-        """``feeds.title`` for the combined feed, ``feeds.titles[lang]`` per language."""
+        """``feeds.title`` for the combined feed, ``feeds.titles[lang]`` per language,
+        ``feeds.title: name`` for a source's feed."""
         settings = config.feeds
+        if self.source is not None:
+            return f"{settings.title}: {self.source}"
         if self.lang is None:
             return settings.title
         return settings.titles.get(self.lang) or f"{settings.title} ({self.lang})"

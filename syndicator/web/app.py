@@ -30,7 +30,7 @@ from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
 from syndicator.model import Entry, SourceState
 from syndicator.offload import offload
-from syndicator.publish import Feed, all_feeds, feed_changed, render_feed
+from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
 from syndicator.publish.channel import rfc3339
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
@@ -52,6 +52,8 @@ class ReadStore(Protocol):
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
 
+    def source_entries(self, source: str, limit: int) -> list[Entry]: ...
+
     def store_version(self) -> StoreVersion: ...
 
     def check(self) -> None: ...
@@ -68,6 +70,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/", handlers.index, methods=["GET"]),
         Route("/feeds/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/{lang}/{filename}", handlers.feed, methods=["GET"]),
+        Route("/feeds/source/{source}/{filename}", handlers.feed, methods=["GET"]),
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
@@ -106,12 +109,11 @@ class _Handlers:
         self.config = config
         self.store = store
         self.cache = cache
-        self.feeds: dict[str, Feed] = {feed.path: feed for feed in all_feeds(config)}
+        published = [*all_feeds(config), *source_feeds(config)]
+        self.feeds: dict[str, Feed] = {feed.path: feed for feed in published}
 
     async def feed(self, request: Request) -> Response:
-        lang = request.path_params.get("lang")
-        folder = "feeds" if lang is None else f"feeds/{lang}"
-        feed = self.feeds.get(f"{folder}/{request.path_params['filename']}")
+        feed = self.feeds.get(request.scope["path"][1:])
         if feed is None:
             return PlainTextResponse("Not Found", status_code=404)
         version = await self.cache.version()
@@ -120,7 +122,11 @@ class _Handlers:
         return conditional_response(request, rendered, _feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
-        entries = self.store.latest_entries(feed.lang, self.config.feeds.max_entries)
+        limit = self.config.feeds.max_entries
+        if feed.source is not None:
+            entries = self.store.source_entries(feed.source, limit)
+        else:
+            entries = self.store.latest_entries(feed.lang, limit)
         body = render_feed(feed, entries, self.config)
         return encode(body, feed.content_type, feed_changed(entries))
 

@@ -13,7 +13,7 @@ from syndicator.config import Config
 from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translate
 from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Entry, SourceState
-from syndicator.publish import Feed, all_feeds
+from syndicator.publish import Feed, all_feeds, source_feeds
 from syndicator.web.conditional import quality_values
 
 __all__ = ["SECURITY_HEADERS", "choose_language", "render_index"]
@@ -67,6 +67,8 @@ def render_index(
         _language_section(lang, config, feeds, code, latest.get(code, ()))
         for code in config.feeds.languages
     ]
+    if config.sources:
+        sections.append(_source_section(lang, config))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -128,6 +130,26 @@ def _combined_section(lang: str, config: Config, feeds: Sequence[Feed]) -> str:
     return (
         f'<section id="feeds-all">\n<h2>{escape(_word("all_languages", lang))}</h2>\n'
         f"<h3>{escape(_word('feeds', lang))}</h3>\n{_feed_links(config, feeds, None)}\n</section>"
+    )
+
+
+def _source_section(lang: str, config: Config) -> str:
+    """Each source's own feeds, one line a source."""
+    feeds = source_feeds(config)
+    rows = "".join(
+        f"<li>{escape(source.name)}: "
+        + ", ".join(
+            f'<a href="{escape(feed.url(config))}" type="{_LINK_TYPES[feed.format]}">'
+            f"{_FORMAT_NAMES[feed.format]}</a>"
+            for feed in feeds
+            if feed.source == source.name
+        )
+        + "</li>"
+        for source in config.sources
+    )
+    return (
+        f'<section id="feeds-source">\n<h2>{escape(_word("by_source", lang))}</h2>\n'
+        f"<ul>{rows}</ul>\n</section>"
     )
 
 
