@@ -32,6 +32,7 @@ from syndicator.model import Entry, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
 from syndicator.publish.channel import rfc3339
+from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
@@ -71,6 +72,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/feeds/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/{lang}/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/source/{source}/{filename}", handlers.feed, methods=["GET"]),
+        Route("/feeds/filter/{name}/{filename}", handlers.feed, methods=["GET"]),
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
@@ -109,7 +111,8 @@ class _Handlers:
         self.config = config
         self.store = store
         self.cache = cache
-        published = [*all_feeds(config), *source_feeds(config)]
+        published = [*all_feeds(config), *source_feeds(config), *filter_feeds(config)]
+        self.filters = {feed_filter.name: feed_filter for feed_filter in config.feeds.filters}
         self.feeds: dict[str, Feed] = {feed.path: feed for feed in published}
 
     async def feed(self, request: Request) -> Response:
@@ -122,13 +125,20 @@ class _Handlers:
         return conditional_response(request, rendered, _feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
-        limit = self.config.feeds.max_entries
-        if feed.source is not None:
-            entries = self.store.source_entries(feed.source, limit)
-        else:
-            entries = self.store.latest_entries(feed.lang, limit)
+        entries = self._entries(feed)
         body = render_feed(feed, entries, self.config)
         return encode(body, feed.content_type, feed_changed(entries))
+
+    def _entries(self, feed: Feed) -> list[Entry]:
+        """The newest entries ``feed`` shows (blocking: store calls)."""
+        limit = self.config.feeds.max_entries
+        if feed.source is not None:
+            return self.store.source_entries(feed.source, limit)
+        if feed.filter is not None:
+            feed_filter = self.filters[feed.filter]
+            newest = self.store.latest_entries(scan_language(feed_filter), scan_limit(self.config))
+            return matching(feed_filter, newest, limit)
+        return self.store.latest_entries(feed.lang, limit)
 
     async def index(self, request: Request) -> Response:
         lang = choose_language(

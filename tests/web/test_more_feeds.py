@@ -1,6 +1,8 @@
-"""Per-source feeds (issue 8): ``/feeds/source/{name}/…`` in three formats, through the
-page cache like every feed: W3C-clean, that source's entries only, 404 for unknown names,
-ETag/304. The store's query: ``tests/store/test_feed_queries.py``."""
+"""Per-source and saved-filter feeds (issue 8): ``/feeds/source/{name}/…`` and
+``/feeds/filter/{name}/…`` in three formats, through the page cache like every feed:
+W3C-clean, exactly their entries, 404 for unknown names, ETag/304, listed on the index.
+The store's query: ``tests/store/test_feed_queries.py``; the matching:
+``tests/publish/test_filters.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +14,13 @@ import httpx
 import pytest
 from lxml import html
 
-from syndicator.config import Config, FeedSettings, ServiceSettings, WebSubSettings
+from syndicator.config import (
+    Config,
+    FeedFilter,
+    FeedSettings,
+    ServiceSettings,
+    WebSubSettings,
+)
 from syndicator.model import Entry
 from syndicator.sources import wordpress
 from syndicator.web import create_app
@@ -22,6 +30,28 @@ from tests.web.conftest import MemoryStore, sample_states
 
 FORMATS = ("atom.xml", "rss.xml", "feed.json")
 MAX_ENTRIES = 3
+FILTERS = (
+    FeedFilter(
+        name="energia",
+        title={"fi": "Energia", "sv": "Energi"},
+        categories=("energia",),
+        languages=("fi",),
+    ),
+    FeedFilter(name="aurinko", keywords=("aurinkovoima*",)),
+    FeedFilter(name="suomeksi", languages=("fi",)),
+    FeedFilter(name="ei-mitaan", title={"en": "Nothing"}, categories=("puuttuu",)),
+)
+# feed folder under feeds/ → the item ids it shows (newest first), from ``_entries``
+SHOWS = {
+    "source/vaasa-fi": [1, 3, 4],
+    "source/vaasa-sv": [2],
+    "source/quiet": [],
+    "filter/energia": [1, 4, 6],
+    "filter/aurinko": [1, 3, 6],
+    "filter/suomeksi": [1, 4, 5],
+    "filter/ei-mitaan": [],
+}
+TITLES = {"filter/energia": "Energia", "filter/ei-mitaan": "Nothing"}  # else "Vaasa: name"
 
 
 def _config() -> Config:
@@ -31,18 +61,26 @@ def _config() -> Config:
     )
     return Config(
         service=ServiceSettings(base_url=BASE),
-        feeds=FeedSettings(title="Vaasa", max_entries=MAX_ENTRIES),
+        feeds=FeedSettings(title="Vaasa", max_entries=MAX_ENTRIES, filters=FILTERS),
         websub=WebSubSettings(enabled=False),
         sources=sources,
     )
 
 
 def _entries() -> list[Entry]:
-    """The sample entries, the Swedish one from ``vaasa-sv``: 8 from vaasa-fi, 1 from sv."""
-    return [
-        replace(entry, source="vaasa-sv") if entry.article.lang == "sv" else entry
-        for entry in sample_entries()
-    ]
+    """The sample entries (newest first: ids 1–8, 2 Swedish, 3 English, the rest Finnish),
+    the Swedish one from ``vaasa-sv``; "Energia" on 1, 2, 4, 6 and 7; "aurinkovoimala" in
+    the text of 1, 3, 6 and 8."""
+    entries = []
+    for entry in sample_entries():
+        article = entry.article
+        if entry.item_id in (1, 2, 4, 6, 7):
+            article = replace(article, categories=("Energia", "Asuminen"))
+        if entry.item_id in (1, 3, 6, 8):
+            article = replace(article, text=article.text + " Uusi aurinkovoimala.")
+        source = "vaasa-sv" if article.lang == "sv" else entry.source
+        entries.append(replace(entry, article=article, source=source))
+    return entries
 
 
 @pytest.fixture
@@ -58,35 +96,33 @@ async def sources_client(sources_store: MemoryStore) -> AsyncIterator[httpx.Asyn
         yield client
 
 
-@pytest.mark.parametrize("source", ["vaasa-fi", "vaasa-sv", "quiet"])
+@pytest.mark.parametrize("folder", list(SHOWS))
 @pytest.mark.parametrize("filename", FORMATS)
-async def test_source_feeds_pass_the_w3c_checks(
-    sources_client: httpx.AsyncClient, source: str, filename: str
+async def test_new_feeds_pass_the_w3c_checks(
+    sources_client: httpx.AsyncClient, folder: str, filename: str
 ) -> None:
-    path = f"feeds/source/{source}/{filename}"
+    path = f"feeds/{folder}/{filename}"
     response = await sources_client.get("/" + path)
     assert response.status_code == 200
     assert check(path, response.content) == []
 
 
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [("vaasa-fi", [1, 3, 4]), ("vaasa-sv", [2]), ("quiet", [])],
-)
-async def test_a_source_feed_holds_that_sources_newest_entries(
-    sources_client: httpx.AsyncClient, source: str, expected: list[int]
+@pytest.mark.parametrize(("folder", "expected"), list(SHOWS.items()))
+async def test_a_feed_holds_exactly_its_releases(
+    sources_client: httpx.AsyncClient, folder: str, expected: list[int]
 ) -> None:
+    """A source's newest, or a filter's newest matches, at most ``MAX_ENTRIES``."""
     numbers = {entry.article.url: entry.item_id for entry in _entries()}
     for filename in ("atom.xml", "rss.xml"):
-        response = await sources_client.get(f"/feeds/source/{source}/{filename}")
+        response = await sources_client.get(f"/feeds/{folder}/{filename}")
         parsed = feedparser.parse(response.content)
         assert parsed.bozo == 0, filename
         assert [numbers[item.id] for item in parsed.entries] == expected, filename
-        assert parsed.feed.title == f"Vaasa: {source}"
-        assert f"{BASE}feeds/source/{source}/{filename}" in response.text  # rel="self"
-    feed = (await sources_client.get(f"/feeds/source/{source}/feed.json")).json()
+        assert parsed.feed.title == TITLES.get(folder, f"Vaasa: {folder.split('/')[1]}")
+        assert f"{BASE}feeds/{folder}/{filename}" in response.text  # rel="self"
+    feed = (await sources_client.get(f"/feeds/{folder}/feed.json")).json()
     assert [numbers[item["id"]] for item in feed["items"]] == expected
-    assert feed["feed_url"] == f"{BASE}feeds/source/{source}/feed.json"
+    assert feed["feed_url"] == f"{BASE}feeds/{folder}/feed.json"
 
 
 @pytest.mark.parametrize(
@@ -96,25 +132,33 @@ async def test_a_source_feed_holds_that_sources_newest_entries(
         "/feeds/source/vaasa-fi/atom.rss",
         "/feeds/source/vaasa-fi/x/atom.xml",
         "/feeds/source/atom.xml",
+        "/feeds/filter/nothing-saved/atom.xml",
+        "/feeds/filter/energia/energia.xml",
+        "/feeds/filter/feed.json",
     ],
 )
 async def test_unknown_source_feeds_are_404(sources_client: httpx.AsyncClient, path: str) -> None:
     assert (await sources_client.get(path)).status_code == 404
 
 
-async def test_source_feed_answers_304_until_its_source_changes(
-    sources_client: httpx.AsyncClient, sources_store: MemoryStore
+@pytest.mark.parametrize(
+    ("path", "gone", "left"),
+    [
+        ("/feeds/source/vaasa-sv/atom.xml", 1, 0),  # the Swedish release, its only one
+        ("/feeds/filter/aurinko/rss.xml", 2, 3),  # the English release: 1, 6 and now 8
+    ],
+)
+async def test_a_feed_answers_304_until_its_entries_change(
+    sources_client: httpx.AsyncClient, sources_store: MemoryStore, path: str, gone: int, left: int
 ) -> None:
-    path = "/feeds/source/vaasa-sv/atom.xml"
-    first = await sources_client.get(path)
-    etag = first.headers["etag"]
+    etag = (await sources_client.get(path)).headers["etag"]
     again = await sources_client.get(path, headers={"If-None-Match": etag})
     assert (again.status_code, again.content) == (304, b"")
-    sources_store.entries.remove(sources_store.entries[1])  # the Swedish release is gone
+    del sources_store.entries[gone]
     changed = await sources_client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
-    assert feedparser.parse(changed.content).entries == []
+    assert len(feedparser.parse(changed.content).entries) == left
 
 
 async def test_index_lists_every_source_feed(sources_client: httpx.AsyncClient) -> None:
@@ -128,3 +172,17 @@ async def test_index_lists_every_source_feed(sources_client: httpx.AsyncClient) 
     ]
     assert hrefs == expected
     assert section.xpath("h2/text()") == ["By source"]
+
+
+async def test_index_lists_every_filter_feed(sources_client: httpx.AsyncClient) -> None:
+    page = html.fromstring((await sources_client.get("/?lang=fi")).content)
+    [section] = page.xpath('//section[@id="feeds-filter"]')
+    hrefs = section.xpath(".//a/@href")
+    assert hrefs == [
+        f"{BASE}feeds/{folder}/{filename}"
+        for folder in SHOWS
+        if folder.startswith("filter/")
+        for filename in FORMATS
+    ]
+    labels = [item.text_content().split(":")[0] for item in section.xpath(".//li")]
+    assert labels == ["Energia", "Vaasa", "Vaasa", "Nothing"]
