@@ -186,3 +186,23 @@ async def test_index_lists_every_filter_feed(sources_client: httpx.AsyncClient) 
     ]
     labels = [item.text_content().split(":")[0] for item in section.xpath(".//li")]
     assert labels == ["Energia", "Vaasa", "Vaasa", "Nothing"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/feeds/source/vaasa-fi/feed.json", "/feeds/filter/energia/atom.xml"]
+)
+async def test_new_feeds_are_served_from_the_page_cache(
+    sources_store: MemoryStore, path: str
+) -> None:
+    """Within the version TTL a kept document answers without reading the store again:
+    the same bytes and ETag, even though the entries changed meanwhile."""
+    app = create_app(_config(), sources_store, key_ttl_s=3600)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        first = await client.get(path)
+        sources_store.entries.clear()
+        kept = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        plain = await client.get(path)
+    assert kept.status_code == 304
+    assert (plain.status_code, plain.content) == (200, first.content)
+    assert plain.headers["etag"] == first.headers["etag"]
