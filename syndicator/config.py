@@ -36,6 +36,7 @@ from syndicator.configbase import (
     Frozen,
     HttpSettings,
     Lang,
+    Name,
     PositiveDuration,
     SourceBase,
     Url,
@@ -48,6 +49,7 @@ __all__ = [
     "MIN_INTERVAL_S",
     "Config",
     "DestinationConfig",
+    "FeedFilter",
     "FeedSettings",
     "ServiceSettings",
     "SourceConfig",
@@ -122,6 +124,17 @@ class ServiceSettings(Frozen):
     allow_fast_polling: bool = False  # tests only: source intervals under 30 s (down to 1 s)
 
 
+class FeedFilter(Frozen):
+    """A saved filter: ``/feeds/filter/{name}/…`` holds the releases matching it, by
+    ``routing.py``'s rules (each list that is set needs one match)."""
+
+    name: Name
+    title: dict[Lang, str] = Field(default_factory=dict)  # the feed's title per language
+    categories: tuple[str, ...] = ()  # by name or slug
+    keywords: tuple[str, ...] = ()  # whole words or phrases; "uimahalli*" for a prefix
+    languages: tuple[Lang, ...] = ()  # empty: every language
+
+
 class FeedSettings(Frozen):
     title: str = "Press releases"
     titles: dict[Lang, str] = Field(default_factory=dict)  # per-language feed titles
@@ -129,6 +142,16 @@ class FeedSettings(Frozen):
     languages: tuple[Lang, ...] = ("fi", "sv", "en")
     out_dir: str | None = None  # also write feed files here after each change
     hub_url: Url | None = None  # the hub feeds name (rel="hub"); default our own, if enabled
+    filters: tuple[FeedFilter, ...] = ()  # saved filters, each its own feeds
+
+    @field_validator("filters")
+    @classmethod
+    def _unique_filters(cls, filters: tuple[FeedFilter, ...]) -> tuple[FeedFilter, ...]:
+        names = [feed_filter.name for feed_filter in filters]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"names used twice: {twice}")
+        return filters
 
 
 class WebSubSettings(Frozen):

@@ -105,6 +105,8 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     ),
     "index.all_languages": ("Kaikki kielet", "Alla språk", "All languages"),
     "index.feeds": ("Syötteet", "Flöden", "Feeds"),
+    "index.by_source": ("Lähteittäin", "Per källa", "By source"),
+    "index.by_filter": ("Tallennetut suodattimet", "Sparade filter", "Saved filters"),
     "index.latest": ("Uusimmat tiedotteet", "Senaste pressmeddelanden", "Latest releases"),
     "index.no_entries": (
         "Ei vielä tiedotteita.",

@@ -1,7 +1,8 @@
 """Feed documents: Atom 1.0, RSS 2.0 and JSON Feed 1.1, combined and per language.
 
 Paths, relative to ``service.base_url``: ``feeds/atom.xml``, ``feeds/rss.xml``,
-``feeds/feed.json`` (all languages) and ``feeds/{lang}/…`` for each of ``feeds.languages``.
+``feeds/feed.json`` (all languages), ``feeds/{lang}/…`` for each of ``feeds.languages`` and
+``feeds/source/{name}/…`` for each configured source (served by the web app).
 Entry ids are the items' canonical URLs and never change when a release is edited.
 
 Dates: an entry's ``updated`` (Atom; RSS ``atom:updated``; JSON Feed ``date_modified``) is
@@ -25,6 +26,7 @@ from syndicator.publish.documents import (
     all_feeds,
     feed_documents,
     render_feed,
+    source_feeds,
     write_feeds,
 )
 
@@ -36,5 +38,6 @@ __all__ = [
     "feed_documents",
     "feed_updated",
     "render_feed",
+    "source_feeds",
     "write_feeds",
 ]

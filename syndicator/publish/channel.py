@@ -62,14 +62,23 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """One published document: ``feeds/atom.xml`` or ``feeds/sv/rss.xml``."""
+    """One published document: ``feeds/atom.xml``, ``feeds/sv/rss.xml``; with ``source``
+    (one configured source's entries, every language) ``feeds/source/{name}/feed.json``;
+    with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``."""
 
     lang: str | None
     format: Format
+    source: str | None = None
+    filter: str | None = None
 
     @property
     def path(self) -> str:
-        folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
+        if self.source is not None:
+            folder = f"feeds/source/{self.source}"
+        elif self.filter is not None:
+            folder = f"feeds/filter/{self.filter}"
+        else:
+            folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
         return f"{folder}/{FILENAMES[self.format]}"
 
     @property
@@ -81,8 +90,13 @@ class Feed:
         return absolute_url(config.service.base_url, self.path)
 
     def title(self, config: Config) -> str:
-        """``feeds.title`` for the combined feed, ``feeds.titles[lang]`` per language."""
+        """``feeds.title`` for the combined feed, ``feeds.titles[lang]`` per language,
+        ``feeds.title: name`` for a source's feed, a filter's own ``title``."""
         settings = config.feeds
+        if self.source is not None:
+            return f"{settings.title}: {self.source}"
+        if self.filter is not None:
+            return _filter_title(config, self.filter)
         if self.lang is None:
             return settings.title
         return settings.titles.get(self.lang) or f"{settings.title} ({self.lang})"
@@ -116,6 +130,16 @@ class Channel:
     def author(self, entry: Entry) -> str:
         """Who published ``entry``, as the current settings name it (``organisation.py``)."""
         return article_organisation(entry.article, self.organisations.get(entry.source))
+
+
+def _filter_title(config: Config, name: str) -> str:
+    """The filter's title in its first language (else the feeds' first) that has one."""
+    settings = config.feeds
+    [feed_filter] = [each for each in settings.filters if each.name == name]
+    for lang in (*feed_filter.languages, *settings.languages):
+        if lang in feed_filter.title:
+            return feed_filter.title[lang]
+    return next(iter(feed_filter.title.values()), f"{settings.title}: {name}")
 
 
 def absolute_url(base_url: str, path: str) -> str:

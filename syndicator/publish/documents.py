@@ -18,7 +18,14 @@ from syndicator.publish.channel import FILENAMES, Channel, Feed
 from syndicator.publish.jsonfeed import render_json_feed
 from syndicator.publish.rss import render_rss
 
-__all__ = ["EntriesFor", "all_feeds", "feed_documents", "render_feed", "write_feeds"]
+__all__ = [
+    "EntriesFor",
+    "all_feeds",
+    "feed_documents",
+    "render_feed",
+    "source_feeds",
+    "write_feeds",
+]
 
 EntriesFor = Callable[[str | None, int], list[Entry]]
 
@@ -33,6 +40,14 @@ def all_feeds(config: Config) -> list[Feed]:
     """Every document we publish: the combined feeds first, then each configured language."""
     languages: list[str | None] = [None, *config.feeds.languages]
     return [Feed(lang, fmt) for lang in languages for fmt in FILENAMES]
+
+
+def source_feeds(config: Config) -> list[Feed]:
+    """One feed per configured source, in each format: that source's entries only.
+
+    Not in ``all_feeds`` (yet): those are also the WebSub topics, whose subscriptions are
+    routed by language alone, and ``feeds build`` reads entries by language."""
+    return [Feed(None, fmt, source.name) for source in config.sources for fmt in FILENAMES]
 
 
 def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:

@@ -200,14 +200,22 @@ class ReleaseRows:
         The newest ``limit`` item ids come from walking ``ix_items_lang_published_id`` (or
         ``ix_items_published_id``) backwards, so the cost does not grow with the store; only
         those rows are joined with their version and put in order here."""
+        return self._newest(None if lang is None else items.c.lang == lang, limit)
+
+    def source_entries(self, source: str, limit: int) -> list[Entry]:
+        """As ``latest_entries``, for one source's items (every language), walking
+        ``ix_items_source_published_id`` backwards."""
+        return self._newest(items.c.source == source, limit)
+
+    def _newest(self, where: sa.ColumnElement[bool] | None, limit: int) -> list[Entry]:
         newest = (
             sa.select(items)
             .where(items.c.withdrawn_at.is_(None))
             .order_by(items.c.published.desc(), items.c.id.desc())
             .limit(limit)
         )
-        if lang is not None:
-            newest = newest.where(items.c.lang == lang)
+        if where is not None:
+            newest = newest.where(where)
         chosen = newest.subquery("newest")
         query = sa.select(chosen, versions.c.article, versions.c.stored_at).join(
             versions,

@@ -84,7 +84,7 @@ items = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("release_id", sa.ForeignKey("releases.id"), nullable=False, index=True),
-    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("source", sa.String(64), nullable=False),  # indexed below, with published and id
     sa.Column("url", sa.String(2048), nullable=False, unique=True),
     sa.Column("post_id", sa.String(64)),
     sa.Column("lang", sa.String(8)),  # indexed below, with published and id
@@ -99,6 +99,8 @@ items = sa.Table(
     # The feeds' "newest N" (of a language, or of all) walks these backwards and stops at N.
     sa.Index("ix_items_lang_published_id", "lang", "published", "id"),
     sa.Index("ix_items_published_id", "published", "id"),
+    # A source's feed, and ``find_item``'s (source, post_id) look-up, use its prefix.
+    sa.Index("ix_items_source_published_id", "source", "published", "id"),
 )
 
 versions = sa.Table(

@@ -30,8 +30,9 @@ from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
 from syndicator.model import Entry, SourceState
 from syndicator.offload import offload
-from syndicator.publish import Feed, all_feeds, feed_changed, render_feed
+from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
 from syndicator.publish.channel import rfc3339
+from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
@@ -52,6 +53,8 @@ class ReadStore(Protocol):
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
 
+    def source_entries(self, source: str, limit: int) -> list[Entry]: ...
+
     def store_version(self) -> StoreVersion: ...
 
     def check(self) -> None: ...
@@ -68,6 +71,8 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/", handlers.index, methods=["GET"]),
         Route("/feeds/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/{lang}/{filename}", handlers.feed, methods=["GET"]),
+        Route("/feeds/source/{source}/{filename}", handlers.feed, methods=["GET"]),
+        Route("/feeds/filter/{name}/{filename}", handlers.feed, methods=["GET"]),
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
@@ -106,12 +111,12 @@ class _Handlers:
         self.config = config
         self.store = store
         self.cache = cache
-        self.feeds: dict[str, Feed] = {feed.path: feed for feed in all_feeds(config)}
+        published = [*all_feeds(config), *source_feeds(config), *filter_feeds(config)]
+        self.filters = {feed_filter.name: feed_filter for feed_filter in config.feeds.filters}
+        self.feeds: dict[str, Feed] = {feed.path: feed for feed in published}
 
     async def feed(self, request: Request) -> Response:
-        lang = request.path_params.get("lang")
-        folder = "feeds" if lang is None else f"feeds/{lang}"
-        feed = self.feeds.get(f"{folder}/{request.path_params['filename']}")
+        feed = self.feeds.get(request.scope["path"][1:])
         if feed is None:
             return PlainTextResponse("Not Found", status_code=404)
         version = await self.cache.version()
@@ -120,9 +125,20 @@ class _Handlers:
         return conditional_response(request, rendered, _feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
-        entries = self.store.latest_entries(feed.lang, self.config.feeds.max_entries)
+        entries = self._entries(feed)
         body = render_feed(feed, entries, self.config)
         return encode(body, feed.content_type, feed_changed(entries))
+
+    def _entries(self, feed: Feed) -> list[Entry]:
+        """The newest entries ``feed`` shows (blocking: store calls)."""
+        limit = self.config.feeds.max_entries
+        if feed.source is not None:
+            return self.store.source_entries(feed.source, limit)
+        if feed.filter is not None:
+            feed_filter = self.filters[feed.filter]
+            newest = self.store.latest_entries(scan_language(feed_filter), scan_limit(self.config))
+            return matching(feed_filter, newest, limit)
+        return self.store.latest_entries(feed.lang, limit)
 
     async def index(self, request: Request) -> Response:
         lang = choose_language(

@@ -13,7 +13,8 @@ from syndicator.config import Config
 from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translate
 from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Entry, SourceState
-from syndicator.publish import Feed, all_feeds
+from syndicator.publish import Feed, all_feeds, source_feeds
+from syndicator.publish.filters import filter_feeds
 from syndicator.web.conditional import quality_values
 
 __all__ = ["SECURITY_HEADERS", "choose_language", "render_index"]
@@ -67,6 +68,9 @@ def render_index(
         _language_section(lang, config, feeds, code, latest.get(code, ()))
         for code in config.feeds.languages
     ]
+    for key, more in (("source", source_feeds(config)), ("filter", filter_feeds(config))):
+        if more:
+            sections.append(_more_section(lang, config, key, more))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -128,6 +132,24 @@ def _combined_section(lang: str, config: Config, feeds: Sequence[Feed]) -> str:
     return (
         f'<section id="feeds-all">\n<h2>{escape(_word("all_languages", lang))}</h2>\n'
         f"<h3>{escape(_word('feeds', lang))}</h3>\n{_feed_links(config, feeds, None)}\n</section>"
+    )
+
+
+def _more_section(lang: str, config: Config, key: str, feeds: Sequence[Feed]) -> str:
+    """Per-source (``key="source"``) or saved-filter feeds: one line each, its formats."""
+    lines: dict[str, list[str]] = {}
+    for feed in feeds:
+        label = feed.source or feed.title(config)  # a filter has a title; a source its name
+        lines.setdefault(label, []).append(
+            f'<a href="{escape(feed.url(config))}" type="{_LINK_TYPES[feed.format]}">'
+            f"{_FORMAT_NAMES[feed.format]}</a>"
+        )
+    rows = "".join(
+        f"<li>{escape(label)}: {', '.join(links)}</li>" for label, links in lines.items()
+    )
+    return (
+        f'<section id="feeds-{key}">\n<h2>{escape(_word(f"by_{key}", lang))}</h2>\n'
+        f"<ul>{rows}</ul>\n</section>"
     )
 
 

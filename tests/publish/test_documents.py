@@ -29,6 +29,7 @@ def test_public_surface() -> None:
         "feed_documents",
         "feed_updated",
         "render_feed",
+        "source_feeds",
         "write_feeds",
     ]
 

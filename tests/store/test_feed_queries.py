@@ -1,6 +1,7 @@
-"""The feeds' "newest N" walks an index on SQLite and PostgreSQL: the plan names the index
-and sorts nothing, so the cost stays flat as the store grows (``make bench-serve`` times it).
-Also: ``store_version`` moves with every write a page shows."""
+"""The feeds' "newest N" (of a language, of all, of a source) walks an index on SQLite and
+PostgreSQL: the plan names the index and sorts nothing, so the cost stays flat as the store
+grows (``make bench-serve`` times it). Also: ``store_version`` moves with every write a page
+shows."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ ITEMS = 3_000  # enough that PostgreSQL's planner prefers the index to a scan an
 SKEWED = ("fi",) * 8 + ("sv", "en")
 
 
-def _plan(store: Store, lang: str | None) -> str:
-    """The plan of the statement ``latest_entries`` runs (captured with its parameters)."""
+def _plan(store: Store, lang: str | None, source: str | None = None) -> str:
+    """The plan of the statement ``latest_entries`` (``source_entries`` when ``source`` is
+    given) runs, captured with its parameters."""
     statements: list[tuple[str, Any]] = []
 
     def capture(conn: object, cursor: object, statement: str, parameters: Any, *rest: Any) -> None:
@@ -30,7 +32,10 @@ def _plan(store: Store, lang: str | None) -> str:
 
     sa.event.listen(store.engine, "before_cursor_execute", capture)
     try:
-        entries = store.latest_entries(lang, 50)
+        if source is not None:
+            entries = store.source_entries(source, 50)
+        else:
+            entries = store.latest_entries(lang, 50)
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", capture)
     assert len(entries) == 50
@@ -45,13 +50,18 @@ def _plan(store: Store, lang: str | None) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "index"), [("en", "ix_items_lang_published_id"), (None, "ix_items_published_id")]
+    ("lang", "source", "index"),
+    [
+        ("en", None, "ix_items_lang_published_id"),
+        (None, None, "ix_items_published_id"),
+        (None, "vaasa-en", "ix_items_source_published_id"),  # fill_items: source vaasa-{lang}
+    ],
 )
 def test_newest_entries_walk_an_index_without_sorting(
-    store: Store, lang: str | None, index: str
+    store: Store, lang: str | None, source: str | None, index: str
 ) -> None:
     fill_items(store.engine, ITEMS, langs=SKEWED)
-    plan = _plan(store, lang)
+    plan = _plan(store, lang, source)
     assert index in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # SQLite's sort
     assert "Sort" not in plan, plan  # PostgreSQL's (Sort, Incremental Sort)
@@ -70,6 +80,20 @@ def test_newest_entries_are_newest_first_and_skip_withdrawn(store: Store) -> Non
     assert [entry.item_id for entry in combined] == [299, 298, 297, 296]
     assert all(entry.article.lang == "fi" for entry in fi)
     assert fi[0].article.title.endswith(" 297")
+
+
+def test_source_entries_are_that_sources_newest_without_withdrawn(store: Store) -> None:
+    fill_items(store.engine, 30)  # fi, sv, en in turn: item n is vaasa-{langs[n % 3]}
+    with store.engine.begin() as connection:
+        connection.execute(
+            items.update().where(items.c.id == 29).values(withdrawn_at=T0 + timedelta(days=1))
+        )
+    sv = store.source_entries("vaasa-sv", 4)
+    assert [entry.item_id for entry in sv] == [28, 25, 22, 19]
+    assert {entry.source for entry in sv} == {"vaasa-sv"}
+    assert store.source_entries("vaasa-fi", 3)[0].item_id == 30
+    assert [e.item_id for e in store.source_entries("vaasa-en", 2)] == [26, 23]  # 29 withdrawn
+    assert store.source_entries("nobody", 5) == []
 
 
 def test_store_version_moves_with_events(store: Store) -> None:

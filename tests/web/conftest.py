@@ -33,6 +33,9 @@ class MemoryStore:
         chosen = [e for e in self.entries if lang is None or e.article.lang == lang]
         return chosen[:limit]
 
+    def source_entries(self, source: str, limit: int) -> list[Entry]:
+        return [entry for entry in self.entries if entry.source == source][:limit]
+
     def store_version(self) -> StoreVersion:
         """Moves with any change to the entries or the polls, as the real store's does."""
         polls = [state.last_poll_at for state in self.states if state.last_poll_at]
