@@ -36,6 +36,7 @@ from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
 from syndicator.web.index import SECURITY_HEADERS, choose_language, render_index
+from syndicator.web.pages import page_routes
 from syndicator.web.websub import hub_routes
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
@@ -72,6 +73,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
         *hub_routes(config, store),  # POST /websub: the WebSub hub
+        *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
     ]
     return Starlette(
         routes=routes,
