@@ -6,6 +6,7 @@ Keys are namespaced by where the words appear:
   ``label.new_release``…); ``LABELS`` lists the ``<word>`` part, which ``Message.labels`` is
   keyed by. ``label.in_language`` is a language's name *in that language* ("På svenska").
 - ``index.<word>``: the index page (``index.title``, ``index.last_poll``…).
+- ``status.<word>``: the operators' status page (``status.pending``, ``status.retry``…).
 - ``error.<code>``, where ``code`` is a ``SyndicatorError.code``:
   ``translate("error.fetch.http_503", "sv")``. A code without its own entry falls back to its
   family: ``<area>.http_<status>`` → ``<area>.http_status``, ``delivery.smtp_<n>`` →
@@ -119,6 +120,19 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "index.never": ("ei vielä", "inte ännu", "not yet"),
     "index.ok": ("kunnossa", "i ordning", "ok"),
     "index.no_sources": ("Ei lähteitä.", "Inga källor.", "No sources."),
+    "status.title": ("Palvelun tila", "Tjänstens status", "Service status"),
+    "status.degraded": ("Heikentynyt", "Försämrad", "Degraded"),
+    "status.next_poll": ("Seuraava haku", "Nästa hämtning", "Next poll"),
+    "status.destinations": ("Kohteet", "Mottagare", "Destinations"),
+    "status.destination": ("Kohde", "Mottagare", "Destination"),
+    "status.pending": ("Jonossa", "I kö", "Pending"),
+    "status.failed": ("Epäonnistuneet", "Misslyckade", "Failed (dead letters)"),
+    "status.release": ("Tiedote", "Pressmeddelande", "Release"),
+    "status.retry": ("Yritä uudelleen", "Försök igen", "Retry"),
+    "status.retry_all": ("Yritä kaikkia uudelleen", "Försök alla igen", "Retry all failed"),
+    "status.token": ("Ylläpitäjän tunnus", "Administratörsnyckel", "Admin token"),
+    "status.retried": ("Jonoon palautettu", "Tillbaka i kön", "Queued again"),
+    "status.no_destinations": ("Ei kohteita.", "Inga mottagare.", "No destinations."),
     "error.unknown": ("Tuntematon virhe", "Okänt fel", "Unknown error"),
     "error.config.failed": (
         "Asetuksissa on virhe",

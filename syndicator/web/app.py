@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
@@ -28,7 +31,7 @@ from syndicator.config import Config
 from syndicator.errors import StoreError
 from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
-from syndicator.model import Entry, SourceState
+from syndicator.model import Delivery, Entry, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed
 from syndicator.publish.channel import rfc3339
@@ -37,6 +40,7 @@ from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
 from syndicator.web.index import SECURITY_HEADERS, choose_language, render_index
 from syndicator.web.pages import page_routes
+from syndicator.web.status import admin_token_from, status_routes
 from syndicator.web.websub import hub_routes
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
@@ -59,6 +63,12 @@ class ReadStore(Protocol):
 
     def source_states(self) -> list[SourceState]: ...
 
+    def list_deliveries(
+        self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
+    ) -> list[Delivery]: ...
+
+    def retry_deliveries(self, ids: Sequence[int] | None, now: datetime) -> int: ...
+
 
 def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S) -> Starlette:
     """The web app over ``store``; store calls and rendering run off the event loop. The
@@ -74,6 +84,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/metrics", handlers.metrics, methods=["GET"]),
         *hub_routes(config, store),  # POST /websub: the WebSub hub
         *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
+        *status_routes(config, store, admin_token=admin_token_from(os.environ)),  # ops
     ]
     return Starlette(
         routes=routes,

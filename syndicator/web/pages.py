@@ -33,7 +33,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from syndicator.config import Config
-from syndicator.i18n import format_datetime, translate
+from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translate
 from syndicator.locales import HELSINKI
 from syndicator.model import Entry
 from syndicator.offload import offload
@@ -42,14 +42,16 @@ from syndicator.web.conditional import conditional_response
 
 __all__ = [
     "EMBED_ENTRIES", "THEME_VARIABLES", "LatestStore",
-    "embed_headers", "embed_theme", "page_routes", "render_embed",
+    "embed_headers", "embed_theme", "page_headers", "page_routes", "render_embed", "render_page",
 ]  # fmt: skip
 
 EMBED_ENTRIES = 10  # latest releases in an embedded list
 
 THEME_VARIABLES = ("bg", "fg", "link", "muted", "border")  # ?name=#rrggbb → --syndicator-name
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
-_EMBED_STYLE = (files("syndicator.web") / "templates" / "embed.css").read_text("utf-8").strip()
+_TEMPLATES = files("syndicator.web") / "templates"
+_EMBED_STYLE = (_TEMPLATES / "embed.css").read_text("utf-8").strip()
+_PAGE_STYLE = (_TEMPLATES / "page.css").read_text("utf-8").strip()
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("syndicator.web", "templates"),
@@ -68,7 +70,30 @@ def _moment(moment: datetime | None, lang: str) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(local, format_datetime(moment, lang))
 
 
+def _error_text(code: str | None, lang: str) -> str:
+    """What an error code means, in the reader's words (the code itself is shown beside)."""
+    return translate(f"error.{code or 'unknown'}", lang)
+
+
 _ENVIRONMENT.filters["moment"] = _moment
+_ENVIRONMENT.filters["error_text"] = _error_text
+
+
+def render_page(template: str, lang: str, config: Config, title: str, **context: object) -> str:
+    """A page on ``base.html``: landmarks, the language switcher, our stylesheet."""
+    return _ENVIRONMENT.get_template(template).render(
+        lang=lang,
+        title=title,
+        site=config.feeds.titles.get(lang, config.feeds.title),
+        style=Markup(_PAGE_STYLE),  # our own file; hashed into the CSP of page_headers
+        switcher=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        **context,
+    )
+
+
+def page_headers(lang: str) -> dict[str, str]:
+    """Security headers of a page other than the embed: never framed, no script."""
+    return _security_headers(lang, [_PAGE_STYLE], "'none'")
 
 
 def embed_theme(query: Mapping[str, str]) -> str:
@@ -87,7 +112,7 @@ def render_embed(lang: str, config: Config, entries: Sequence[Entry], theme: str
     heading = f"{config.feeds.titles.get(lang, config.feeds.title)} — {_word('latest', lang)}"
     return _ENVIRONMENT.get_template("embed.html").render(
         lang=lang,
-        heading=heading,
+        title=heading,
         style=Markup(_EMBED_STYLE),  # our own file; hashed into the CSP below
         theme=Markup(theme),  # built only from validated hex colours
         entries=entries,
@@ -98,8 +123,11 @@ def render_embed(lang: str, config: Config, entries: Sequence[Entry], theme: str
 def embed_headers(config: Config, lang: str, theme: str) -> dict[str, str]:
     """Security headers of an embed: styles by hash, no script, framed by listed origins."""
     styles = [_EMBED_STYLE, *([theme] if theme else [])]
+    return _security_headers(lang, styles, " ".join(config.web.embed_origins) or "'self'")
+
+
+def _security_headers(lang: str, styles: Sequence[str], ancestors: str) -> dict[str, str]:
     hashes = " ".join(f"'sha256-{_hash(style)}'" for style in styles)
-    ancestors = " ".join(config.web.embed_origins) or "'self'"
     return {
         "Content-Security-Policy": (
             f"default-src 'none'; style-src {hashes}; img-src https: data:; "
