@@ -6,6 +6,7 @@ Keys are namespaced by where the words appear:
   ``label.new_release``…); ``LABELS`` lists the ``<word>`` part, which ``Message.labels`` is
   keyed by. ``label.in_language`` is a language's name *in that language* ("På svenska").
 - ``index.<word>``: the index page (``index.title``, ``index.last_poll``…).
+- ``release.<word>``: a release's own page (``release.versions``…).
 - ``status.<word>``: the operators' status page (``status.pending``, ``status.retry``…).
 - ``error.<code>``, where ``code`` is a ``SyndicatorError.code``:
   ``translate("error.fetch.http_503", "sv")``. A code without its own entry falls back to its
@@ -120,6 +121,12 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "index.never": ("ei vielä", "inte ännu", "not yet"),
     "index.ok": ("kunnossa", "i ordning", "ok"),
     "index.no_sources": ("Ei lähteitä.", "Inga källor.", "No sources."),
+    "release.versions": ("Versiot", "Versioner", "Versions"),
+    "release.version": ("Versio", "Version", "Version"),
+    "release.first": ("Ensimmäinen versio", "Första versionen", "First version"),
+    "release.contacts": ("Yhteystiedot", "Kontaktuppgifter", "Contacts"),
+    "release.attachments": ("Liitteet", "Bilagor", "Attachments"),
+    "release.original": ("Alkuperäinen sivu", "Ursprunglig sida", "Original page"),
     "status.title": ("Palvelun tila", "Tjänstens status", "Service status"),
     "status.degraded": ("Heikentynyt", "Försämrad", "Degraded"),
     "status.next_poll": ("Seuraava haku", "Nästa hämtning", "Next poll"),

@@ -31,7 +31,7 @@ from syndicator.config import Config
 from syndicator.errors import StoreError
 from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
-from syndicator.model import Delivery, Entry, SourceState
+from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed
 from syndicator.publish.channel import rfc3339
@@ -40,6 +40,7 @@ from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
 from syndicator.web.index import SECURITY_HEADERS, choose_language, render_index
 from syndicator.web.pages import page_routes
+from syndicator.web.release import release_routes
 from syndicator.web.status import admin_token_from, status_routes
 from syndicator.web.websub import hub_routes
 
@@ -69,6 +70,14 @@ class ReadStore(Protocol):
 
     def retry_deliveries(self, ids: Sequence[int] | None, now: datetime) -> int: ...
 
+    def latest_event_of(self, item_id: int) -> int | None: ...
+
+    def entry_for_event(self, event_id: int) -> tuple[EventKind, Entry] | None: ...
+
+    def release_entries(self, release_id: int) -> list[Entry]: ...
+
+    def previous_article(self, item_id: int, version: int) -> Article | None: ...
+
 
 def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S) -> Starlette:
     """The web app over ``store``; store calls and rendering run off the event loop. The
@@ -84,6 +93,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/metrics", handlers.metrics, methods=["GET"]),
         *hub_routes(config, store),  # POST /websub: the WebSub hub
         *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
+        *release_routes(config, store),  # GET /releases/{item_id}: a release as partners get it
         *status_routes(config, store, admin_token=admin_token_from(os.environ)),  # ops
     ]
     return Starlette(

@@ -75,7 +75,13 @@ def _error_text(code: str | None, lang: str) -> str:
     return translate(f"error.{code or 'unknown'}", lang)
 
 
+def _http_url(url: str) -> str:
+    """``url`` if it is http(s), else empty: no ``javascript:`` link from a scraped page."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
 _ENVIRONMENT.filters["moment"] = _moment
+_ENVIRONMENT.filters["http_url"] = _http_url
 _ENVIRONMENT.filters["error_text"] = _error_text
 
 
