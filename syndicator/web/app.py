@@ -38,7 +38,13 @@ from syndicator.publish.channel import rfc3339
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
-from syndicator.web.index import SECURITY_HEADERS, choose_language, render_index
+from syndicator.web.index import (
+    QUERY_MAX,
+    SECURITY_HEADERS,
+    choose_language,
+    render_index,
+    search_titles,
+)
 from syndicator.web.pages import page_routes
 from syndicator.web.release import release_routes
 from syndicator.web.status import admin_token_from, status_routes
@@ -47,6 +53,7 @@ from syndicator.web.websub import hub_routes
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
 
 INDEX_ENTRIES = 10  # latest releases listed per language on the index page
+SEARCHED = 1000  # newest releases a title search on the index page looks through
 RETRY_AFTER = 30  # seconds a client should wait when the store is down
 
 log = logging.getLogger(__name__)
@@ -151,20 +158,25 @@ class _Handlers:
         lang = choose_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
-        version = await self.cache.version()
-        key = (version.events, version.polled)
-        rendered = await self.cache.get(
-            f"index.{lang}", key, functools.partial(self._render_index, lang)
-        )
+        query = request.query_params.get("q", "").strip()[:QUERY_MAX]
+        render = functools.partial(self._render_index, lang, query)
+        if query:  # searches are not kept: any query would grow the cache
+            rendered = await offload(render)
+        else:
+            version = await self.cache.version()
+            key = (version.events, version.polled)
+            rendered = await self.cache.get(f"index.{lang}", key, render)
         headers = {"Content-Language": lang, "Vary": "Accept-Language", **SECURITY_HEADERS}
         return conditional_response(request, rendered, headers)
 
-    def _render_index(self, lang: str) -> Rendered:
+    def _render_index(self, lang: str, query: str) -> Rendered:
         latest = {
             code: self.store.latest_entries(code, INDEX_ENTRIES)
             for code in self.config.feeds.languages
         }
-        page = render_index(lang, self.config, latest, self.store.source_states())
+        found = search_titles(self.store.latest_entries(None, SEARCHED), query) if query else []
+        states = self.store.source_states()
+        page = render_index(lang, self.config, latest, states, query=query, found=found)
         return encode(page.encode(), "text/html", None)
 
     async def healthz(self, request: Request) -> Response:

@@ -41,7 +41,7 @@ from syndicator.web.cache import PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
 
 __all__ = [
-    "EMBED_ENTRIES", "THEME_VARIABLES", "LatestStore",
+    "EMBED_ENTRIES", "SECURITY_HEADERS", "THEME_VARIABLES", "LatestStore",
     "embed_headers", "embed_theme", "page_headers", "page_routes", "render_embed", "render_page",
 ]  # fmt: skip
 
@@ -98,8 +98,8 @@ def render_page(template: str, lang: str, config: Config, title: str, **context:
 
 
 def page_headers(lang: str) -> dict[str, str]:
-    """Security headers of a page other than the embed: never framed, no script."""
-    return _security_headers(lang, [_PAGE_STYLE], "'none'")
+    """Headers of a page other than the embed: never framed, no script, its language."""
+    return {**SECURITY_HEADERS, "Content-Language": lang}
 
 
 def embed_theme(query: Mapping[str, str]) -> str:
@@ -129,10 +129,11 @@ def render_embed(lang: str, config: Config, entries: Sequence[Entry], theme: str
 def embed_headers(config: Config, lang: str, theme: str) -> dict[str, str]:
     """Security headers of an embed: styles by hash, no script, framed by listed origins."""
     styles = [_EMBED_STYLE, *([theme] if theme else [])]
-    return _security_headers(lang, styles, " ".join(config.web.embed_origins) or "'self'")
+    ancestors = " ".join(config.web.embed_origins) or "'self'"
+    return {**_security_headers(styles, ancestors), "Content-Language": lang}
 
 
-def _security_headers(lang: str, styles: Sequence[str], ancestors: str) -> dict[str, str]:
+def _security_headers(styles: Sequence[str], ancestors: str) -> dict[str, str]:
     hashes = " ".join(f"'sha256-{_hash(style)}'" for style in styles)
     return {
         "Content-Security-Policy": (
@@ -141,7 +142,6 @@ def _security_headers(lang: str, styles: Sequence[str], ancestors: str) -> dict[
         ),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
-        "Content-Language": lang,
     }
 
 
@@ -177,6 +177,10 @@ def page_routes(config: Config, store: LatestStore, cache: PageCache) -> list[Ro
 
 def _hash(style: str) -> str:
     return base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+
+
+# Every page but the embed: our stylesheet by its hash, no script, never framed.
+SECURITY_HEADERS = _security_headers([_PAGE_STYLE], "'none'")
 
 
 def _word(key: str, lang: str) -> str:

@@ -6,7 +6,6 @@ import base64
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -15,11 +14,10 @@ from lxml import html
 from pydantic import ValidationError
 
 from syndicator.config import Config, WebSettings
-from syndicator.decide import decide
-from syndicator.model import Article
 from syndicator.store import Store, open_store
 from syndicator.web import create_app
 from tests.publish.samples import TITLES, URLS, make_config, make_entry
+from tests.web.pagestore import save
 
 HOSTILE = "<script>alert(\"x\")</script> & <img src=x onerror=alert(1)> 'quoted'"
 
@@ -31,11 +29,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
         save(store, make_entry(lang).article)
     yield store
     store.close()
-
-
-def save(store: Store, article: Article) -> None:
-    store.save_article(f"vaasa-{article.lang}", article, decide(None, article), None,
-                       destinations=[], now=datetime.now(UTC))  # fmt: skip
 
 
 def with_origins(*origins: str) -> Config:

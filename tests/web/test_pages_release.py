@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from lxml import html
 
-from syndicator.decide import decide
 from syndicator.deliver.changes import describe_changes
 from syndicator.i18n import translate
-from syndicator.model import Article, Contact, Link
+from syndicator.model import Contact, Link
 from syndicator.store import Store, open_store
 from syndicator.web import create_app
 from syndicator.web.release import version_history
 from tests.publish.samples import TITLES, URLS, make_config, make_entry
+from tests.web.pagestore import save
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 EDITED = "Kaupunginhallitus päätti koulusta uudelleen"
-
-
-def save(store: Store, article: Article) -> int:
-    stored = store.find_item(article.url)
-    store.save_article(f"vaasa-{article.lang}", article, decide(stored, article), stored,
-                       destinations=[], now=datetime.now(UTC))  # fmt: skip
-    found = store.find_item(article.url)
-    assert found is not None
-    return found.item_id
 
 
 @pytest.fixture
