@@ -131,3 +131,13 @@ def test_version_history_newest_first() -> None:
     )
     assert history[1].changes == ()
     assert version_history([], "en") == []
+
+
+async def test_release_speaks_the_readers_accept_language(
+    client: httpx.AsyncClient, ids: dict[str, int]
+) -> None:
+    response = await client.get(f"/releases/{ids['sv']}", headers={"Accept-Language": "en"})
+    assert response.headers["content-language"] == "en"
+    assert "Accept-Language" in response.headers["vary"]
+    page = html.fromstring(response.content)
+    assert page.findtext(".//section[@id='versions']/h2") == "Versions"

@@ -222,3 +222,10 @@ async def test_status_answers_304_while_nothing_changes(client: httpx.AsyncClien
     assert "private" in first.headers["cache-control"]
     again = await client.get("/status", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+async def test_status_speaks_the_readers_accept_language(client: httpx.AsyncClient) -> None:
+    response = await client.get("/status", headers={"Accept-Language": "sv-FI, en;q=0.5"})
+    assert response.headers["content-language"] == "sv"
+    page = html.fromstring(response.content)
+    assert page.findtext(".//header/h1") == "Tjänstens status"
