@@ -53,6 +53,7 @@ __all__ = [
     "FeedSettings",
     "ServiceSettings",
     "SourceConfig",
+    "WebSettings",
     "WebSubSettings",
     "load_config",
     "parse_config",
@@ -164,6 +165,17 @@ class WebSubSettings(Frozen):
     max_verifying: int = Field(default=32, ge=1, le=1024)  # verifications under way at once
 
 
+# A CSP host-source naming one partner origin: scheme, host (``*.`` wildcard allowed), port.
+_ORIGIN = r"^https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$"
+
+
+class WebSettings(Frozen):
+    """The HTML pages. ``embed_origins``: the partner sites allowed to frame ``/embed/{lang}``
+    (CSP ``frame-ancestors``); none listed means only our own origin (``'self'``)."""
+
+    embed_origins: tuple[Annotated[str, Field(pattern=_ORIGIN)], ...] = ()
+
+
 class Config(Frozen):
     # The kind unions are built on first validation (see _ByKind), not at import.
     model_config = ConfigDict(defer_build=True)
@@ -172,6 +184,7 @@ class Config(Frozen):
     http: HttpSettings = HttpSettings()
     feeds: FeedSettings = FeedSettings()
     websub: WebSubSettings = WebSubSettings()
+    web: WebSettings = WebSettings()
     sources: tuple[SourceConfig, ...] = ()
     destinations: tuple[DestinationConfig, ...] = ()
 

@@ -6,6 +6,8 @@ Keys are namespaced by where the words appear:
   ``label.new_release``…); ``LABELS`` lists the ``<word>`` part, which ``Message.labels`` is
   keyed by. ``label.in_language`` is a language's name *in that language* ("På svenska").
 - ``index.<word>``: the index page (``index.title``, ``index.last_poll``…).
+- ``release.<word>``: a release's own page (``release.versions``…).
+- ``status.<word>``: the operators' status page (``status.pending``, ``status.retry``…).
 - ``error.<code>``, where ``code`` is a ``SyndicatorError.code``:
   ``translate("error.fetch.http_503", "sv")``. A code without its own entry falls back to its
   family: ``<area>.http_<status>`` → ``<area>.http_status``, ``delivery.smtp_<n>`` →
@@ -121,6 +123,42 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "index.never": ("ei vielä", "inte ännu", "not yet"),
     "index.ok": ("kunnossa", "i ordning", "ok"),
     "index.no_sources": ("Ei lähteitä.", "Inga källor.", "No sources."),
+    "index.feed_address": ("Syötteen osoite", "Flödets adress", "Feed address"),
+    "index.updated": ("päivitetty", "uppdaterad", "updated"),
+    "index.search": ("Hae otsikoista", "Sök i rubrikerna", "Search titles"),
+    "index.search_results": ("Hakutulokset", "Sökresultat", "Search results"),
+    "index.no_matches": ("Ei osumia.", "Inga träffar.", "No matches."),
+    "index.embed": ("Upota sivullesi", "Bädda in på din sida", "Embed on your page"),
+    "index.embed_intro": (
+        "Uusimmat tiedotteet omalle sivullesi iframe-kehyksessä, ilman skriptejä.",
+        "De senaste pressmeddelandena på din sida i en iframe, utan skript.",
+        "The latest releases on your page in an iframe, without scripts.",
+    ),
+    "index.embed_snippet": ("Upotuskoodi", "Inbäddningskod", "Embed code"),
+    "index.embed_theme": (
+        "Värit CSS-muuttujina, annettuina osoitteen parametreina:",
+        "Färger som CSS-variabler, givna som parametrar i adressen:",
+        "Colours as CSS variables, given as query parameters:",
+    ),
+    "release.versions": ("Versiot", "Versioner", "Versions"),
+    "release.version": ("Versio", "Version", "Version"),
+    "release.first": ("Ensimmäinen versio", "Första versionen", "First version"),
+    "release.contacts": ("Yhteystiedot", "Kontaktuppgifter", "Contacts"),
+    "release.attachments": ("Liitteet", "Bilagor", "Attachments"),
+    "release.original": ("Alkuperäinen sivu", "Ursprunglig sida", "Original page"),
+    "status.title": ("Palvelun tila", "Tjänstens status", "Service status"),
+    "status.degraded": ("Heikentynyt", "Försämrad", "Degraded"),
+    "status.next_poll": ("Seuraava haku", "Nästa hämtning", "Next poll"),
+    "status.destinations": ("Kohteet", "Mottagare", "Destinations"),
+    "status.destination": ("Kohde", "Mottagare", "Destination"),
+    "status.pending": ("Jonossa", "I kö", "Pending"),
+    "status.failed": ("Epäonnistuneet", "Misslyckade", "Failed (dead letters)"),
+    "status.release": ("Tiedote", "Pressmeddelande", "Release"),
+    "status.retry": ("Yritä uudelleen", "Försök igen", "Retry"),
+    "status.retry_all": ("Yritä kaikkia uudelleen", "Försök alla igen", "Retry all failed"),
+    "status.token": ("Ylläpitäjän tunnus", "Administratörsnyckel", "Admin token"),
+    "status.retried": ("Jonoon palautettu", "Tillbaka i kön", "Queued again"),
+    "status.no_destinations": ("Ei kohteita.", "Inga mottagare.", "No destinations."),
     "error.unknown": ("Tuntematon virhe", "Okänt fel", "Unknown error"),
     "error.config.failed": (
         "Asetuksissa on virhe",

@@ -19,7 +19,8 @@ def test_every_key_exists_in_fi_sv_and_en(key: str) -> None:
 
 
 def test_keys_are_namespaced() -> None:
-    assert {key.split(".", 1)[0] for key in WORDS} == {"label", "index", "error"}
+    namespaces = {"label", "index", "release", "status", "error"}
+    assert {key.split(".", 1)[0] for key in WORDS} == namespaces
     assert {f"label.{word}" for word in LABELS} == {k for k in WORDS if k.startswith("label.")}
     assert set(LANGUAGE_NAMES) == set(LANGUAGES)
 

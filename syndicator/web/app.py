@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
@@ -28,7 +31,7 @@ from syndicator.config import Config
 from syndicator.errors import StoreError
 from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
-from syndicator.model import Entry, SourceState
+from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
 from syndicator.publish.channel import rfc3339
@@ -36,12 +39,22 @@ from syndicator.publish.filters import filter_feeds, matching, scan_language, sc
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
-from syndicator.web.index import SECURITY_HEADERS, choose_language, render_index
+from syndicator.web.index import (
+    QUERY_MAX,
+    SECURITY_HEADERS,
+    choose_language,
+    render_index,
+    search_titles,
+)
+from syndicator.web.pages import page_routes
+from syndicator.web.release import release_routes
+from syndicator.web.status import admin_token_from, status_routes
 from syndicator.web.websub import hub_routes
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
 
 INDEX_ENTRIES = 10  # latest releases listed per language on the index page
+SEARCHED = 1000  # newest releases a title search on the index page looks through
 RETRY_AFTER = 30  # seconds a client should wait when the store is down
 
 log = logging.getLogger(__name__)
@@ -61,6 +74,20 @@ class ReadStore(Protocol):
 
     def source_states(self) -> list[SourceState]: ...
 
+    def list_deliveries(
+        self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
+    ) -> list[Delivery]: ...
+
+    def retry_deliveries(self, ids: Sequence[int] | None, now: datetime) -> int: ...
+
+    def latest_event_of(self, item_id: int) -> int | None: ...
+
+    def entry_for_event(self, event_id: int) -> tuple[EventKind, Entry] | None: ...
+
+    def release_entries(self, release_id: int) -> list[Entry]: ...
+
+    def previous_article(self, item_id: int, version: int) -> Article | None: ...
+
 
 def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S) -> Starlette:
     """The web app over ``store``; store calls and rendering run off the event loop. The
@@ -77,6 +104,9 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
         *hub_routes(config, store),  # POST /websub: the WebSub hub
+        *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
+        *release_routes(config, store),  # GET /releases/{item_id}: a release as partners get it
+        *status_routes(config, store, admin_token=admin_token_from(os.environ)),  # ops
     ]
     return Starlette(
         routes=routes,
@@ -144,20 +174,25 @@ class _Handlers:
         lang = choose_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
-        version = await self.cache.version()
-        key = (version.events, version.polled)
-        rendered = await self.cache.get(
-            f"index.{lang}", key, functools.partial(self._render_index, lang)
-        )
+        query = request.query_params.get("q", "").strip()[:QUERY_MAX]
+        render = functools.partial(self._render_index, lang, query)
+        if query:  # searches are not kept: any query would grow the cache
+            rendered = await offload(render)
+        else:
+            version = await self.cache.version()
+            key = (version.events, version.polled)
+            rendered = await self.cache.get(f"index.{lang}", key, render)
         headers = {"Content-Language": lang, "Vary": "Accept-Language", **SECURITY_HEADERS}
         return conditional_response(request, rendered, headers)
 
-    def _render_index(self, lang: str) -> Rendered:
+    def _render_index(self, lang: str, query: str) -> Rendered:
         latest = {
             code: self.store.latest_entries(code, INDEX_ENTRIES)
             for code in self.config.feeds.languages
         }
-        page = render_index(lang, self.config, latest, self.store.source_states())
+        found = search_titles(self.store.latest_entries(None, SEARCHED), query) if query else []
+        states = self.store.source_states()
+        page = render_index(lang, self.config, latest, states, query=query, found=found)
         return encode(page.encode(), "text/html", None)
 
     async def healthz(self, request: Request) -> Response:

@@ -1,24 +1,25 @@
-"""The index page: feeds per language, latest releases, source status. One self-contained
-HTML document (no external assets), every value escaped, in fi/sv/en."""
+"""The index page (``templates/index.html``): feeds per language with their addresses to
+copy, latest releases with their translations, a title search, source status and how to
+embed the list, in fi/sv/en. No script; every value escaped by the template."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
 from html import escape
 
 from syndicator.config import Config
-from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translate
-from syndicator.locales import HELSINKI, normalise_lang
+from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, translate
+from syndicator.locales import normalise_lang
 from syndicator.model import Entry, SourceState
 from syndicator.publish import Feed, all_feeds, source_feeds
 from syndicator.publish.filters import filter_feeds
 from syndicator.web.conditional import quality_values
+from syndicator.web.pages import SECURITY_HEADERS, THEME_VARIABLES, render_page
 
-__all__ = ["SECURITY_HEADERS", "choose_language", "render_index"]
+__all__ = ["QUERY_MAX", "SECURITY_HEADERS", "choose_language", "render_index", "search_titles"]
 
+QUERY_MAX = 100  # characters of a search query we use
 _DEFAULT_LANGUAGE = "fi"  # the city's own language, when the reader names none we speak
 _FORMAT_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 _LINK_TYPES = {
@@ -26,21 +27,37 @@ _LINK_TYPES = {
     "rss": "application/rss+xml",
     "json": "application/feed+json",
 }
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-    "line-height:1.4}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-    "padding:.3rem .6rem;text-align:left}nav a{margin-right:1rem}.error{color:#a00}"
-)
-# The page's one inline <style> is allowed by its hash; no script, frame or plugin is.
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src https: data:; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
+_WORDS = (
+    "intro", "all_languages", "feeds", "latest", "no_entries", "status", "source", "last_poll",
+    "last_error", "items", "never", "ok", "no_sources", "feed_address", "updated", "search",
+    "search_results", "no_matches", "embed", "embed_intro", "embed_snippet", "embed_theme",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedLink:
+    url: str
+    type: str
+    format: str
+    title: str
+    lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _More:
+    """Per-source or saved-filter feeds: one line per source or filter, its formats."""
+
+    key: str
+    title: str
+    groups: tuple[tuple[str, tuple[_FeedLink, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    code: str
+    name: str
+    feeds: tuple[_FeedLink, ...]
+    entries: Sequence[Entry]
 
 
 def choose_language(query: str | None, accept_language: str | None) -> str:
@@ -54,32 +71,49 @@ def choose_language(query: str | None, accept_language: str | None) -> str:
     return _DEFAULT_LANGUAGE
 
 
+def search_titles(entries: Sequence[Entry], query: str) -> list[Entry]:
+    """PURE. The entries whose title holds ``query`` (case-insensitive, at most
+    ``QUERY_MAX`` characters of it), in their order; none for a blank query."""
+    wanted = query.strip()[:QUERY_MAX].casefold()
+    if not wanted:
+        return []
+    return [entry for entry in entries if wanted in entry.article.title.casefold()]
+
+
 def render_index(
     lang: str,
     config: Config,
     latest: Mapping[str, Sequence[Entry]],
     states: Sequence[SourceState],
+    *,
+    query: str = "",
+    found: Sequence[Entry] = (),
 ) -> str:
-    """The page in ``lang``; ``latest`` holds each feed language's newest entries."""
-    feeds = all_feeds(config)
-    title = f"{config.feeds.title} — {_word('title', lang)}"
-    sections = [_combined_section(lang, config, feeds)]
-    sections += [
-        _language_section(lang, config, feeds, code, latest.get(code, ()))
+    """The page in ``lang``; ``latest`` holds each feed language's newest entries, ``found``
+    the matches of the search ``query`` (if any)."""
+    links = [_feed_link(config, feed) for feed in all_feeds(config)]
+    sections = [
+        _Section(code, LANGUAGE_NAMES.get(code, code),
+                 tuple(link for link in links if link.lang == code), latest.get(code, ()))
         for code in config.feeds.languages
+    ]  # fmt: skip
+    more = [
+        _more(config, key, translate(f"index.by_{key}", lang), feeds)
+        for key, feeds in (("source", source_feeds(config)), ("filter", filter_feeds(config)))
+        if feeds
     ]
-    for key, more in (("source", source_feeds(config)), ("filter", filter_feeds(config))):
-        if more:
-            sections.append(_more_section(lang, config, key, more))
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n"
-        f"{_discovery(config, feeds)}</head>\n<body>\n{_switcher(lang)}\n"
-        f"<h1>{escape(title)}</h1>\n<p>{escape(_word('intro', lang))}</p>\n"
-        + "\n".join(sections)
-        + f"\n{_status(lang, states)}\n</body>\n</html>\n"
-    )
+    site = config.feeds.titles.get(lang, config.feeds.title)
+    embed_url = f"{config.service.base_url}embed/{lang}"
+    return render_page(
+        "index.html", lang, config, f"{site} — {translate('index.title', lang)}",
+        w={key: translate(f"index.{key}", lang) for key in _WORDS},
+        discovery=links, combined=[link for link in links if link.lang is None],
+        sections=sections, more_sections=more, states=states,
+        query=query.strip()[:QUERY_MAX], found=found,
+        query_max=QUERY_MAX, theme_variables=THEME_VARIABLES, language_names=LANGUAGE_NAMES,
+        embed_snippet=f'<iframe src="{escape(embed_url)}" title="{escape(site)}" width="100%" '
+        'height="400"></iframe>',
+    )  # fmt: skip
 
 
 def _accepted(header: str) -> list[str]:
@@ -92,141 +126,15 @@ def _accepted(header: str) -> list[str]:
     return [tag for _quality, _position, tag in sorted(weighted)]
 
 
-def _feed_title(config: Config, feed: Feed) -> str:
-    return f"{feed.title(config)} ({_FORMAT_NAMES[feed.format]})"
-
-
-def _discovery(config: Config, feeds: Sequence[Feed]) -> str:
-    lines = []
-    for feed in feeds:
-        hreflang = f' hreflang="{escape(feed.lang)}"' if feed.lang else ""
-        lines.append(
-            f'<link rel="alternate" type="{_LINK_TYPES[feed.format]}"{hreflang} '
-            f'title="{escape(_feed_title(config, feed))}" '
-            f'href="{escape(feed.url(config))}">\n'
-        )
-    return "".join(lines)
-
-
-def _switcher(lang: str) -> str:
-    links = [
-        f'<a href="?lang={code}" hreflang="{code}" lang="{code}"'
-        + (' aria-current="page"' if code == lang else "")
-        + f">{escape(LANGUAGE_NAMES[code])}</a>"
-        for code in LANGUAGES
-    ]
-    return "<nav>" + "".join(links) + "</nav>"
-
-
-def _feed_links(config: Config, feeds: Sequence[Feed], feed_lang: str | None) -> str:
-    items = [
-        f'<li><a href="{escape(feed.url(config))}" '
-        f'type="{_LINK_TYPES[feed.format]}">{_FORMAT_NAMES[feed.format]}</a></li>'
-        for feed in feeds
-        if feed.lang == feed_lang
-    ]
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def _combined_section(lang: str, config: Config, feeds: Sequence[Feed]) -> str:
-    return (
-        f'<section id="feeds-all">\n<h2>{escape(_word("all_languages", lang))}</h2>\n'
-        f"<h3>{escape(_word('feeds', lang))}</h3>\n{_feed_links(config, feeds, None)}\n</section>"
-    )
-
-
-def _more_section(lang: str, config: Config, key: str, feeds: Sequence[Feed]) -> str:
-    """Per-source (``key="source"``) or saved-filter feeds: one line each, its formats."""
-    lines: dict[str, list[str]] = {}
+def _more(config: Config, key: str, title: str, feeds: Sequence[Feed]) -> _More:
+    groups: dict[str, list[_FeedLink]] = {}
     for feed in feeds:
         label = feed.source or feed.title(config)  # a filter has a title; a source its name
-        lines.setdefault(label, []).append(
-            f'<a href="{escape(feed.url(config))}" type="{_LINK_TYPES[feed.format]}">'
-            f"{_FORMAT_NAMES[feed.format]}</a>"
-        )
-    rows = "".join(
-        f"<li>{escape(label)}: {', '.join(links)}</li>" for label, links in lines.items()
-    )
-    return (
-        f'<section id="feeds-{key}">\n<h2>{escape(_word(f"by_{key}", lang))}</h2>\n'
-        f"<ul>{rows}</ul>\n</section>"
-    )
+        groups.setdefault(label, []).append(_feed_link(config, feed))
+    return _More(key, title, tuple((label, tuple(links)) for label, links in groups.items()))
 
 
-def _language_section(
-    lang: str, config: Config, feeds: Sequence[Feed], code: str, entries: Sequence[Entry]
-) -> str:
-    name = LANGUAGE_NAMES.get(code, code)
-    if entries:
-        rows = "".join(_entry_row(lang, entry) for entry in entries)
-        latest = f"<ul>{rows}</ul>"
-    else:
-        latest = f"<p>{escape(_word('no_entries', lang))}</p>"
-    return (
-        f'<section id="feeds-{escape(code)}">\n'
-        f'<h2 lang="{escape(code)}">{escape(name)}</h2>\n<h3>{escape(_word("feeds", lang))}</h3>\n'
-        f"{_feed_links(config, feeds, code)}\n"
-        f"<h3>{escape(_word('latest', lang))}</h3>\n{latest}\n</section>"
-    )
-
-
-def _entry_row(lang: str, entry: Entry) -> str:
-    article = entry.article
-    return (
-        f'<li><a href="{escape(article.url)}"{_lang_attributes(article.lang)}>'
-        f"{escape(article.title)}</a> "
-        f"{_time(lang, entry.published)}</li>"
-    )
-
-
-def _lang_attributes(code: str | None) -> str:
-    return f' lang="{escape(code)}" hreflang="{escape(code)}"' if code else ""
-
-
-def _time(lang: str, moment: datetime | None) -> str:
-    if moment is None:
-        return escape(_word("never", lang))
-    local = moment.astimezone(HELSINKI)
-    shown = format_datetime(moment, lang)
-    return f'<time datetime="{escape(local.isoformat(timespec="seconds"))}">{escape(shown)}</time>'
-
-
-def _status(lang: str, states: Sequence[SourceState]) -> str:
-    heading = f'<section id="status">\n<h2>{escape(_word("status", lang))}</h2>\n'
-    if not states:
-        return heading + f"<p>{escape(_word('no_sources', lang))}</p>\n</section>"
-    header = "".join(
-        f"<th>{escape(_word(key, lang))}</th>"
-        for key in ("source", "last_poll", "last_error", "items")
-    )
-    rows = "".join(_status_row(lang, state) for state in states)
-    return heading + f"<table>\n<tr>{header}</tr>\n{rows}</table>\n</section>"
-
-
-def _status_row(lang: str, state: SourceState) -> str:
-    if state.last_error_code:
-        detail = f' title="{escape(state.last_error)}"' if state.last_error else ""
-        error = (
-            f'<span class="error"{detail}>{escape(_error_text(state.last_error_code, lang))}</span>'
-            f" <code>{escape(state.last_error_code)}</code>"
-        )
-    else:
-        error = escape(_word("ok", lang))
-    if state.degraded:  # selectors need fixing: the feeds keep their previous content
-        error += (
-            f' <span class="error">⚠ {escape(_error_text(state.degraded, lang))}</span>'
-            f" <code>{escape(state.degraded)}</code>"
-        )
-    return (
-        f"<tr><td>{escape(state.name)}</td><td>{_time(lang, state.last_poll_at)}</td>"
-        f"<td>{error}</td><td>{state.items}</td></tr>\n"
-    )
-
-
-def _word(key: str, lang: str) -> str:
-    return translate(f"index.{key}", lang)
-
-
-def _error_text(code: str, lang: str) -> str:
-    """What an error code means, in the reader's words (the code itself is shown beside)."""
-    return translate(f"error.{code}", lang)
+def _feed_link(config: Config, feed: Feed) -> _FeedLink:
+    name = _FORMAT_NAMES[feed.format]
+    title = f"{feed.title(config)} ({name})"
+    return _FeedLink(feed.url(config), _LINK_TYPES[feed.format], name, title, feed.lang)
