@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -31,6 +30,7 @@ from syndicator.model import Delivery, SourceState
 from syndicator.offload import offload
 from syndicator.web.cache import Rendered, encode
 from syndicator.web.conditional import conditional_response
+from syndicator.web.forms import read_form
 from syndicator.web.index import choose_language
 from syndicator.web.pages import page_headers, render_page
 
@@ -123,7 +123,7 @@ def status_routes(config: Config, store: StatusStore, *, admin_token: str | None
         return conditional_response(request, rendered, headers)
 
     async def retry(request: Request) -> Response:
-        form = await _form(request)
+        form = await read_form(request, _MAX_FORM) or {}  # not a form: no token, 403
         given = form.get("token", "")
         if admin_token is None or not hmac.compare_digest(given.encode(), admin_token.encode()):
             log_event(log, logging.WARNING, "web.retry_refused", "retry refused",
@@ -175,17 +175,6 @@ def _retry(store: StatusStore, destination: str | None) -> int:
         if not ids:
             return 0
     return store.retry_deliveries(ids, datetime.now(UTC))
-
-
-async def _form(request: Request) -> dict[str, str]:
-    """The urlencoded form's first value of each field (bodies over ``_MAX_FORM`` are cut)."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_FORM:
-            break
-    fields = parse_qs(body[:_MAX_FORM].decode("utf-8", "replace"))
-    return {name: values[0] for name, values in fields.items()}
 
 
 def _language(request: Request) -> str:

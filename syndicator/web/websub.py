@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol, runtime_checkable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.background import BackgroundTask
@@ -42,6 +42,7 @@ from syndicator.netguard import check_host, check_url, system_resolver
 from syndicator.offload import offload
 from syndicator.publish import Feed
 from syndicator.store import Subscription
+from syndicator.web.forms import FORM_TYPE, read_form
 
 __all__ = [
     "FORM_TYPE",
@@ -57,7 +58,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("syndicator.websub")
-FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192  # a subscription request is a few short fields
 MAX_SECRET_BYTES = 200  # the Recommendation: "MUST be less than 200 bytes in length"
 MAX_URL_CHARS = 2048  # what the store keeps of a callback or topic
@@ -175,7 +175,7 @@ class _Hub:
                       error_code="websub.busy", status=503)  # fmt: skip
             headers = {"Retry-After": str(_BUSY_RETRY_AFTER)}
             return PlainTextResponse("Busy, retry later\n", status_code=503, headers=headers)
-        form = await _form(request)
+        form = await read_form(request, MAX_FORM_BYTES)
         decided = read_request(form, self.topics, self.config.websub) if form is not None else None
         if decided is None:
             decided = Refusal("websub.bad_form", f"expected a {FORM_TYPE} body")
@@ -257,23 +257,3 @@ async def verify_intent(
     if body.strip() != challenge.encode("ascii"):
         return "callback did not echo hub.challenge"
     return None
-
-
-async def _form(request: Request) -> dict[str, str] | None:
-    """The urlencoded body as a dict (the first of repeated keys), or None."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != FORM_TYPE:
-        return None
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return None
-    try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    form: dict[str, str] = {}
-    for key, value in pairs:
-        form.setdefault(key, value)
-    return form
