@@ -27,6 +27,7 @@ from syndicator.deliver.render import headline, truncate
 from syndicator.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from syndicator.logs import log_event
 from syndicator.model import Delivery, Message
+from syndicator.offload import offload
 
 __all__ = ["Bundle", "send_mail", "settle_failed"]
 
@@ -47,7 +48,8 @@ async def send_mail(
     rows = [row for bundle in mail for row in bundle.rows]
     try:
         async with asyncio.timeout(attempt.policy.deadline):
-            email = _compose(config, mail, [row.id for row in rows], attempt.clock())
+            # A digest of hundreds of releases is real CPU work: off the loop, as pages are.
+            email = await offload(_compose, config, mail, [row.id for row in rows], attempt.clock())
             receipt = await transmit(config, email, rows[0].release_id)
     except TimeoutError:
         late = f"no answer within {attempt.policy.deadline:g} s"
