@@ -13,10 +13,9 @@ as Atom's ``updated`` does.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from email.utils import format_datetime
-
-from lxml import etree  # type: ignore[import-untyped]  # no stubs in the venv
 
 from syndicator.model import Entry
 from syndicator.publish.atom import ATOM_NS
@@ -27,8 +26,8 @@ from syndicator.publish.channel import (
     entry_updated,
     guess_type,
     rfc3339_exact,
-    xml_safe,
 )
+from syndicator.publish.xmlwrite import attributes, document, element
 
 __all__ = ["MEDIA_NS", "render_rss"]
 
@@ -36,54 +35,56 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _NSMAP = {"atom": ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS, "media": MEDIA_NS}
-_LANGUAGE_DOMAIN = "urn:ietf:bcp:47"
+_ROOT = 'rss version="2.0"' + "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in _NSMAP.items())
+_LANGUAGE_DOMAIN = {"domain": "urn:ietf:bcp:47"}
+_PERMALINK = {"isPermaLink": "true"}
+_PLAIN = {"type": "plain"}
+_ITEM_LINE = "\n      "  # an item's children, one per line, indented under it
 _UNKNOWN_TYPE = "application/octet-stream"
 _UNKNOWN_LENGTH = "0"  # the RSS Advisory Board: 0 when the size is not known
 
 
 def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """The whole document as UTF-8 bytes; identical input gives identical bytes."""
-    rss = etree.Element("rss", {"version": "2.0"}, nsmap=_NSMAP)
-    element = etree.SubElement(rss, "channel")
-    _text(element, "title", channel.title)
-    _text(element, "link", channel.home_url)
-    _text(element, "description", channel.title)
+    head = [
+        element("title", channel.title),
+        element("link", channel.home_url),
+        element("description", channel.title),
+    ]
     if channel.feed.lang is not None:
-        _text(element, "language", channel.feed.lang)
-    _text(element, "lastBuildDate", format_datetime(aware(channel.updated)))
-    etree.SubElement(
-        element,
-        f"{{{ATOM_NS}}}link",
-        {"rel": "self", "type": "application/rss+xml", "href": channel.feed_url},
-    )
+        head.append(element("language", channel.feed.lang))
+    head.append(element("lastBuildDate", format_datetime(aware(channel.updated))))
+    head.append(_atom_link("self", channel.feed_url, "application/rss+xml"))
     if channel.hub_url is not None:
-        etree.SubElement(element, f"{{{ATOM_NS}}}link", {"rel": "hub", "href": channel.hub_url})
-    _text(element, "generator", "syndicator")
-    for entry in entries:
-        element.append(_item(entry, channel.author(entry)))
-    return bytes(etree.tostring(rss, xml_declaration=True, encoding="utf-8", pretty_print=True))
+        head.append(_atom_link("hub", channel.hub_url))
+    head.append(element("generator", "syndicator"))
+    items = (_item(entry, channel.author(entry)) for entry in entries)
+    lines = itertools.chain(["<channel>"], _indented(head), _indented(items), ["</channel>"])
+    return document(_ROOT, lines)
 
 
-def _item(entry: Entry, author_name: str) -> etree._Element:
+def _item(entry: Entry, author_name: str) -> str:
     article = entry.article
-    item = etree.Element("item")
-    _text(item, "title", article.title)
-    _text(item, "link", article.url)
-    _text(item, "guid", article.url).set("isPermaLink", "true")
-    _text(item, "pubDate", format_datetime(aware(entry_published(entry))))
-    _text(item, f"{{{ATOM_NS}}}updated", rfc3339_exact(entry_updated(entry)))
-    _text(item, f"{{{_DC_NS}}}creator", author_name)
+    parts = [
+        "<item>",
+        element("title", article.title),
+        element("link", article.url),
+        element("guid", article.url, _PERMALINK),
+        element("pubDate", format_datetime(aware(entry_published(entry)))),
+        element("atom:updated", rfc3339_exact(entry_updated(entry))),
+        element("dc:creator", author_name),
+    ]
     if article.lang:
-        _text(item, "category", article.lang).set("domain", _LANGUAGE_DOMAIN)
+        parts.append(element("category", article.lang, _LANGUAGE_DOMAIN))
     if article.lead:
-        _text(item, "description", html.escape(article.lead, quote=False))  # RSS: HTML
+        parts.append(element("description", html.escape(article.lead, quote=False)))  # HTML
     if article.body_html:
-        _text(item, f"{{{_CONTENT_NS}}}encoded", article.body_html)
-    _media(item, entry)
-    return item
+        parts.append(element("content:encoded", article.body_html))
+    parts.extend(_media(entry))
+    return _ITEM_LINE.join(parts) + "\n    </item>"
 
 
-def _media(item: etree._Element, entry: Entry) -> None:
+def _media(entry: Entry) -> Iterator[str]:
     """The first image (else attachment) as the one enclosure; the rest as media:content."""
     media = [(image.url, guess_type(image.url), image.alt, True) for image in entry.article.images]
     media += [
@@ -94,20 +95,20 @@ def _media(item: etree._Element, entry: Entry) -> None:
     for url, kind, title, is_image in media:
         if url in seen:
             continue
-        attributes = {"url": xml_safe(url), "type": kind or _UNKNOWN_TYPE}
+        values = {"url": url, "type": kind or _UNKNOWN_TYPE}
         if not seen:
-            attributes["length"] = _UNKNOWN_LENGTH
-            etree.SubElement(item, "enclosure", attributes)
+            yield f"<enclosure{attributes({**values, 'length': _UNKNOWN_LENGTH})}/>"
         else:
-            if is_image:
-                attributes["medium"] = "image"
-            content = etree.SubElement(item, f"{{{MEDIA_NS}}}content", attributes)
-            if title:
-                _text(content, f"{{{MEDIA_NS}}}title", title).set("type", "plain")
+            medium = "image" if is_image else None
+            start = "media:content" + attributes({**values, "medium": medium})
+            caption = element("media:title", title, _PLAIN) if title else ""
+            yield f"<{start}>{caption}</media:content>" if caption else f"<{start}/>"
         seen.add(url)
 
 
-def _text(parent: etree._Element, name: str, text: str) -> etree._Element:
-    child = etree.SubElement(parent, name)
-    child.text = xml_safe(text)
-    return child
+def _atom_link(rel: str, href: str, kind: str | None = None) -> str:
+    return f"<atom:link{attributes({'rel': rel, 'type': kind, 'href': href})}/>"
+
+
+def _indented(lines: Iterable[str]) -> Iterator[str]:
+    return (f"  {line}" for line in lines)
