@@ -12,6 +12,7 @@ import threading
 
 import uvicorn
 
+from syndicator import eventloop
 from syndicator.store import open_store
 from syndicator.web import create_app
 from tests.publish.samples import make_config
@@ -23,7 +24,13 @@ async def _serve(db: str, max_entries: int) -> None:
     store = open_store(f"sqlite:///{db}")
     app = create_app(make_config(max_entries=max_entries), store)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        server_header=False,  # as the worker serves
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -47,7 +54,7 @@ async def _serve(db: str, max_entries: int) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(_serve(sys.argv[1], int(sys.argv[2])))
+    eventloop.run(_serve(sys.argv[1], int(sys.argv[2])))  # as `syndicator run` serves
     return 0
 
 

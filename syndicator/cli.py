@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from syndicator import eventloop
 from syndicator.cli_deliveries import add_deliveries
 from syndicator.config import Config, load_config
 from syndicator.emailgroups import describe_groups
@@ -122,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = _load(args)
     _claim_port(config.service.host, config.service.port, _SET_PORT)
-    asyncio.run(Worker(config, _open(config)).run())
+    eventloop.run(Worker(config, _open(config)).run())
     return 0
 
 
@@ -138,6 +139,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=config.service.host,
         port=config.service.port,
         log_config=None,
+        server_header=False,
     )
     return 0
 
@@ -199,5 +201,5 @@ def _demo(args: argparse.Namespace) -> int:
 
     _claim_port("127.0.0.1", args.port, "pass --port")
     configure_logging("INFO")
-    asyncio.run(run_demo(port=args.port))
+    eventloop.run(run_demo(port=args.port))
     return 0

@@ -274,5 +274,6 @@ class Worker:
             log_config=None,
             access_log=False,
             lifespan="off",
+            server_header=False,  # no "server: uvicorn": nothing to fingerprint, one header less
         )
         return _Server(settings)

@@ -38,7 +38,7 @@ from syndicator.publish.channel import rfc3339
 from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
-from syndicator.web.conditional import conditional_response
+from syndicator.web.conditional import answer, conditional_response, request_headers
 from syndicator.web.index import (
     QUERY_MAX,
     SECURITY_HEADERS,
@@ -130,8 +130,13 @@ class _CachedFeeds:
             if feed is not None and version is not None:
                 rendered = self.handlers.cache.cached(feed.path, version.events)
                 if rendered is not None:
-                    response = conditional_response(Request(scope), rendered, _feed_headers(feed))
-                    await response(scope, receive, send)
+                    headers = request_headers(scope)
+                    chosen = answer(scope["method"], headers, rendered, _feed_headers(feed))
+                    await send(
+                        {"type": "http.response.start", "status": chosen.status,
+                         "headers": chosen.headers}
+                    )  # fmt: skip
+                    await send({"type": "http.response.body", "body": chosen.body})
                     return
         await self.app(scope, receive, send)
 
@@ -217,6 +222,7 @@ class _Handlers:
         )
 
 
+@functools.cache  # the same few per feed, asked for on every request: never mutated
 def _feed_headers(feed: Feed) -> dict[str, str]:
     headers = {"X-Content-Type-Options": "nosniff"}
     if feed.format == "json":  # read by partners' pages in the browser

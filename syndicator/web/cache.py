@@ -43,6 +43,10 @@ class Rendered:
     etag: str  # strong, of ``body``: the same bytes give the same tag on every replica
     last_modified: datetime | None
     variants: Mapping[str, bytes] = field(default_factory=dict)
+    # response header blocks, built on first use (``web.conditional``): not part of equality
+    heads: dict[Hashable, list[tuple[bytes, bytes]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def encode(body: bytes, media_type: str, last_modified: datetime | None) -> Rendered:

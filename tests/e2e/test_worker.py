@@ -107,6 +107,7 @@ def test_run_serves_feeds_delivers_and_stops_on_sigterm(
         assert {s["name"] for s in ready["sources"]} == {"site-fi", "site-sv"}
         feed = httpx.get(base + "feeds/fi/atom.xml")
         assert feed.headers["content-type"].startswith("application/atom+xml")
+        assert "server" not in feed.headers  # nothing to fingerprint
         parsed = feedparser.parse(feed.content)
         assert {e.title for e in parsed.entries} == {LIBRARY["fi"].title, ARENA["fi"].title}
         again = httpx.get(
