@@ -27,6 +27,7 @@ from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.organisation import stamp
 from syndicator.parsing import Parser
+from syndicator.publish.topics import TopicsFor
 from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
@@ -66,6 +67,7 @@ class _Poll:
     destinations: Sequence[DestinationBase]
     languages: Sequence[str]
     clock: Callable[[], datetime]
+    topics: TopicsFor
     catching_up: bool = False
     result: PollResult = field(init=False)
     validators: dict[str, Validators] = field(default_factory=dict)  # of processed pages
@@ -76,7 +78,7 @@ class _Poll:
     @property
     def withdrawals(self) -> Withdrawals:
         return Withdrawals(self.source, self.store, self.fetcher, self.destinations, self.clock,
-                           self.catching_up)  # fmt: skip
+                           self.topics, self.catching_up)  # fmt: skip
 
 
 async def poll_source(
@@ -88,8 +90,11 @@ async def poll_source(
     destinations: Sequence[DestinationBase],
     languages: Sequence[str] = ("fi", "sv", "en"),
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    topics: TopicsFor = lambda _source, _lang, _article: (),
 ) -> PollResult:
-    poll = _Poll(source, store, fetcher, parser, destinations, languages, clock)
+    """One poll of ``source``. ``topics`` names the feeds (WebSub topics) that hold an item:
+    their subscribers get each event; the worker passes ``publish.topics.topics_of``."""
+    poll = _Poll(source, store, fetcher, parser, destinations, languages, clock, topics)
     try:
         listing = await kind_of(source).candidates(source, fetcher, parser)
     except (FetchError, ExtractError) as exc:
@@ -250,8 +255,9 @@ async def _save(poll: _Poll, article: Article, now: datetime) -> None:
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,
                        event=decision.event, article=article)  # fmt: skip
+    topics = poll.topics(source.name, article.lang, article)
     saved = await offload(store.save_article, source.name, article, decision, stored,
-                          destinations=routed, now=now)  # fmt: skip
+                          destinations=routed, now=now, topics=topics)  # fmt: skip
     if saved is None:  # another replica stored exactly this version a moment ago
         result.unchanged += 1
         return

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import secrets
@@ -32,6 +33,7 @@ from syndicator.metrics import LAST_POLL_SUCCESS, POLLS
 from syndicator.offload import offload
 from syndicator.parsing import Parser
 from syndicator.pipeline import PollResult, poll_source
+from syndicator.publish.topics import topics_of
 from syndicator.robots import SavedRobots
 from syndicator.store import RobotsCopy, Store
 
@@ -145,6 +147,7 @@ class Poller:
                     source, store=self.store, fetcher=self.fetcher, parser=self.parser,
                     destinations=self.config.destinations,
                     languages=self.config.feeds.languages,
+                    topics=functools.partial(topics_of, self.config),
                 )  # fmt: skip
         except TimeoutError:
             if not timer.expired():

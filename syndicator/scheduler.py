@@ -75,7 +75,7 @@ def parse_pool(config: Config) -> ParsePool:
 
 def rebuild_feeds(config: Config, store: Store) -> None:
     if config.feeds.out_dir:
-        documents = feed_documents(store.latest_entries, config)
+        documents = feed_documents(store, config)
         write_feeds(Path(config.feeds.out_dir), documents)
 
 

@@ -29,6 +29,7 @@ from syndicator.http import Fetcher
 from syndicator.logs import log_event
 from syndicator.model import StoredItem
 from syndicator.offload import offload
+from syndicator.publish.topics import TopicsFor
 from syndicator.recheck import GONE_STATUSES, YOUNG, gone_confirmed
 from syndicator.sources import kind_of
 from syndicator.store import Store
@@ -50,6 +51,7 @@ class Withdrawals:
     fetcher: Fetcher
     destinations: Sequence[DestinationBase]
     clock: Callable[[], datetime]
+    topics: TopicsFor  # the feeds that held an item: their WebSub subscribers hear of it
     catching_up: bool = False
 
     async def page_gone(self, item: StoredItem, status: int) -> bool:
@@ -63,8 +65,9 @@ class Withdrawals:
             routed = [] if self.catching_up else route(
                 self.destinations, source=name, lang=item.lang, event="withdrawn"
             )  # fmt: skip
+            topics = self.topics(name, item.lang, None)
             event_id = await offload(self.store.withdraw_item, item.item_id, destinations=routed,
-                                     now=now)  # fmt: skip
+                                     now=now, topics=topics)  # fmt: skip
             if event_id is not None:
                 log_event(log, logging.INFO, "item.withdrawn",
                           f"{item.url}: gone at the source (HTTP {status}) on two re-checks",

@@ -31,7 +31,7 @@ from syndicator.deliver.policy import DrainResult
 from syndicator.logs import log_event
 from syndicator.model import Delivery
 from syndicator.offload import offload
-from syndicator.publish import Feed, all_feeds, render_feed
+from syndicator.publish import Feed, feed_entries, published_feeds, render_feed
 from syndicator.store import Store, Subscription
 
 __all__ = ["CLEANUP_EVERY", "PARALLEL", "WebSubLane", "feeds_by_topic", "hub_url"]
@@ -48,7 +48,7 @@ def hub_url(config: settings.Config) -> str:
 
 def feeds_by_topic(config: settings.Config) -> dict[str, Feed]:
     """Every feed a subscriber may subscribe to, by its absolute URL (the topic)."""
-    return {feed.url(config): feed for feed in all_feeds(config)}
+    return {feed.url(config): feed for feed in published_feeds(config)}
 
 
 @dataclass(slots=True)
@@ -157,9 +157,7 @@ class WebSubLane:
             feed = feeds.get(topic)
             if feed is None:
                 continue
-            entries = await tools.calls(
-                self.store.latest_entries, feed.lang, self.config.feeds.max_entries
-            )
+            entries = await tools.calls(feed_entries, self.store, feed, self.config)
             body = await offload(render_feed, feed, entries, self.config)
             documents[topic] = (body, feed.content_type)
         return documents

@@ -22,21 +22,25 @@ from __future__ import annotations
 
 from syndicator.publish.channel import Feed, feed_changed, feed_updated
 from syndicator.publish.documents import (
-    EntriesFor,
+    EntryReader,
     all_feeds,
     feed_documents,
+    feed_entries,
+    published_feeds,
     render_feed,
     source_feeds,
     write_feeds,
 )
 
 __all__ = [
-    "EntriesFor",
+    "EntryReader",
     "Feed",
     "all_feeds",
     "feed_changed",
     "feed_documents",
+    "feed_entries",
     "feed_updated",
+    "published_feeds",
     "render_feed",
     "source_feeds",
     "write_feeds",

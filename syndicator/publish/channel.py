@@ -91,7 +91,8 @@ class Feed:
 
     def title(self, config: Config) -> str:
         """``feeds.title`` for the combined feed, ``feeds.titles[lang]`` per language,
-        ``feeds.title: name`` for a source's feed, a filter's own ``title``."""
+        ``feeds.title: name`` for a source's feed (``Channel.build`` names its publisher
+        instead), a filter's own ``title``."""
         settings = config.feeds
         if self.source is not None:
             return f"{settings.title}: {self.source}"
@@ -117,13 +118,20 @@ class Channel:
 
     @classmethod
     def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
+        organisations = {source.name: source.organisation for source in config.sources}
+        title = feed.title(config)
+        if feed.source is not None:  # named by its publisher, as its entries are: never
+            # by the internal source name (an empty one by the feeds' title alone)
+            setting = organisations.get(feed.source)
+            named = article_organisation(entries[0].article, setting) if entries else ""
+            title = f"{config.feeds.title}: {named}" if named else config.feeds.title
         return cls(
             feed=feed,
-            title=feed.title(config),
+            title=title,
             feed_url=feed.url(config),
             home_url=absolute_url(config.service.base_url, ""),
             updated=feed_updated(entries),
-            organisations={source.name: source.organisation for source in config.sources},
+            organisations=organisations,
             hub_url=hub_url(config),
         )
 

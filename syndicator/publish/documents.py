@@ -10,24 +10,35 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from syndicator.config import Config
 from syndicator.model import Entry
 from syndicator.publish.atom import render_atom
 from syndicator.publish.channel import FILENAMES, Channel, Feed
+from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.publish.jsonfeed import render_json_feed
 from syndicator.publish.rss import render_rss
 
 __all__ = [
-    "EntriesFor",
+    "EntryReader",
     "all_feeds",
     "feed_documents",
+    "feed_entries",
+    "published_feeds",
     "render_feed",
     "source_feeds",
     "write_feeds",
 ]
 
-EntriesFor = Callable[[str | None, int], list[Entry]]
+
+class EntryReader(Protocol):
+    """The store calls the documents read (blocking)."""
+
+    def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
+
+    def source_entries(self, source: str, limit: int) -> list[Entry]: ...
+
 
 _RENDERERS: dict[str, Callable[[Channel, Sequence[Entry]], bytes]] = {
     "atom": render_atom,
@@ -43,11 +54,25 @@ def all_feeds(config: Config) -> list[Feed]:
 
 
 def source_feeds(config: Config) -> list[Feed]:
-    """One feed per configured source, in each format: that source's entries only.
-
-    Not in ``all_feeds`` (yet): those are also the WebSub topics, whose subscriptions are
-    routed by language alone, and ``feeds build`` reads entries by language."""
+    """One feed per configured source, in each format: that source's entries only."""
     return [Feed(None, fmt, source.name) for source in config.sources for fmt in FILENAMES]
+
+
+def published_feeds(config: Config) -> list[Feed]:
+    """Every document the web app serves: combined and per language, per source, per filter."""
+    return [*all_feeds(config), *source_feeds(config), *filter_feeds(config)]
+
+
+def feed_entries(reader: EntryReader, feed: Feed, config: Config) -> list[Entry]:
+    """The newest entries ``feed`` shows (blocking: store calls)."""
+    limit = config.feeds.max_entries
+    if feed.source is not None:
+        return reader.source_entries(feed.source, limit)
+    if feed.filter is not None:
+        [feed_filter] = [each for each in config.feeds.filters if each.name == feed.filter]
+        newest = reader.latest_entries(scan_language(feed_filter), scan_limit(config))
+        return matching(feed_filter, newest, limit)
+    return reader.latest_entries(feed.lang, limit)
 
 
 def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
@@ -56,15 +81,17 @@ def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
     return _RENDERERS[feed.format](Channel.build(feed, newest, config), newest)
 
 
-def feed_documents(entries_for: EntriesFor, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Relative path → (bytes, content type) for every feed. No clock: an empty feed's
-    ``updated`` is a fixed epoch, so the bytes depend on the store alone."""
+def feed_documents(reader: EntryReader, config: Config) -> dict[str, tuple[bytes, str]]:
+    """Relative path → (bytes, content type) for every published document (combined, per
+    language, per source, per saved filter). No clock: an empty feed's ``updated`` is a
+    fixed date, so the bytes depend on the store alone. One read per distinct query."""
     documents: dict[str, tuple[bytes, str]] = {}
-    cache: dict[str | None, list[Entry]] = {}
-    for feed in all_feeds(config):
-        if feed.lang not in cache:
-            cache[feed.lang] = entries_for(feed.lang, config.feeds.max_entries)
-        documents[feed.path] = (render_feed(feed, cache[feed.lang], config), feed.content_type)
+    read: dict[tuple[str | None, str | None, str | None], list[Entry]] = {}
+    for feed in published_feeds(config):
+        key = (feed.lang, feed.source, feed.filter)
+        if key not in read:
+            read[key] = feed_entries(reader, feed, config)
+        documents[feed.path] = (render_feed(feed, read[key], config), feed.content_type)
     return documents
 
 

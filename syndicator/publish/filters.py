@@ -13,11 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from syndicator.config import Config, FeedFilter
-from syndicator.model import Entry
+from syndicator.model import Article, Entry
 from syndicator.publish.channel import FILENAMES, Feed
 from syndicator.routing import Rules, admits
 
-__all__ = ["SCAN_FACTOR", "filter_feeds", "matching", "scan_language", "scan_limit"]
+__all__ = [
+    "SCAN_FACTOR",
+    "admitted",
+    "filter_feeds",
+    "matching",
+    "scan_language",
+    "scan_limit",
+]
 
 SCAN_FACTOR = 10  # entries read per entry shown, at most
 
@@ -43,15 +50,18 @@ def scan_language(feed_filter: FeedFilter) -> str | None:
 
 def matching(feed_filter: FeedFilter, entries: Iterable[Entry], limit: int) -> list[Entry]:
     """The first ``limit`` of ``entries`` (newest first) that ``feed_filter`` admits."""
-    rules = Rules(categories_include=feed_filter.categories, keywords_include=feed_filter.keywords)
     chosen: list[Entry] = []
     for entry in entries:
-        article = entry.article
-        if feed_filter.languages and article.lang not in feed_filter.languages:
-            continue
-        text = "\n".join((article.title, article.lead, article.text))
-        if admits(rules, article.categories, text):
+        if admitted(feed_filter, entry.article):
             chosen.append(entry)
             if len(chosen) == limit:
                 break
     return chosen
+
+
+def admitted(feed_filter: FeedFilter, article: Article) -> bool:
+    """Whether ``feed_filter``'s feed holds ``article``."""
+    if feed_filter.languages and article.lang not in feed_filter.languages:
+        return False
+    rules = Rules(categories_include=feed_filter.categories, keywords_include=feed_filter.keywords)
+    return admits(rules, article.categories, "\n".join((article.title, article.lead, article.text)))

@@ -69,11 +69,14 @@ class ReleaseRows:
         *,
         destinations: Sequence[tuple[str, float]],
         now: datetime,
+        topics: Sequence[str] = (),
     ) -> int | None:
         """Write item, version, event and its outbox rows in ONE transaction; the event id.
 
         ``destinations`` are the (name, hold in seconds) routed for this event; empty during
-        catch-up. When another process (a replica, ``poll --once`` beside ``run``) stored
+        catch-up. ``topics``: the URLs of our feeds that hold the item; their live WebSub
+        subscriptions get a row too (``store.websub.subscriber_rows``). When another process
+        (a replica, ``poll --once`` beside ``run``) stored
         this item between ``find_item`` and here, and holds exactly this version, nothing is
         written and None is returned; if it holds other content, ``StoreError`` with code
         ``store.conflict`` says "look again next poll" (the routing depends on the event).
@@ -81,7 +84,7 @@ class ReleaseRows:
         if decision.event is None:
             return None
         try:
-            return self._write(source, article, decision, stored, destinations, now)
+            return self._write(source, article, decision, stored, destinations, topics, now)
         except StoreError as exc:
             if exc.code != "store.conflict":
                 raise
@@ -104,6 +107,7 @@ class ReleaseRows:
         decision: Decision,
         stored: StoredItem | None,
         destinations: Sequence[tuple[str, float]],
+        topics: Sequence[str],
         now: datetime,
     ) -> int:
         assert decision.event is not None
@@ -162,7 +166,7 @@ class ReleaseRows:
                     item_id=item_id, version_id=version_id, kind=decision.event, created_at=now
                 ),
             )
-            subscribers = subscriber_rows(connection, article.lang, now)  # WebSub topics
+            subscribers = subscriber_rows(connection, topics, now)
             for name, hold in [*destinations, *subscribers]:
                 key = idempotency_key(article.url, decision.version, decision.event, name)
                 connection.execute(

@@ -2,9 +2,10 @@
 
 A subscription is a row only once its subscriber confirmed the intent (``web/websub.py``);
 renewing it (the same callback and topic) keeps its id and takes the new lease and secret.
-Each active subscription whose topic holds an item's language gets an outbox row named
-``websub:<id>`` for every event of that item, written in the event's own transaction
-(``subscriber_rows``). Rows of a subscription that expired or was cancelled are skipped
+Each active subscription whose topic is one of the documents an item appears in (the
+caller names them: ``publish.topics.topics_of``) gets an outbox row named ``websub:<id>``
+for every event of that item, written in the event's own transaction (``subscriber_rows``).
+Rows of a subscription that expired or was cancelled are skipped
 (``end_subscriptions``), never sent and never dead letters.
 """
 
@@ -40,13 +41,15 @@ class Subscription:
 
 
 def subscriber_rows(
-    connection: sa.Connection, lang: str | None, now: datetime
+    connection: sa.Connection, topics: Collection[str], now: datetime
 ) -> list[tuple[str, float]]:
-    """``(destination, hold)`` of each subscription live at ``now`` whose topic holds items
-    of ``lang``: the outbox rows an event of such an item gets, in the event's transaction."""
+    """``(destination, hold)`` of each subscription live at ``now`` to one of ``topics``
+    (the documents that hold the item): its event's outbox rows, in the event's transaction."""
+    if not topics:
+        return []
     query = sa.select(websub_subscriptions.c.id).where(
         websub_subscriptions.c.expires_at > now,
-        sa.or_(websub_subscriptions.c.lang.is_(None), websub_subscriptions.c.lang == lang),
+        websub_subscriptions.c.topic.in_(sorted(set(topics))),
     )
     return [(f"{PREFIX}{row.id}", 0.0) for row in connection.execute(query)]
 

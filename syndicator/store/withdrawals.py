@@ -83,10 +83,16 @@ class WithdrawalRows:
         return [stored_item(row) for row in rows if row.url not in listed]
 
     def withdraw_item(
-        self, item_id: int, *, destinations: Sequence[tuple[str, float]], now: datetime
+        self,
+        item_id: int,
+        *,
+        destinations: Sequence[tuple[str, float]],
+        now: datetime,
+        topics: Sequence[str] = (),
     ) -> int | None:
         """Mark the item withdrawn and write its ``withdrawn`` event and outbox rows in ONE
-        transaction; the event id, or None when it was withdrawn already."""
+        transaction; the event id, or None when it was withdrawn already. ``topics``: the
+        feeds that held it (their WebSub subscribers get a row)."""
         with self.engine.begin() as connection:
             marked = connection.execute(
                 items.update()
@@ -110,7 +116,7 @@ class WithdrawalRows:
             ).inserted_primary_key
             assert inserted is not None
             event_id = int(inserted[0])
-            subscribers = subscriber_rows(connection, row.lang, now)  # WebSub topics
+            subscribers = subscriber_rows(connection, topics, now)
             for name, hold in [*destinations, *subscribers]:
                 key = idempotency_key(row.url, row.version, "withdrawn", name)
                 connection.execute(

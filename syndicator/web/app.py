@@ -33,9 +33,8 @@ from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
 from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
-from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
+from syndicator.publish import Feed, feed_changed, feed_entries, published_feeds, render_feed
 from syndicator.publish.channel import rfc3339
-from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import answer, conditional_response, request_headers
@@ -146,9 +145,7 @@ class _Handlers:
         self.config = config
         self.store = store
         self.cache = cache
-        published = [*all_feeds(config), *source_feeds(config), *filter_feeds(config)]
-        self.filters = {feed_filter.name: feed_filter for feed_filter in config.feeds.filters}
-        self.feeds: dict[str, Feed] = {feed.path: feed for feed in published}
+        self.feeds: dict[str, Feed] = {feed.path: feed for feed in published_feeds(config)}
 
     async def feed(self, request: Request) -> Response:
         feed = self.feeds.get(request.scope["path"][1:])
@@ -160,20 +157,9 @@ class _Handlers:
         return conditional_response(request, rendered, _feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
-        entries = self._entries(feed)
+        entries = feed_entries(self.store, feed, self.config)
         body = render_feed(feed, entries, self.config)
         return encode(body, feed.content_type, feed_changed(entries))
-
-    def _entries(self, feed: Feed) -> list[Entry]:
-        """The newest entries ``feed`` shows (blocking: store calls)."""
-        limit = self.config.feeds.max_entries
-        if feed.source is not None:
-            return self.store.source_entries(feed.source, limit)
-        if feed.filter is not None:
-            feed_filter = self.filters[feed.filter]
-            newest = self.store.latest_entries(scan_language(feed_filter), scan_limit(self.config))
-            return matching(feed_filter, newest, limit)
-        return self.store.latest_entries(feed.lang, limit)
 
     async def index(self, request: Request) -> Response:
         lang = choose_language(

@@ -207,7 +207,9 @@ def test_dead_letters_are_listed_and_retried_and_feeds_build_writes_files(
 
     out = tmp_path / "built"
     built = syndicator("feeds", "build", "--out", str(out), "--config", str(config))
-    assert len(built.stdout.splitlines()) == 12
+    written = built.stdout.splitlines()
+    assert len(written) == 3 * (4 + 1)  # combined, fi, sv, en and the source's own feeds
+    assert str(out / "feeds" / "source" / "site-fi" / "atom.xml") in written
     parsed = feedparser.parse((out / "feeds" / "fi" / "rss.xml").read_bytes())
     assert parsed.bozo == 0 and len(parsed.entries) == 2
     assert syndicator("deliveries", "retry", "--config", str(config), check=False).returncode == 2

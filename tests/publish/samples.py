@@ -82,12 +82,17 @@ def sample_entries() -> list[Entry]:
 
 
 class EntryList:
-    """An ``entries_for`` backed by a list, newest first."""
+    """A ``publish.EntryReader`` backed by a list, newest first; it records each read."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.calls: list[tuple[str | None, int]] = []
+        self.source_calls: list[tuple[str, int]] = []
 
-    def __call__(self, lang: str | None, limit: int) -> list[Entry]:
+    def latest_entries(self, lang: str | None, limit: int) -> list[Entry]:
         self.calls.append((lang, limit))
         return [e for e in self.entries if lang is None or e.article.lang == lang][:limit]
+
+    def source_entries(self, source: str, limit: int) -> list[Entry]:
+        self.source_calls.append((source, limit))
+        return [e for e in self.entries if e.source == source][:limit]

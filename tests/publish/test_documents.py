@@ -22,12 +22,14 @@ PATHS = {
 
 def test_public_surface() -> None:
     assert sorted(syndicator.publish.__all__) == [
-        "EntriesFor",
+        "EntryReader",
         "Feed",
         "all_feeds",
         "feed_changed",
         "feed_documents",
+        "feed_entries",
         "feed_updated",
+        "published_feeds",
         "render_feed",
         "source_feeds",
         "write_feeds",

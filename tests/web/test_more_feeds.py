@@ -51,12 +51,23 @@ SHOWS = {
     "filter/suomeksi": [1, 4, 5],
     "filter/ei-mitaan": [],
 }
-TITLES = {"filter/energia": "Energia", "filter/ei-mitaan": "Nothing"}  # else "Vaasa: name"
+# a filter's own title, else "Vaasa: name"; a source's feed is named by its publisher (the
+# organisation of its newest entry), never by the internal source name
+TITLES = {
+    "filter/energia": "Energia",
+    "filter/ei-mitaan": "Nothing",
+    "source/vaasa-fi": "Vaasa: Vaasan kaupunki",
+    "source/vaasa-sv": "Vaasa: Vasa stad",
+    "source/quiet": "Vaasa",
+}
+ORGANISATION = {"fi": "Vaasan kaupunki", "sv": "Vasa stad", "en": "City of Vaasa"}
 
 
 def _config() -> Config:
     sources = tuple(
-        wordpress.Config(name=name, kind="wordpress", url="https://www.vaasa.fi/")
+        wordpress.Config(
+            name=name, kind="wordpress", url="https://www.vaasa.fi/", organisation=ORGANISATION
+        )
         for name in ("vaasa-fi", "vaasa-sv", "quiet")
     )
     return Config(

@@ -16,9 +16,18 @@ from syndicator.deliver.outbox import drain_all
 from syndicator.deliver.policy import RetryPolicy
 from syndicator.deliver.subscriptions import WebSubLane
 from syndicator.model import Article, Delivery
+from syndicator.publish.topics import topics_of
 from syndicator.store import Store, Subscription
 from tests.deliver.conftest import sample_article
-from tests.websub.conftest import ALL_JSON, FI_ATOM, SV_ATOM, make_config
+from tests.websub.conftest import (
+    ALL_JSON,
+    ENERGY_ATOM,
+    FI_ATOM,
+    POOL_RSS,
+    SOURCE_ATOM,
+    SV_ATOM,
+    make_config,
+)
 from tests.websub.subscriber import Subscriber
 
 POLICY = RetryPolicy(base=60.0, cap=600.0, lease=20.0)
@@ -41,9 +50,11 @@ def subscribe(
 
 
 def save(store: Store, article: Article, now: datetime = NOW) -> int | None:
+    """Saved as the poller saves: the event goes to the subscribers of the feeds holding it."""
     stored = store.find_item(article.url)
+    topics = topics_of(make_config(), "vaasa-fi", article.lang, article)
     return store.save_article("vaasa-fi", article, decide(stored, article), stored,
-                              destinations=[], now=now)  # fmt: skip
+                              destinations=[], now=now, topics=topics)  # fmt: skip
 
 
 def save_releases(store: Store, count: int) -> None:
@@ -93,6 +104,33 @@ async def test_a_new_release_reaches_the_subscribers_of_its_feeds_only(
     assert {row.status for row in rows(store)} == {"delivered"}
 
 
+async def test_source_and_filter_feeds_are_topics_too(
+    store: Store, client: httpx.AsyncClient
+) -> None:
+    """A subscriber to a source's feed or to a saved filter's hears of the releases that
+    feed holds, and only of those."""
+    with Subscriber() as source, Subscriber() as pool, Subscriber() as energy:
+        by_source = subscribe(store, source.callback, SOURCE_ATOM, None, secret=None)
+        by_pool = subscribe(store, pool.callback, POOL_RSS, None, secret=None)
+        subscribe(store, energy.callback, ENERGY_ATOM, None, secret=None)
+        save(store, sample_article(title="Uusi uimahalli avataan"))
+        assert sorted(row.destination for row in rows(store)) == sorted(
+            [by_source.destination, by_pool.destination]
+        )
+        await drain(store, client)
+        assert energy.requests == []
+        (pushed,) = source.distributions()
+        assert [e.title for e in feedparser.parse(pushed.body).entries] == [
+            "Uusi uimahalli avataan"
+        ]
+        (pushed_rss,) = pool.distributions()
+        assert pushed_rss.headers["content-type"].startswith("application/rss+xml")
+        assert [e.title for e in feedparser.parse(pushed_rss.body).entries] == [
+            "Uusi uimahalli avataan"
+        ]
+    assert {row.status for row in rows(store)} == {"delivered"}
+
+
 async def test_updates_and_withdrawals_send_the_changed_document(
     store: Store, client: httpx.AsyncClient, subscriber: Subscriber
 ) -> None:
@@ -104,7 +142,9 @@ async def test_updates_and_withdrawals_send_the_changed_document(
     await drain(store, client, NOW + timedelta(minutes=1))
     stored = store.find_item(article.url)
     assert stored is not None
-    store.withdraw_item(stored.item_id, destinations=[], now=NOW + timedelta(minutes=2))
+    topics = topics_of(make_config(), "vaasa-fi", "fi", None)
+    store.withdraw_item(stored.item_id, destinations=[], now=NOW + timedelta(minutes=2),
+                        topics=topics)  # fmt: skip
     await drain(store, client, NOW + timedelta(minutes=2))
     titles = [
         [e.title for e in feedparser.parse(r.body).entries] for r in subscriber.distributions()

@@ -21,7 +21,7 @@ from syndicator.store import Store
 from syndicator.web import create_app
 from syndicator.web.websub import HubRequest, Refusal, lease_seconds, read_request
 from tests.sinks import Answer, Recorded
-from tests.websub.conftest import ALL_JSON, BASE, FI_ATOM, make_config
+from tests.websub.conftest import ALL_JSON, BASE, FI_ATOM, POOL_RSS, SOURCE_ATOM, make_config
 from tests.websub.subscriber import Subscriber
 
 CALLBACK = "https://partner.example/websub?id=7"
@@ -73,6 +73,13 @@ def test_a_valid_request_names_the_topic_language_and_keeps_the_secret() -> None
     combined = read_request(form(mode="unsubscribe", topic=ALL_JSON), TOPICS, SETTINGS)
     assert isinstance(combined, HubRequest)
     assert (combined.mode, combined.lang, combined.secret) == ("unsubscribe", None, None)
+
+
+@pytest.mark.parametrize("topic", [SOURCE_ATOM, POOL_RSS])
+def test_every_feed_that_names_the_hub_is_a_topic(topic: str) -> None:
+    """Source and saved-filter feeds say rel="hub" as every feed does: the hub takes them."""
+    asked = read_request(form(topic=topic), TOPICS, SETTINGS)
+    assert isinstance(asked, HubRequest) and asked.topic == topic
 
 
 @pytest.mark.parametrize(
