@@ -3,8 +3,9 @@ addresses (progressive enhancement: without it the addresses are still there to 
 
 The index's Content-Security-Policy allows it by its hash, ``script-src 'sha256-…'``, which
 the browser matches against the ``integrity`` attribute of the script's tag: no other script
-runs, not even another one from our origin. Its URL carries a digest of its bytes (``?v=``),
-so it is cached for a year and a new release of it is fetched at once.
+runs, not even another one from our origin (browsers before Chrome 59, Firefox 116 or
+Safari 15.6 refuse it too, and show the plain fields). Its URL carries a digest of its bytes
+(``?v=``), so it is cached for a year and a new release of it is fetched at once.
 """
 
 from __future__ import annotations
