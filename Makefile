@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CONFIG ?= feeds.toml
 
-.PHONY: install install-test run test lint typecheck demo bench bench-extract bench-poll bench-deliver bench-serve smoke clean
+.PHONY: install install-test install-axe run test lint typecheck demo bench bench-extract bench-poll bench-deliver bench-serve smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,14 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+
+# axe-core for tests/browser, as its package-lock.json pins it. Without npm nothing is
+# installed: the browser tests then skip (and fail under CI, which installs npm).
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; fi
+
+install-axe: tests/browser/node_modules/.installed
 
 run: install
 	$(PY) -m syndicator run --config $(CONFIG)
@@ -33,7 +41,7 @@ lint: install-test
 typecheck: install-test
 	$(VENV)/bin/mypy
 
-test: lint typecheck
+test: lint typecheck install-axe
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Figures, never assertions: correctness is the golden test's job, speed is the machine's.
@@ -68,4 +76,4 @@ smoke:
 	rm -rf build/smoke-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var tests/browser/node_modules

@@ -124,6 +124,8 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "index.ok": ("kunnossa", "i ordning", "ok"),
     "index.no_sources": ("Ei lähteitä.", "Inga källor.", "No sources."),
     "index.feed_address": ("Syötteen osoite", "Flödets adress", "Feed address"),
+    "index.copy": ("Kopioi", "Kopiera", "Copy"),  # the button beside a feed address
+    "index.copied": ("Kopioitu", "Kopierad", "Copied"),
     "index.updated": ("päivitetty", "uppdaterad", "updated"),
     "index.search": ("Hae otsikoista", "Sök i rubrikerna", "Search titles"),
     "index.search_results": ("Hakutulokset", "Sökresultat", "Search results"),

@@ -36,11 +36,12 @@ from syndicator.offload import offload
 from syndicator.publish import Feed, feed_changed, feed_entries, published_feeds, render_feed
 from syndicator.publish.channel import rfc3339
 from syndicator.store.releases import StoreVersion
+from syndicator.web.assets import asset_routes
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
 from syndicator.web.conditional import answer, conditional_response, request_headers
 from syndicator.web.index import (
+    INDEX_HEADERS,
     QUERY_MAX,
-    SECURITY_HEADERS,
     choose_language,
     render_index,
     search_titles,
@@ -106,6 +107,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
         *release_routes(config, store),  # GET /releases/{item_id}: a release as partners get it
         *status_routes(config, store, admin_token=admin_token_from(os.environ)),  # ops
+        *asset_routes(),  # GET /static/copy.js: the index's copy buttons
     ]
     return Starlette(
         routes=routes,
@@ -173,7 +175,7 @@ class _Handlers:
             version = await self.cache.version()
             key = (version.events, version.polled)
             rendered = await self.cache.get(f"index.{lang}", key, render)
-        headers = {"Content-Language": lang, "Vary": "Accept-Language", **SECURITY_HEADERS}
+        headers = {"Content-Language": lang, "Vary": "Accept-Language", **INDEX_HEADERS}
         return conditional_response(request, rendered, headers)
 
     def _render_index(self, lang: str, query: str) -> Rendered:

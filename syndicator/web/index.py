@@ -1,6 +1,7 @@
 """The index page (``templates/index.html``): feeds per language with their addresses to
 copy, latest releases with their translations, a title search, source status and how to
-embed the list, in fi/sv/en. No script; every value escaped by the template."""
+embed the list, in fi/sv/en. Every value escaped by the template; the one script adds copy
+buttons beside the addresses (``syndicator.web.assets``), and the page works without it."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from syndicator.locales import normalise_lang
 from syndicator.model import Entry, SourceState
 from syndicator.publish import Feed, all_feeds, source_feeds
 from syndicator.publish.filters import filter_feeds
+from syndicator.web.assets import COPY_SCRIPT_HASH, COPY_SCRIPT_URL
 from syndicator.web.conditional import quality_values
-from syndicator.web.pages import SECURITY_HEADERS, THEME_VARIABLES, render_page
+from syndicator.web.pages import INDEX_HEADERS, THEME_VARIABLES, render_page
 
-__all__ = ["QUERY_MAX", "SECURITY_HEADERS", "choose_language", "render_index", "search_titles"]
+__all__ = ["INDEX_HEADERS", "QUERY_MAX", "choose_language", "render_index", "search_titles"]
 
 QUERY_MAX = 100  # characters of a search query we use
 _DEFAULT_LANGUAGE = "fi"  # the city's own language, when the reader names none we speak
@@ -31,6 +33,7 @@ _WORDS = (
     "intro", "all_languages", "feeds", "latest", "no_entries", "status", "source", "last_poll",
     "last_error", "items", "never", "ok", "no_sources", "feed_address", "updated", "search",
     "search_results", "no_matches", "embed", "embed_intro", "embed_snippet", "embed_theme",
+    "copy", "copied",
 )  # fmt: skip
 
 
@@ -111,6 +114,7 @@ def render_index(
         sections=sections, more_sections=more, states=states,
         query=query.strip()[:QUERY_MAX], found=found,
         query_max=QUERY_MAX, theme_variables=THEME_VARIABLES, language_names=LANGUAGE_NAMES,
+        script_url=COPY_SCRIPT_URL, script_integrity=COPY_SCRIPT_HASH,
         embed_snippet=f'<iframe src="{escape(embed_url)}" title="{escape(site)}" width="100%" '
         'height="400"></iframe>',
     )  # fmt: skip

@@ -1,8 +1,9 @@
 """Server-rendered HTML pages from Jinja2 templates (``syndicator/web/templates``).
 
 Autoescape is on for every template: titles and leads come from the city's site and are
-text, never markup. Pages carry no script; each inline ``<style>`` is allowed by its hash in
-the page's Content-Security-Policy, which ``page_headers`` builds.
+text, never markup. Each inline ``<style>`` is allowed by its hash in the page's
+Content-Security-Policy, which ``page_headers`` builds. Pages carry no script but the
+index's copy buttons (``syndicator.web.assets``), allowed there by their hash alone.
 
 ``/embed/{lang}`` is the one page partners may frame: its CSP ``frame-ancestors`` lists
 ``[web] embed_origins`` (only ``'self'`` when none are listed); every other page says
@@ -37,11 +38,12 @@ from syndicator.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime, translat
 from syndicator.locales import HELSINKI
 from syndicator.model import Entry
 from syndicator.offload import offload
+from syndicator.web.assets import COPY_SCRIPT_HASH
 from syndicator.web.cache import PageCache, Rendered, encode
 from syndicator.web.conditional import conditional_response
 
 __all__ = [
-    "EMBED_ENTRIES", "SECURITY_HEADERS", "THEME_VARIABLES", "LatestStore",
+    "EMBED_ENTRIES", "INDEX_HEADERS", "SECURITY_HEADERS", "THEME_VARIABLES", "LatestStore",
     "embed_headers", "embed_theme", "page_headers", "page_routes", "render_embed", "render_page",
 ]  # fmt: skip
 
@@ -133,13 +135,18 @@ def embed_headers(config: Config, lang: str, theme: str) -> dict[str, str]:
     return {**_security_headers(styles, ancestors), "Content-Language": lang}
 
 
-def _security_headers(styles: Sequence[str], ancestors: str) -> dict[str, str]:
+def _security_headers(
+    styles: Sequence[str], ancestors: str, scripts: Sequence[str] = ()
+) -> dict[str, str]:
+    """``scripts`` are hash sources (``sha256-…``) of external scripts with that integrity."""
     hashes = " ".join(f"'sha256-{_hash(style)}'" for style in styles)
+    policy = ["default-src 'none'", f"style-src {hashes}"]
+    if scripts:
+        policy.append("script-src " + " ".join(f"'{script}'" for script in scripts))
+    policy += ["img-src https: data:", f"frame-ancestors {ancestors}", "base-uri 'none'",
+               "form-action 'self'"]  # fmt: skip
     return {
-        "Content-Security-Policy": (
-            f"default-src 'none'; style-src {hashes}; img-src https: data:; "
-            f"frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
-        ),
+        "Content-Security-Policy": "; ".join(policy),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
     }
@@ -181,6 +188,8 @@ def _hash(style: str) -> str:
 
 # Every page but the embed: our stylesheet by its hash, no script, never framed.
 SECURITY_HEADERS = _security_headers([_PAGE_STYLE], "'none'")
+# The index: the same, and its copy buttons' script, by the hash its tag's integrity gives.
+INDEX_HEADERS = _security_headers([_PAGE_STYLE], "'none'", [COPY_SCRIPT_HASH])
 
 
 def _word(key: str, lang: str) -> str:

@@ -38,3 +38,16 @@ def test_index_shows_no_raw_keys(lang: str) -> None:
     """A missing word shows its key; the index must never need that fallback."""
     text = _page(lang).text_content()
     assert "index." not in text and "error." not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "copy", "copied"),
+    [("fi", "Kopioi", "Kopioitu"), ("sv", "Kopiera", "Kopierad"), ("en", "Copy", "Copied")],
+)
+def test_copy_buttons_get_their_words_from_the_feed_lists(
+    lang: str, copy: str, copied: str
+) -> None:
+    """``static/copy.js`` labels its buttons with these attributes of each list of addresses."""
+    lists = _page(lang).xpath("//ul[.//input[@type='url']]")
+    assert len(lists) == 4  # combined + one per language
+    assert {(ul.get("data-copy"), ul.get("data-copied")) for ul in lists} == {(copy, copied)}

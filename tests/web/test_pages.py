@@ -17,6 +17,7 @@ from syndicator.demo.site import SampleSite
 from syndicator.scheduler import run_once
 from syndicator.store import open_store
 from syndicator.web import create_app
+from syndicator.web.assets import COPY_SCRIPT_URL
 from syndicator.web.index import choose_language
 from tests.deliver.conftest import SECRET
 from tests.sinks import WebhookSink
@@ -104,7 +105,8 @@ async def test_index_lists_releases_and_status_escaped(
     failing = rows[2].text_content()
     assert "vaasa-sv" in failing and "fetch.http_503" in failing
     assert "Palvelin vastasi virhekoodilla" in failing  # the code's own words, from i18n
-    assert not page.xpath("//script|//link[@rel='stylesheet']|//img")
+    assert page.xpath("//script/@src") == [COPY_SCRIPT_URL]  # the copy buttons, none other
+    assert not page.xpath("//link[@rel='stylesheet']|//img")
 
 
 async def test_readyz_lists_sources(client: httpx.AsyncClient) -> None:
