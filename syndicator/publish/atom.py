@@ -22,6 +22,7 @@ from syndicator.publish.channel import (
     rfc3339_exact,
     xml_safe,
 )
+from syndicator.publish.history import xml_history
 
 __all__ = ["ATOM_NS", "render_atom"]
 
@@ -42,10 +43,11 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     feed = etree.Element(_q("feed"), nsmap={None: ATOM_NS})
     if channel.feed.lang is not None:
         feed.set(_XML_LANG, channel.feed.lang)
-    _text(feed, "id", channel.feed_url)
+    _text(feed, "id", channel.feed_id)
     _text(feed, "title", channel.title)
     _text(feed, "updated", rfc3339_exact(channel.updated))
     _link(feed, "self", channel.feed_url, type="application/atom+xml")
+    xml_history(feed, channel.history)
     if channel.hub_url is not None:
         _link(feed, "hub", channel.hub_url)
     _link(feed, "alternate", channel.home_url, type=_HTML)

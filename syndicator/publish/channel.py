@@ -18,6 +18,7 @@ from syndicator.config import Config
 from syndicator.locales import HELSINKI
 from syndicator.model import Entry
 from syndicator.organisation import OrganisationSetting, article_organisation
+from syndicator.publish.history import History
 
 __all__ = [
     "CONTENT_TYPES",
@@ -64,12 +65,15 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 class Feed:
     """One published document: ``feeds/atom.xml``, ``feeds/sv/rss.xml``; with ``source``
     (one configured source's entries, every language) ``feeds/source/{name}/feed.json``;
-    with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``."""
+    with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``;
+    with ``page`` (an RFC 5005 archive page, ``publish.archive``) ``feeds/archive/{page}/…``
+    or ``feeds/{lang}/archive/{page}/…``."""
 
     lang: str | None
     format: Format
     source: str | None = None
     filter: str | None = None
+    page: int | None = None
 
     @property
     def path(self) -> str:
@@ -79,6 +83,8 @@ class Feed:
             folder = f"feeds/filter/{self.filter}"
         else:
             folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
+        if self.page is not None:
+            folder = f"{folder}/archive/{self.page}"
         return f"{folder}/{FILENAMES[self.format]}"
 
     @property
@@ -114,9 +120,16 @@ class Channel:
     # each source's ``organisation`` setting: entries name their publisher, never the source
     organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
     hub_url: str | None = None  # the WebSub hub (rel="hub"), see ``hub_url``
+    history: History | None = None  # RFC 5005 links and marker (``publish.archive``)
 
     @classmethod
-    def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
+    def build(
+        cls,
+        feed: Feed,
+        entries: Sequence[Entry],
+        config: Config,
+        history: History | None = None,
+    ) -> Channel:
         return cls(
             feed=feed,
             title=feed.title(config),
@@ -125,7 +138,14 @@ class Channel:
             updated=feed_updated(entries),
             organisations={source.name: source.organisation for source in config.sources},
             hub_url=hub_url(config),
+            history=history,
         )
+
+    @property
+    def feed_id(self) -> str:
+        """The Atom id: the subscription document's URL, also on its archive pages (one
+        logical feed, as in RFC 5005's examples); ``feed_url`` stays each page's own."""
+        return self.history.current if self.history is not None else self.feed_url
 
     def author(self, entry: Entry) -> str:
         """Who published ``entry``, as the current settings name it (``organisation.py``)."""

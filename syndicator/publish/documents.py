@@ -1,5 +1,10 @@
 """All feed documents at once (for ``feeds build`` and the out_dir rebuild), and atomic writes.
 
+Given an ``ArchiveReader`` (the store), the subscription documents name their archive
+(``publish.archive``) and the archive pages are written too: every page for ``feeds build``,
+the newest ``recent_pages`` for the rebuild after each poll (an edit of an older release
+reaches its page's file at the next ``feeds build``; the web app always serves it current).
+
 The documents depend only on the entries and the configuration — never on the clock — so an
 unchanged store rebuilds to identical bytes and the same ETag.
 """
@@ -13,8 +18,17 @@ from pathlib import Path, PurePosixPath
 
 from syndicator.config import Config
 from syndicator.model import Entry
+from syndicator.publish.archive import (
+    ArchiveReader,
+    archive_page,
+    has_archive,
+    page_count,
+    page_history,
+    subscription_history,
+)
 from syndicator.publish.atom import render_atom
 from syndicator.publish.channel import FILENAMES, Channel, Feed
+from syndicator.publish.history import History
 from syndicator.publish.jsonfeed import render_json_feed
 from syndicator.publish.rss import render_rss
 
@@ -22,6 +36,7 @@ __all__ = [
     "EntriesFor",
     "all_feeds",
     "feed_documents",
+    "render_archive_page",
     "render_feed",
     "source_feeds",
     "write_feeds",
@@ -50,21 +65,74 @@ def source_feeds(config: Config) -> list[Feed]:
     return [Feed(None, fmt, source.name) for source in config.sources for fmt in FILENAMES]
 
 
-def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
-    """One document from newest-first entries, cut to ``feeds.max_entries``."""
+def render_feed(
+    feed: Feed, entries: Sequence[Entry], config: Config, archive_pages: int | None = None
+) -> bytes:
+    """One document from newest-first entries, cut to ``feeds.max_entries``; with
+    ``archive_pages`` (how many archive pages it has) its RFC 5005 ``current`` and
+    ``prev-archive`` links."""
     newest = list(entries)[: config.feeds.max_entries]
-    return _RENDERERS[feed.format](Channel.build(feed, newest, config), newest)
+    history = None
+    if archive_pages is not None and has_archive(feed):
+        history = subscription_history(feed, archive_pages, config)
+    return _render(feed, newest, config, history)
 
 
-def feed_documents(entries_for: EntriesFor, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Relative path → (bytes, content type) for every feed. No clock: an empty feed's
+def render_archive_page(feed: Feed, entries: Sequence[Entry], pages: int, config: Config) -> bytes:
+    """Archive page ``feed.page`` of ``pages``, with all its (newest-first) entries."""
+    return _render(feed, entries, config, page_history(feed, pages, config))
+
+
+def _render(feed: Feed, entries: Sequence[Entry], config: Config, history: History | None) -> bytes:
+    return _RENDERERS[feed.format](Channel.build(feed, entries, config, history), entries)
+
+
+def feed_documents(
+    entries_for: EntriesFor,
+    config: Config,
+    archive: ArchiveReader | None = None,
+    recent_pages: int | None = None,
+) -> dict[str, tuple[bytes, str]]:
+    """Relative path → (bytes, content type) for every feed and, with ``archive``, its
+    archive pages (only the newest ``recent_pages`` when given). No clock: an empty feed's
     ``updated`` is a fixed epoch, so the bytes depend on the store alone."""
     documents: dict[str, tuple[bytes, str]] = {}
     cache: dict[str | None, list[Entry]] = {}
+    counts: dict[str | None, int] = {}
+    size = config.feeds.archive_page_size
     for feed in all_feeds(config):
         if feed.lang not in cache:
             cache[feed.lang] = entries_for(feed.lang, config.feeds.max_entries)
-        documents[feed.path] = (render_feed(feed, cache[feed.lang], config), feed.content_type)
+        pages = None
+        if archive is not None:
+            if feed.lang not in counts:
+                counts[feed.lang] = archive.archive_count(feed.lang)
+            pages = page_count(counts[feed.lang], size)
+        body = render_feed(feed, cache[feed.lang], config, pages)
+        documents[feed.path] = (body, feed.content_type)
+    if archive is not None:
+        documents.update(_archive_documents(archive, config, counts, recent_pages))
+    return documents
+
+
+def _archive_documents(
+    archive: ArchiveReader,
+    config: Config,
+    counts: dict[str | None, int],
+    recent_pages: int | None,
+) -> dict[str, tuple[bytes, str]]:
+    """Each language's archive pages (the newest ``recent_pages``, or all), every format."""
+    documents: dict[str, tuple[bytes, str]] = {}
+    size = config.feeds.archive_page_size
+    for lang, count in counts.items():
+        pages = page_count(count, size)
+        first = 1 if recent_pages is None else max(1, pages - recent_pages + 1)
+        for page in range(first, pages + 1):
+            entries = archive.archive_entries(lang, page, size)
+            for fmt in FILENAMES:
+                feed = archive_page(Feed(lang, fmt), page)
+                body = render_archive_page(feed, entries, pages, config)
+                documents[feed.path] = (body, feed.content_type)
     return documents
 
 

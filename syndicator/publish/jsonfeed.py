@@ -23,6 +23,7 @@ from syndicator.publish.channel import (
     rfc3339,
     rfc3339_exact,
 )
+from syndicator.publish.history import json_history
 
 __all__ = ["JSON_FEED_VERSION", "render_json_feed"]
 
@@ -41,6 +42,7 @@ def render_json_feed(channel: Channel, entries: Sequence[Entry]) -> bytes:
         document["language"] = channel.feed.lang
     if channel.hub_url is not None:
         document["hubs"] = [{"type": "WebSub", "url": channel.hub_url}]
+    json_history(document, channel.history)
     document["items"] = [_item(entry, channel) for entry in entries]
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

@@ -29,6 +29,7 @@ from syndicator.publish.channel import (
     rfc3339_exact,
     xml_safe,
 )
+from syndicator.publish.history import xml_history
 
 __all__ = ["MEDIA_NS", "render_rss"]
 
@@ -56,6 +57,7 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
         f"{{{ATOM_NS}}}link",
         {"rel": "self", "type": "application/rss+xml", "href": channel.feed_url},
     )
+    xml_history(element, channel.history)
     if channel.hub_url is not None:
         etree.SubElement(element, f"{{{ATOM_NS}}}link", {"rel": "hub", "href": channel.hub_url})
     _text(element, "generator", "syndicator")

@@ -34,11 +34,13 @@ from syndicator.logs import log_event
 from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
+from syndicator.publish.archive import has_archive, page_count
 from syndicator.publish.channel import rfc3339
 from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
+from syndicator.web.archive import archive_routes
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
-from syndicator.web.conditional import conditional_response
+from syndicator.web.conditional import conditional_response, feed_headers
 from syndicator.web.index import (
     QUERY_MAX,
     SECURITY_HEADERS,
@@ -67,6 +69,10 @@ class ReadStore(Protocol):
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
 
     def source_entries(self, source: str, limit: int) -> list[Entry]: ...
+
+    def archive_count(self, lang: str | None) -> int: ...
+
+    def archive_entries(self, lang: str | None, page: int, size: int) -> list[Entry]: ...
 
     def store_version(self) -> StoreVersion: ...
 
@@ -100,6 +106,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/feeds/{lang}/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/source/{source}/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/filter/{name}/{filename}", handlers.feed, methods=["GET"]),
+        *archive_routes(config, store, handlers.cache),  # RFC 5005 archive pages
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
@@ -130,7 +137,7 @@ class _CachedFeeds:
             if feed is not None and version is not None:
                 rendered = self.handlers.cache.cached(feed.path, version.events)
                 if rendered is not None:
-                    response = conditional_response(Request(scope), rendered, _feed_headers(feed))
+                    response = conditional_response(Request(scope), rendered, feed_headers(feed))
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
@@ -152,11 +159,15 @@ class _Handlers:
         version = await self.cache.version()
         render = functools.partial(self._render_feed, feed)
         rendered = await self.cache.get(feed.path, version.events, render)
-        return conditional_response(request, rendered, _feed_headers(feed))
+        return conditional_response(request, rendered, feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
         entries = self._entries(feed)
-        body = render_feed(feed, entries, self.config)
+        pages = None  # how many archive pages it links to (publish.archive)
+        if has_archive(feed):
+            count = self.store.archive_count(feed.lang)
+            pages = page_count(count, self.config.feeds.archive_page_size)
+        body = render_feed(feed, entries, self.config, pages)
         return encode(body, feed.content_type, feed_changed(entries))
 
     def _entries(self, feed: Feed) -> list[Entry]:
@@ -215,13 +226,6 @@ class _Handlers:
             media_type=metrics.CONTENT_TYPE,
             headers={"Cache-Control": "no-store"},
         )
-
-
-def _feed_headers(feed: Feed) -> dict[str, str]:
-    headers = {"X-Content-Type-Options": "nosniff"}
-    if feed.format == "json":  # read by partners' pages in the browser
-        headers["Access-Control-Allow-Origin"] = "*"
-    return headers
 
 
 def _state_json(state: SourceState) -> dict[str, Any]:

@@ -10,9 +10,16 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from syndicator.publish import Feed
 from syndicator.web.cache import Rendered
 
-__all__ = ["CACHE_CONTROL", "choose_coding", "conditional_response", "quality_values"]
+__all__ = [
+    "CACHE_CONTROL",
+    "choose_coding",
+    "conditional_response",
+    "feed_headers",
+    "quality_values",
+]
 
 CACHE_CONTROL = "public, max-age=60"
 _PREFERENCE = ("br", "gzip")  # smallest first; identity when the client takes neither
@@ -68,6 +75,14 @@ def conditional_response(
         answer["Content-Length"] = str(len(body))
         return Response(b"", media_type=rendered.media_type, headers=answer)
     return Response(body, media_type=rendered.media_type, headers=answer)
+
+
+def feed_headers(feed: Feed) -> dict[str, str]:
+    """What every feed document is answered with, besides the validators."""
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if feed.format == "json":  # read by partners' pages in the browser
+        headers["Access-Control-Allow-Origin"] = "*"
+    return headers
 
 
 def _vary(headers: Mapping[str, str] | None) -> str:

@@ -25,7 +25,7 @@ def _findings(documents: Documents, now: datetime | None = None) -> dict[str, li
 
 
 def test_every_demo_feed_after_a_first_poll_is_clean(demo_documents: Documents) -> None:
-    assert len(demo_documents) == 12
+    assert len(demo_documents) == 24  # 12 subscription documents, each with one archive page
     assert _findings(demo_documents) == {}
 
 

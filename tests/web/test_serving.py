@@ -62,7 +62,9 @@ def _client(store: MemoryStore, *, key_ttl_s: float = 0) -> httpx.AsyncClient:
 async def test_feeds_are_compressed_as_the_client_accepts(
     store: MemoryStore, accept: str, coding: str | None
 ) -> None:
-    expected, _ = feed_documents(EntryList(sample_entries()), make_config())["feeds/atom.xml"]
+    expected, _ = feed_documents(EntryList(sample_entries()), make_config(), store)[
+        "feeds/atom.xml"
+    ]
     async with _client(store) as client:
         response = await client.get("/feeds/atom.xml", headers={"Accept-Encoding": accept})
     assert response.headers.get("content-encoding") == coding
@@ -71,7 +73,9 @@ async def test_feeds_are_compressed_as_the_client_accepts(
 
 
 async def test_compressed_bytes_on_the_wire_decode_to_the_document(store: MemoryStore) -> None:
-    expected, _ = feed_documents(EntryList(sample_entries()), make_config())["feeds/fi/rss.xml"]
+    expected, _ = feed_documents(EntryList(sample_entries()), make_config(), store)[
+        "feeds/fi/rss.xml"
+    ]
     decoders = {"br": brotli.decompress, "gzip": gzip.decompress}
     async with _client(store) as client:
         for coding, decode in decoders.items():

@@ -1,0 +1,22 @@
+"""The archive pages' index: ``items (lang, id)``, so a language's page k (the k-th block of
+its items in id order, ``store.archive``) walks the index without sorting and without
+reading other languages' items. The combined archive walks the primary key.
+
+Revision ID: 0012
+Revises: 0011
+"""
+
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_items_lang_id", "items", ["lang", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_items_lang_id", table_name="items")
