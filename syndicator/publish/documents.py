@@ -1,9 +1,11 @@
 """All feed documents at once (for ``feeds build`` and the out_dir rebuild), and atomic writes.
 
 Given an ``ArchiveReader`` (the store), the subscription documents name their archive
-(``publish.archive``) and the archive pages are written too: every page for ``feeds build``,
-the newest ``recent_pages`` for the rebuild after each poll (an edit of an older release
-reaches its page's file at the next ``feeds build``; the web app always serves it current).
+(``publish.archive``) and the archive pages are rendered too: every page for ``feeds build``;
+for the out_dir rebuild after each change only the two newest (the growing page, and the one
+its start just completed, which gains ``fh:archive`` and ``next-archive``) and pages not yet
+written, so a rebuild does not grow with the archive. An edit of an older release reaches
+its page's file at the next ``feeds build``; the web app always serves pages current.
 
 The documents depend only on the entries and the configuration — never on the clock — so an
 unchanged store rebuilds to identical bytes and the same ETag.
@@ -33,6 +35,7 @@ from syndicator.publish.jsonfeed import render_json_feed
 from syndicator.publish.rss import render_rss
 
 __all__ = [
+    "REWRITTEN_PAGES",
     "EntriesFor",
     "all_feeds",
     "feed_documents",
@@ -43,6 +46,7 @@ __all__ = [
 ]
 
 EntriesFor = Callable[[str | None, int], list[Entry]]
+REWRITTEN_PAGES = 2  # the newest archive pages rendered even when already written
 
 _RENDERERS: dict[str, Callable[[Channel, Sequence[Entry]], bytes]] = {
     "atom": render_atom,
@@ -91,48 +95,52 @@ def feed_documents(
     entries_for: EntriesFor,
     config: Config,
     archive: ArchiveReader | None = None,
-    recent_pages: int | None = None,
+    written: Callable[[str], bool] | None = None,
 ) -> dict[str, tuple[bytes, str]]:
     """Relative path → (bytes, content type) for every feed and, with ``archive``, its
-    archive pages (only the newest ``recent_pages`` when given). No clock: an empty feed's
-    ``updated`` is a fixed epoch, so the bytes depend on the store alone."""
+    archive pages — except, when ``written`` is given, the pages it says exist, beyond the
+    ``REWRITTEN_PAGES`` newest. No clock: an empty feed's ``updated`` is a fixed epoch, so
+    the bytes depend on the store alone."""
     documents: dict[str, tuple[bytes, str]] = {}
     cache: dict[str | None, list[Entry]] = {}
-    counts: dict[str | None, int] = {}
-    size = config.feeds.archive_page_size
+    pages: dict[str | None, int | None] = {}
     for feed in all_feeds(config):
         if feed.lang not in cache:
             cache[feed.lang] = entries_for(feed.lang, config.feeds.max_entries)
-        pages = None
-        if archive is not None:
-            if feed.lang not in counts:
-                counts[feed.lang] = archive.archive_count(feed.lang)
-            pages = page_count(counts[feed.lang], size)
-        body = render_feed(feed, cache[feed.lang], config, pages)
+            pages[feed.lang] = _pages(archive, feed.lang, config)
+        body = render_feed(feed, cache[feed.lang], config, pages[feed.lang])
         documents[feed.path] = (body, feed.content_type)
     if archive is not None:
-        documents.update(_archive_documents(archive, config, counts, recent_pages))
+        for lang, count in pages.items():
+            documents.update(_archive_documents(archive, lang, count or 0, config, written))
     return documents
+
+
+def _pages(archive: ArchiveReader | None, lang: str | None, config: Config) -> int | None:
+    if archive is None:
+        return None
+    return page_count(archive.archive_count(lang), config.feeds.archive_page_size)
 
 
 def _archive_documents(
     archive: ArchiveReader,
+    lang: str | None,
+    pages: int,
     config: Config,
-    counts: dict[str | None, int],
-    recent_pages: int | None,
+    written: Callable[[str], bool] | None,
 ) -> dict[str, tuple[bytes, str]]:
-    """Each language's archive pages (the newest ``recent_pages``, or all), every format."""
+    """The language's archive pages in every format (see ``feed_documents`` for which)."""
     documents: dict[str, tuple[bytes, str]] = {}
-    size = config.feeds.archive_page_size
-    for lang, count in counts.items():
-        pages = page_count(count, size)
-        first = 1 if recent_pages is None else max(1, pages - recent_pages + 1)
-        for page in range(first, pages + 1):
-            entries = archive.archive_entries(lang, page, size)
-            for fmt in FILENAMES:
-                feed = archive_page(Feed(lang, fmt), page)
-                body = render_archive_page(feed, entries, pages, config)
-                documents[feed.path] = (body, feed.content_type)
+    for page in range(1, pages + 1):
+        feeds = [archive_page(Feed(lang, fmt), page) for fmt in FILENAMES]
+        if written is not None and page <= pages - REWRITTEN_PAGES:
+            feeds = [feed for feed in feeds if not written(feed.path)]
+        if not feeds:
+            continue
+        entries = archive.archive_entries(lang, page, config.feeds.archive_page_size)
+        for feed in feeds:
+            body = render_archive_page(feed, entries, pages, config)
+            documents[feed.path] = (body, feed.content_type)
     return documents
 
 

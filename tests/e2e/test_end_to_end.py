@@ -207,7 +207,8 @@ def test_dead_letters_are_listed_and_retried_and_feeds_build_writes_files(
 
     out = tmp_path / "built"
     built = syndicator("feeds", "build", "--out", str(out), "--config", str(config))
-    assert len(built.stdout.splitlines()) == 12
+    lines = built.stdout.splitlines()  # 12 feeds, and the archive pages of the combined and fi
+    assert len(lines) == 18 and str(out / "feeds" / "fi" / "archive" / "1" / "atom.xml") in lines
     parsed = feedparser.parse((out / "feeds" / "fi" / "rss.xml").read_bytes())
     assert parsed.bozo == 0 and len(parsed.entries) == 2
     assert syndicator("deliveries", "retry", "--config", str(config), check=False).returncode == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import gzip
 import hashlib
 import re
@@ -20,7 +21,7 @@ from syndicator.publish import feed_documents
 from syndicator.store import open_store
 from syndicator.store.releases import StoreVersion
 from syndicator.web import create_app
-from syndicator.web.cache import PageCache
+from syndicator.web.cache import PageCache, Rendered, encode
 from tests.publish.samples import EntryList, edited, make_config, sample_entries
 from tests.store.test_store import FI, SV, _save
 from tests.web.conftest import MemoryStore, sample_states, serve
@@ -245,3 +246,18 @@ async def test_the_version_is_read_once_per_ttl_and_shared() -> None:
     now[0] = 1.0
     assert (await cache.version()).events == 2
     assert reads == [0.0, 1.0]
+
+
+async def test_a_bounded_cache_keeps_the_most_recently_used() -> None:
+    cache = PageCache(lambda: StoreVersion(1, None), max_kept=2)
+    renders: list[str] = []
+
+    def render(name: str) -> Rendered:
+        renders.append(name)
+        return encode(name.encode(), "text/plain", None)
+
+    for name in ("a", "b", "a", "c"):  # "a" used again, so "b" is the one dropped
+        assert (await cache.get(name, 1, functools.partial(render, name))).body == name.encode()
+    assert renders == ["a", "b", "c"]
+    assert cache.cached("a", 1) is not None and cache.cached("c", 1) is not None
+    assert cache.cached("b", 1) is None
