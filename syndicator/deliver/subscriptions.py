@@ -32,6 +32,7 @@ from syndicator.logs import log_event
 from syndicator.model import Delivery
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, render_feed
+from syndicator.publish.archive import page_count
 from syndicator.store import Store, Subscription
 
 __all__ = ["CLEANUP_EVERY", "PARALLEL", "WebSubLane", "feeds_by_topic", "hub_url"]
@@ -160,7 +161,9 @@ class WebSubLane:
             entries = await tools.calls(
                 self.store.latest_entries, feed.lang, self.config.feeds.max_entries
             )
-            body = await offload(render_feed, feed, entries, self.config)
+            count = await tools.calls(self.store.archive_count, feed.lang)  # as served
+            pages = page_count(count, self.config.feeds.archive_page_size)
+            body = await offload(render_feed, feed, entries, self.config, pages)
             documents[topic] = (body, feed.content_type)
         return documents
 
