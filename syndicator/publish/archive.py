@@ -1,8 +1,9 @@
 """PURE: RFC 5005 archived feeds — which items each archive page holds and how the pages link.
 
-The subscription document (``feeds/atom.xml``, ``feeds/sv/rss.xml``, …) stays the newest
-``feeds.max_entries`` by publication time. Every item ever stored in its language (all
-languages for the combined feed) is on exactly one archive page: ordered by item id,
+The subscription document (``feeds/atom.xml``, ``feeds/sv/rss.xml``,
+``feeds/source/{name}/feed.json``, …) stays the newest ``feeds.max_entries`` by publication
+time. Every item ever stored in its language (all languages for the combined feed; the
+source's, for a source's feed) is on exactly one archive page: ordered by item id,
 page k holds the k-th block of ``feeds.archive_page_size`` (page 1 the oldest). Ids only
 grow and items are never deleted, so a page's membership never changes when a backdated
 release arrives (publication-time order would reshuffle every later page). A withdrawn item
@@ -16,8 +17,8 @@ pages is every item not withdrawn, even when the newest page holds more than the
 subscription document shows (a client should fetch the unmarked newest page again, as
 RFC 5005 lets it assume only marked pages are stable).
 
-Source and filter feeds have no archives: a filter's matches change with its settings, and
-the per-language and combined archives already hold every source's items.
+Filter feeds have no archives: a filter's matches change with its settings (and would need
+a scan of every item per page), and the combined archive already holds every match.
 """
 
 from __future__ import annotations
@@ -44,18 +45,21 @@ __all__ = [
 class ArchiveReader(Protocol):
     """What archive pages read (``Store`` implements it; blocking calls)."""
 
-    def archive_count(self, lang: str | None) -> int:
-        """Every item of ``lang`` (``None``: all) ever stored, withdrawn ones included."""
+    def archive_count(self, lang: str | None, source: str | None = None) -> int:
+        """Every item of ``lang`` (``None``: all) or of ``source`` ever stored, withdrawn
+        ones included."""
         ...
 
-    def archive_entries(self, lang: str | None, page: int, size: int) -> list[Entry]:
+    def archive_entries(
+        self, lang: str | None, page: int, size: int, source: str | None = None
+    ) -> list[Entry]:
         """The shown entries of page ``page`` (from 1) of ``size`` items, newest first."""
         ...
 
 
 def has_archive(feed: Feed) -> bool:
-    """Only the combined and per-language subscription documents (and their pages)."""
-    return feed.source is None and feed.filter is None
+    """The combined, per-language and per-source documents (and their pages); not filters'."""
+    return feed.filter is None
 
 
 def page_count(items: int, size: int) -> int:

@@ -34,7 +34,7 @@ from syndicator.logs import log_event
 from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, all_feeds, feed_changed, render_feed, source_feeds
-from syndicator.publish.archive import has_archive, page_count
+from syndicator.publish.archive import ArchiveReader, has_archive, page_count
 from syndicator.publish.channel import rfc3339
 from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
 from syndicator.store.releases import StoreVersion
@@ -62,17 +62,13 @@ RETRY_AFTER = 30  # seconds a client should wait when the store is down
 log = logging.getLogger(__name__)
 
 
-class ReadStore(Protocol):
+class ReadStore(ArchiveReader, Protocol):
     """What the web app reads: blocking calls that raise ``StoreError`` when the store fails
     (``check`` when it is unreachable). The app runs them off the loop."""
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
 
     def source_entries(self, source: str, limit: int) -> list[Entry]: ...
-
-    def archive_count(self, lang: str | None) -> int: ...
-
-    def archive_entries(self, lang: str | None, page: int, size: int) -> list[Entry]: ...
 
     def store_version(self) -> StoreVersion: ...
 
@@ -165,7 +161,7 @@ class _Handlers:
         entries = self._entries(feed)
         pages = None  # how many archive pages it links to (publish.archive)
         if has_archive(feed):
-            count = self.store.archive_count(feed.lang)
+            count = self.store.archive_count(feed.lang, feed.source)
             pages = page_count(count, self.config.feeds.archive_page_size)
         body = render_feed(feed, entries, self.config, pages)
         return encode(body, feed.content_type, feed_changed(entries))

@@ -68,11 +68,14 @@ def test_a_page_links_its_neighbours_and_its_subscription_document() -> None:
     ]
 
 
-def test_source_and_filter_feeds_have_no_archive() -> None:
+def test_filter_feeds_have_no_archive() -> None:
     assert has_archive(Feed("fi", "atom")) and has_archive(Feed(None, "rss"))
-    assert not has_archive(Feed(None, "atom", source="vaasa-fi"))
+    assert has_archive(Feed(None, "atom", source="vaasa-fi"))
     assert not has_archive(Feed(None, "atom", filter="koulut"))
     assert Feed("fi", "rss", page=7).path == "feeds/fi/archive/7/rss.xml"
+    assert (
+        Feed(None, "json", "vaasa-fi", page=2).path == "feeds/source/vaasa-fi/archive/2/feed.json"
+    )
 
 
 class CountingStore(Store):
@@ -80,9 +83,11 @@ class CountingStore(Store):
 
     pages_read: list[tuple[str | None, int]]
 
-    def archive_entries(self, lang: str | None, page: int, size: int) -> list[Entry]:
+    def archive_entries(
+        self, lang: str | None, page: int, size: int, source: str | None = None
+    ) -> list[Entry]:
         self.pages_read.append((lang, page))
-        return super().archive_entries(lang, page, size)
+        return super().archive_entries(lang, page, size, source)
 
 
 @pytest.fixture

@@ -18,18 +18,26 @@ ITEMS = 3_000  # enough that PostgreSQL's planner prefers the index to a scan an
 SKEWED = ("fi",) * 8 + ("sv", "en")
 
 
-# An early page of the largest language. PostgreSQL may walk the primary key and filter by
-# language (most items are Finnish), and on the last pages of a small language it rightly
+# An early page of the largest language (or source). PostgreSQL may walk the primary key and
+# filter (most items are Finnish), and on the last pages of a small language it rightly
 # prefers reading that language whole (a bitmap scan) and sorting those few hundred ids.
-@pytest.mark.parametrize("lang", ["fi", None])
-def test_an_archive_page_walks_an_index_in_id_order(store: Store, lang: str | None) -> None:
+@pytest.mark.parametrize(
+    ("lang", "source", "index"),
+    [
+        ("fi", None, "ix_items_lang_id"),
+        (None, "vaasa-fi", "ix_items_source_id"),  # fill_items: source vaasa-{lang}
+        (None, None, "SCAN items"),  # SQLite's rowid table: the id order itself
+    ],
+)
+def test_an_archive_page_walks_an_index_in_id_order(
+    store: Store, lang: str | None, source: str | None, index: str
+) -> None:
     fill_items(store.engine, ITEMS, langs=SKEWED)
-    plan = plan_of(store, lambda: store.archive_entries(lang, 2, 100), 100)
+    plan = plan_of(store, lambda: store.archive_entries(lang, 2, 100, source), 100)
     if store.engine.dialect.name == "sqlite":
-        # the language's index, else the rowid table itself: both in id order
-        assert ("ix_items_lang_id" if lang else "SCAN items") in plan, plan
+        assert index in plan, plan
     else:
-        assert "ix_items_lang_id" in plan or "items_pkey" in plan, plan
+        assert index in plan or "items_pkey" in plan, plan
         assert "Seq Scan on items" not in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # SQLite's sort
     assert "Sort" not in plan, plan  # PostgreSQL's (Sort, Incremental Sort)
@@ -44,6 +52,8 @@ def test_pages_are_blocks_of_ids_newest_first_without_the_withdrawn(store: Store
     assert [entry.item_id for entry in store.archive_entries("fi", 3, 4)] == [30, 27]
     assert store.archive_entries("fi", 4, 4) == []
     assert [e.item_id for e in store.archive_entries(None, 2, 7)] == list(range(14, 7, -1))
+    assert store.archive_count(None, "vaasa-en") == 10
+    assert [e.item_id for e in store.archive_entries(None, 2, 3, "vaasa-en")] == [17, 14, 11]
     entry = store.archive_entries("sv", 1, 1)[0]
     assert (entry.item_id, entry.article.lang, entry.source) == (1, "sv", "vaasa-sv")
     assert entry.article.title.endswith(" 1")

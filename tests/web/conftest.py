@@ -36,15 +36,20 @@ class MemoryStore:
     def source_entries(self, source: str, limit: int) -> list[Entry]:
         return [entry for entry in self.entries if entry.source == source][:limit]
 
-    def archive_count(self, lang: str | None) -> int:
-        return len(self._of(lang))
+    def archive_count(self, lang: str | None, source: str | None = None) -> int:
+        return len(self._of(lang, source))
 
-    def archive_entries(self, lang: str | None, page: int, size: int) -> list[Entry]:
+    def archive_entries(
+        self, lang: str | None, page: int, size: int, source: str | None = None
+    ) -> list[Entry]:
         """As the real store: the page-th block of ``size`` by item id, newest first."""
-        block = sorted(self._of(lang), key=lambda e: e.item_id)[(page - 1) * size : page * size]
+        chosen = sorted(self._of(lang, source), key=lambda e: e.item_id)
+        block = chosen[(page - 1) * size : page * size]
         return sorted(block, key=lambda e: (e.article.published or e.first_seen, e.item_id))[::-1]
 
-    def _of(self, lang: str | None) -> list[Entry]:
+    def _of(self, lang: str | None, source: str | None) -> list[Entry]:
+        if source is not None:
+            return [e for e in self.entries if e.source == source]
         return [e for e in self.entries if lang is None or e.article.lang == lang]
 
     def store_version(self) -> StoreVersion:

@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from syndicator.config import Config
+from syndicator.sources import wordpress
 from syndicator.store import Store, open_store
 from syndicator.store.schema import items
 from syndicator.web import create_app
@@ -57,21 +58,34 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
+def _config() -> Config:
+    """With the sources ``fill_items`` names (``vaasa-{lang}``): their feeds have archives."""
+    sources = tuple(
+        wordpress.Config(name=f"vaasa-{lang}", kind="wordpress", url="https://www.vaasa.fi/")
+        for lang in LANGS
+    )
+    return make_config().model_copy(update={"sources": sources})
+
+
 @pytest.fixture
 async def client(store: Store) -> AsyncIterator[httpx.AsyncClient]:
     async with (
-        serve(create_app(make_config(), store, key_ttl_s=0)) as url,
+        serve(create_app(_config(), store, key_ttl_s=0)) as url,
         httpx.AsyncClient(base_url=url) as client,
     ):
         yield client
 
 
+FOLDERS = {"feeds": None, **{f"feeds/{lang}": lang for lang in LANGS}}
+FOLDERS.update({f"feeds/source/vaasa-{lang}": lang for lang in LANGS})  # a source per language
+
+
 @pytest.mark.parametrize("filename", ["atom.xml", "rss.xml", "feed.json"])
-@pytest.mark.parametrize("lang", [None, *LANGS])
+@pytest.mark.parametrize("folder", list(FOLDERS))
 async def test_walking_prev_archive_backfills_every_item(
-    client: httpx.AsyncClient, lang: str | None, filename: str
+    client: httpx.AsyncClient, folder: str, filename: str
 ) -> None:
-    folder = "feeds" if lang is None else f"feeds/{lang}"
+    lang = FOLDERS[folder]
     seen, visited = await _walk(client, f"/{folder}/{filename}")
     of_lang = [n for n in range(1, ITEMS + 1) if lang is None or LANGS[n % 3] == lang]
     assert seen == {n for n in of_lang if not _withdrawn(n)}
@@ -110,7 +124,7 @@ async def test_pages_link_both_ways_and_only_complete_ones_are_marked(
 
 async def test_every_document_of_the_archive_is_w3c_clean(client: httpx.AsyncClient) -> None:
     found = {}
-    for folder in ["feeds", *(f"feeds/{lang}" for lang in LANGS)]:
+    for folder in FOLDERS:
         for filename in ("atom.xml", "rss.xml", "feed.json"):
             _seen, visited = await _walk(client, f"/{folder}/{filename}")
             for path in visited:
@@ -163,6 +177,9 @@ async def test_complete_pages_may_be_kept_an_hour_and_the_newest_as_feeds(
         "/feeds/archive/0/atom.xml",
         "/feeds/fi/archive/3/feed.json",
         "/feeds/de/archive/1/atom.xml",  # not a configured language
+        "/feeds/source/nobody/archive/1/atom.xml",  # not a configured source
+        "/feeds/source/vaasa-sv/archive/3/rss.xml",
+        "/feeds/filter/x/archive/1/atom.xml",  # filters have no archive
         "/feeds/archive/1/index.html",
         "/feeds/archive/x/atom.xml",
     ],

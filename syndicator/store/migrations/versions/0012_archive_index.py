@@ -1,6 +1,7 @@
-"""The archive pages' index: ``items (lang, id)``, so a language's page k (the k-th block of
-its items in id order, ``store.archive``) walks the index without sorting and without
-reading other languages' items. The combined archive walks the primary key.
+"""The archive pages' indexes: ``items (lang, id)`` and ``items (source, id)``, so a
+language's or a source's page k (the k-th block of its items in id order, ``store.archive``)
+walks an index without sorting and without reading other items. The combined archive walks
+the primary key.
 
 Revision ID: 0012
 Revises: 0011
@@ -16,7 +17,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_items_lang_id", "items", ["lang", "id"])
+    op.create_index("ix_items_source_id", "items", ["source", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_items_source_id", table_name="items")
     op.drop_index("ix_items_lang_id", table_name="items")
