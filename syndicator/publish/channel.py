@@ -66,8 +66,8 @@ class Feed:
     """One published document: ``feeds/atom.xml``, ``feeds/sv/rss.xml``; with ``source``
     (one configured source's entries, every language) ``feeds/source/{name}/feed.json``;
     with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``;
-    with ``page`` (an RFC 5005 archive page, ``publish.archive``) ``feeds/archive/{page}/…``
-    or ``feeds/{lang}/archive/{page}/…``."""
+    with ``page`` (an RFC 5005 archive page, ``publish.archive``) ``archive/{page}/`` inside
+    that folder: ``feeds/archive/2/atom.xml``, ``feeds/source/{name}/archive/2/rss.xml``."""
 
     lang: str | None
     format: Format
