@@ -189,7 +189,7 @@ def _feeds_build(args: argparse.Namespace) -> int:
 
     config = _load(args)
     store = _open(config)
-    documents = feed_documents(store, config)
+    documents = feed_documents(store, config, store)  # every archive page too
     write_feeds(Path(args.out), documents)
     for path in sorted(documents):
         print(Path(args.out) / path)

@@ -140,6 +140,7 @@ class FeedSettings(Frozen):
     title: str = "Press releases"
     titles: dict[Lang, str] = Field(default_factory=dict)  # per-language feed titles
     max_entries: int = Field(default=50, ge=1, le=1000)
+    archive_page_size: int = Field(default=100, ge=1, le=1000)  # RFC 5005 archive pages
     languages: tuple[Lang, ...] = ("fi", "sv", "en")
     out_dir: str | None = None  # also write feed files here after each change
     hub_url: Url | None = None  # the hub feeds name (rel="hub"); default our own, if enabled

@@ -75,8 +75,14 @@ def parse_pool(config: Config) -> ParsePool:
 
 def rebuild_feeds(config: Config, store: Store) -> None:
     if config.feeds.out_dir:
-        documents = feed_documents(store, config)
-        write_feeds(Path(config.feeds.out_dir), documents)
+        out_dir = Path(config.feeds.out_dir)
+        documents = feed_documents(
+            store,
+            config,
+            store,
+            written=lambda path: (out_dir / path).is_file(),  # older archive pages: once
+        )
+        write_feeds(out_dir, documents)
 
 
 async def run_once(config: Config, store: Store, *, dry_run: bool = False) -> list[PollResult]:

@@ -32,6 +32,7 @@ from syndicator.logs import log_event
 from syndicator.model import Delivery
 from syndicator.offload import offload
 from syndicator.publish import Feed, feed_entries, published_feeds, render_feed
+from syndicator.publish.archive import has_archive, page_count
 from syndicator.store import Store, Subscription
 
 __all__ = ["CLEANUP_EVERY", "PARALLEL", "WebSubLane", "feeds_by_topic", "hub_url"]
@@ -158,7 +159,11 @@ class WebSubLane:
             if feed is None:
                 continue
             entries = await tools.calls(feed_entries, self.store, feed, self.config)
-            body = await offload(render_feed, feed, entries, self.config)
+            pages = None  # the archive links, as served
+            if has_archive(feed):
+                count = await tools.calls(self.store.archive_count, feed.lang, feed.source)
+                pages = page_count(count, self.config.feeds.archive_page_size)
+            body = await offload(render_feed, feed, entries, self.config, pages)
             documents[topic] = (body, feed.content_type)
         return documents
 

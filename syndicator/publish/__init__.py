@@ -2,7 +2,9 @@
 
 Paths, relative to ``service.base_url``: ``feeds/atom.xml``, ``feeds/rss.xml``,
 ``feeds/feed.json`` (all languages), ``feeds/{lang}/…`` for each of ``feeds.languages`` and
-``feeds/source/{name}/…`` for each configured source (served by the web app).
+``feeds/source/{name}/…`` for each configured source (served by the web app), and the RFC 5005
+archive pages ``feeds/archive/{k}/…``, ``feeds/{lang}/archive/{k}/…`` and
+``feeds/source/{name}/archive/{k}/…`` (``publish.archive``).
 Entry ids are the items' canonical URLs and never change when a release is edited.
 
 Dates: an entry's ``updated`` (Atom; RSS ``atom:updated``; JSON Feed ``date_modified``) is

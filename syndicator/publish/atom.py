@@ -20,6 +20,7 @@ from syndicator.publish.channel import (
     rfc3339,
     rfc3339_exact,
 )
+from syndicator.publish.history import xml_history
 from syndicator.publish.xmlwrite import attributes, document, element, escape_attribute
 
 __all__ = ["ATOM_NS", "render_atom"]
@@ -40,10 +41,11 @@ _MARKUP = re.compile(
 def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """The whole document as UTF-8 bytes; identical input gives identical bytes."""
     head = [
-        element("id", channel.feed_url),
+        element("id", channel.feed_id),
         element("title", channel.title),
         element("updated", rfc3339_exact(channel.updated)),
         _link("self", channel.feed_url, type="application/atom+xml"),
+        *xml_history(channel.history, "link"),
     ]
     if channel.hub_url is not None:
         head.append(_link("hub", channel.hub_url))

@@ -8,7 +8,6 @@ while the configuration does not.
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from syndicator.config import Config
 from syndicator.locales import HELSINKI
 from syndicator.model import Entry
 from syndicator.organisation import OrganisationSetting, article_organisation
+from syndicator.publish.history import History
 
 __all__ = [
     "CONTENT_TYPES",
@@ -36,7 +36,6 @@ __all__ = [
     "hub_url",
     "rfc3339",
     "rfc3339_exact",
-    "xml_safe",
 ]
 
 Format = Literal["atom", "rss", "json"]
@@ -56,20 +55,20 @@ EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 PLAUSIBLE_FROM = datetime(1990, 1, 1, tzinfo=UTC)
 _FRACTION = 1_000_000  # microseconds in a second: the room for the item id in ``updated``
 
-# Characters XML 1.0 forbids; scraped text occasionally carries them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 @dataclass(frozen=True, slots=True)
 class Feed:
     """One published document: ``feeds/atom.xml``, ``feeds/sv/rss.xml``; with ``source``
     (one configured source's entries, every language) ``feeds/source/{name}/feed.json``;
-    with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``."""
+    with ``filter`` (a saved filter's matches, ``publish.filters``) ``feeds/filter/{name}/…``;
+    with ``page`` (an RFC 5005 archive page, ``publish.archive``) ``archive/{page}/`` inside
+    that folder: ``feeds/archive/2/atom.xml``, ``feeds/source/{name}/archive/2/rss.xml``."""
 
     lang: str | None
     format: Format
     source: str | None = None
     filter: str | None = None
+    page: int | None = None
 
     @property
     def path(self) -> str:
@@ -79,6 +78,8 @@ class Feed:
             folder = f"feeds/filter/{self.filter}"
         else:
             folder = "feeds" if self.lang is None else f"feeds/{self.lang}"
+        if self.page is not None:
+            folder = f"{folder}/archive/{self.page}"
         return f"{folder}/{FILENAMES[self.format]}"
 
     @property
@@ -115,9 +116,16 @@ class Channel:
     # each source's ``organisation`` setting: entries name their publisher, never the source
     organisations: Mapping[str, OrganisationSetting] = field(default_factory=dict)
     hub_url: str | None = None  # the WebSub hub (rel="hub"), see ``hub_url``
+    history: History | None = None  # RFC 5005 links and marker (``publish.archive``)
 
     @classmethod
-    def build(cls, feed: Feed, entries: Sequence[Entry], config: Config) -> Channel:
+    def build(
+        cls,
+        feed: Feed,
+        entries: Sequence[Entry],
+        config: Config,
+        history: History | None = None,
+    ) -> Channel:
         organisations = {source.name: source.organisation for source in config.sources}
         title = feed.title(config)
         if feed.source is not None:  # named by its publisher, as its entries are: never
@@ -133,7 +141,14 @@ class Channel:
             updated=feed_updated(entries),
             organisations=organisations,
             hub_url=hub_url(config),
+            history=history,
         )
+
+    @property
+    def feed_id(self) -> str:
+        """The Atom id: the subscription document's URL, also on its archive pages (one
+        logical feed, as in RFC 5005's examples); ``feed_url`` stays each page's own."""
+        return self.history.current if self.history is not None else self.feed_url
 
     def author(self, entry: Entry) -> str:
         """Who published ``entry``, as the current settings name it (``organisation.py``)."""
@@ -236,11 +251,6 @@ def rfc3339(moment: datetime) -> str:
 def rfc3339_exact(moment: datetime) -> str:
     """``2026-11-27T10:15:00.000042+02:00``: with the fraction of a second when it has one."""
     return aware(moment).isoformat(timespec="auto")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot carry."""
-    return _XML_INVALID.sub("", text)
 
 
 def guess_type(url: str, declared: str = "") -> str | None:

@@ -1,5 +1,12 @@
 """All feed documents at once (for ``feeds build`` and the out_dir rebuild), and atomic writes.
 
+Given an ``ArchiveReader`` (the store), the subscription documents name their archive
+(``publish.archive``) and the archive pages are rendered too: every page for ``feeds build``;
+for the out_dir rebuild after each change only the two newest (the growing page, and the one
+its start just completed, which gains ``fh:archive`` and ``next-archive``) and pages not yet
+written, so a rebuild does not grow with the archive. An edit of an older release reaches
+its page's file at the next ``feeds build``; the web app always serves pages current.
+
 The documents depend only on the entries and the configuration — never on the clock — so an
 unchanged store rebuilds to identical bytes and the same ETag.
 """
@@ -14,18 +21,29 @@ from typing import Protocol
 
 from syndicator.config import Config
 from syndicator.model import Entry
+from syndicator.publish.archive import (
+    ArchiveReader,
+    archive_page,
+    has_archive,
+    page_count,
+    page_history,
+    subscription_history,
+)
 from syndicator.publish.atom import render_atom
 from syndicator.publish.channel import FILENAMES, Channel, Feed
 from syndicator.publish.filters import filter_feeds, matching, scan_language, scan_limit
+from syndicator.publish.history import History
 from syndicator.publish.jsonfeed import render_json_feed
 from syndicator.publish.rss import render_rss
 
 __all__ = [
+    "REWRITTEN_PAGES",
     "EntryReader",
     "all_feeds",
     "feed_documents",
     "feed_entries",
     "published_feeds",
+    "render_archive_page",
     "render_feed",
     "source_feeds",
     "write_feeds",
@@ -39,6 +57,8 @@ class EntryReader(Protocol):
 
     def source_entries(self, source: str, limit: int) -> list[Entry]: ...
 
+
+REWRITTEN_PAGES = 2  # the newest archive pages rendered even when already written
 
 _RENDERERS: dict[str, Callable[[Channel, Sequence[Entry]], bytes]] = {
     "atom": render_atom,
@@ -75,23 +95,83 @@ def feed_entries(reader: EntryReader, feed: Feed, config: Config) -> list[Entry]
     return reader.latest_entries(feed.lang, limit)
 
 
-def render_feed(feed: Feed, entries: Sequence[Entry], config: Config) -> bytes:
-    """One document from newest-first entries, cut to ``feeds.max_entries``."""
+def render_feed(
+    feed: Feed, entries: Sequence[Entry], config: Config, archive_pages: int | None = None
+) -> bytes:
+    """One document from newest-first entries, cut to ``feeds.max_entries``; with
+    ``archive_pages`` (how many archive pages it has) its RFC 5005 ``current`` and
+    ``prev-archive`` links."""
     newest = list(entries)[: config.feeds.max_entries]
-    return _RENDERERS[feed.format](Channel.build(feed, newest, config), newest)
+    history = None
+    if archive_pages is not None and has_archive(feed):
+        history = subscription_history(feed, archive_pages, config)
+    return _render(feed, newest, config, history)
 
 
-def feed_documents(reader: EntryReader, config: Config) -> dict[str, tuple[bytes, str]]:
+def render_archive_page(feed: Feed, entries: Sequence[Entry], pages: int, config: Config) -> bytes:
+    """Archive page ``feed.page`` of ``pages``, with all its (newest-first) entries."""
+    return _render(feed, entries, config, page_history(feed, pages, config))
+
+
+def _render(feed: Feed, entries: Sequence[Entry], config: Config, history: History | None) -> bytes:
+    return _RENDERERS[feed.format](Channel.build(feed, entries, config, history), entries)
+
+
+def feed_documents(
+    reader: EntryReader,
+    config: Config,
+    archive: ArchiveReader | None = None,
+    written: Callable[[str], bool] | None = None,
+) -> dict[str, tuple[bytes, str]]:
     """Relative path → (bytes, content type) for every published document (combined, per
-    language, per source, per saved filter). No clock: an empty feed's ``updated`` is a
-    fixed date, so the bytes depend on the store alone. One read per distinct query."""
+    language, per source, per saved filter) and, with ``archive``, their archive pages —
+    except, when ``written`` is given, the pages it says exist, beyond the
+    ``REWRITTEN_PAGES`` newest. No clock: an empty feed's ``updated`` is a fixed date, so
+    the bytes depend on the store alone. One read per distinct query."""
     documents: dict[str, tuple[bytes, str]] = {}
     read: dict[tuple[str | None, str | None, str | None], list[Entry]] = {}
+    pages: dict[tuple[str | None, str | None], int] = {}
     for feed in published_feeds(config):
         key = (feed.lang, feed.source, feed.filter)
         if key not in read:
             read[key] = feed_entries(reader, feed, config)
-        documents[feed.path] = (render_feed(feed, read[key], config), feed.content_type)
+        count = None
+        if archive is not None and has_archive(feed):
+            where = (feed.lang, feed.source)
+            if where not in pages:
+                size = config.feeds.archive_page_size
+                pages[where] = page_count(archive.archive_count(*where), size)
+            count = pages[where]
+        body = render_feed(feed, read[key], config, count)
+        documents[feed.path] = (body, feed.content_type)
+    if archive is not None:
+        for (lang, source), count in pages.items():
+            documents.update(_archive_documents(archive, lang, source, count, config, written))
+    return documents
+
+
+def _archive_documents(
+    archive: ArchiveReader,
+    lang: str | None,
+    source: str | None,
+    pages: int,
+    config: Config,
+    written: Callable[[str], bool] | None,
+) -> dict[str, tuple[bytes, str]]:
+    """The archive pages of the documents of ``lang`` or ``source``, in every format (see
+    ``feed_documents`` for which)."""
+    documents: dict[str, tuple[bytes, str]] = {}
+    size = config.feeds.archive_page_size
+    for page in range(1, pages + 1):
+        feeds = [archive_page(Feed(lang, fmt, source), page) for fmt in FILENAMES]
+        if written is not None and page <= pages - REWRITTEN_PAGES:
+            feeds = [feed for feed in feeds if not written(feed.path)]
+        if not feeds:
+            continue
+        entries = archive.archive_entries(lang, page, size, source)
+        for feed in feeds:
+            body = render_archive_page(feed, entries, pages, config)
+            documents[feed.path] = (body, feed.content_type)
     return documents
 
 

@@ -27,6 +27,7 @@ from syndicator.publish.channel import (
     guess_type,
     rfc3339_exact,
 )
+from syndicator.publish.history import xml_history
 from syndicator.publish.xmlwrite import attributes, document, element
 
 __all__ = ["MEDIA_NS", "render_rss"]
@@ -55,6 +56,7 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
         head.append(element("language", channel.feed.lang))
     head.append(element("lastBuildDate", format_datetime(aware(channel.updated))))
     head.append(_atom_link("self", channel.feed_url, "application/rss+xml"))
+    head.extend(xml_history(channel.history, "atom:link"))
     if channel.hub_url is not None:
         head.append(_atom_link("hub", channel.hub_url))
     head.append(element("generator", "syndicator"))

@@ -5,7 +5,7 @@ element proxies one ``SubElement`` at a time; the same markup written as escaped
 joined once takes a fraction of that. The escaping is what lxml's serializer does (``&``,
 ``<``, ``>`` everywhere, ``"`` and whitespace controls in attributes, ``\\r`` in text so it
 survives a parser's line-end normalisation), and the characters XML 1.0 cannot carry are
-removed from the whole document in one pass (``channel.xml_safe``) instead of per value.
+removed from the whole document in one pass (``xml_safe``) instead of per value.
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from syndicator.publish.channel import xml_safe
-
-__all__ = ["attributes", "document", "element", "escape_attribute", "escape_text"]
+__all__ = ["attributes", "document", "element", "escape_attribute", "escape_text", "xml_safe"]
 
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"  # as lxml writes it
+# Characters XML 1.0 forbids; scraped text occasionally carries them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return _XML_INVALID.sub("", text)
 
 
 def escape_text(value: str) -> str:

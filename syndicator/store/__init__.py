@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from syndicator.store.archive import ArchiveRows
 from syndicator.store.attempts import AttemptRecord, AttemptRows, ReleaseLabel
 from syndicator.store.batch import DigestRows
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
@@ -39,6 +40,7 @@ __all__ = [
 
 class Store(
     ReleaseRows,
+    ArchiveRows,
     DeliveryRows,
     DigestRows,
     SourceRows,

@@ -17,7 +17,14 @@ from syndicator.store.schema import deliveries, events, items, releases, source_
 from syndicator.store.websub import subscriber_rows
 from syndicator.urls import url_variants
 
-__all__ = ["ReleaseRows", "StoreVersion", "StoredEvent", "idempotency_key", "stored_item"]
+__all__ = [
+    "ReleaseRows",
+    "StoreVersion",
+    "StoredEvent",
+    "idempotency_key",
+    "stored_entry",
+    "stored_item",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +235,7 @@ class ReleaseRows:
         with self.engine.connect() as connection:
             found = connection.execute(query).all()
         rows = sorted(found, key=lambda row: (row.published, row.id), reverse=True)
-        return [_entry(row, row.version, row.stored_at) for row in rows]
+        return [stored_entry(row, row.version, row.stored_at) for row in rows]
 
     def store_version(self) -> StoreVersion:
         """What the rendered pages depend on, in one cheap query: the newest event (every
@@ -260,7 +267,7 @@ class ReleaseRows:
             row = connection.execute(query).first()
         if row is None:
             return None
-        return row.kind, _entry(row, row.number, row.stored_at)
+        return row.kind, stored_entry(row, row.number, row.stored_at)
 
     def release_languages(self, release_id: int) -> list[str]:
         query = sa.select(items.c.lang).where(items.c.release_id == release_id).distinct()
@@ -302,7 +309,8 @@ def stored_item(row: sa.Row[tuple[object, ...]]) -> StoredItem:
     )
 
 
-def _entry(row: sa.Row[tuple[object, ...]], version: int, stored_at: datetime) -> Entry:
+def stored_entry(row: sa.Row[tuple[object, ...]], version: int, stored_at: datetime) -> Entry:
+    """An ``items`` row joined with its version's ``article``, as feeds show it."""
     mapping = row._mapping
     return Entry(
         item_id=mapping["id"],

@@ -99,6 +99,9 @@ items = sa.Table(
     # The feeds' "newest N" (of a language, or of all) walks these backwards and stops at N.
     sa.Index("ix_items_lang_published_id", "lang", "published", "id"),
     sa.Index("ix_items_published_id", "published", "id"),
+    # A language's and a source's archive pages walk these in id order (``store.archive``).
+    sa.Index("ix_items_lang_id", "lang", "id"),
+    sa.Index("ix_items_source_id", "source", "id"),
     # A source's feed, and ``find_item``'s (source, post_id) look-up, use its prefix.
     sa.Index("ix_items_source_published_id", "source", "published", "id"),
 )

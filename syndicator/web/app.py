@@ -34,11 +34,13 @@ from syndicator.logs import log_event
 from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, feed_changed, feed_entries, published_feeds, render_feed
+from syndicator.publish.archive import ArchiveReader, has_archive, page_count
 from syndicator.publish.channel import rfc3339
 from syndicator.store.releases import StoreVersion
+from syndicator.web.archive import archive_routes
 from syndicator.web.assets import asset_routes
 from syndicator.web.cache import KEY_TTL_S, PageCache, Rendered, encode
-from syndicator.web.conditional import answer, conditional_response, request_headers
+from syndicator.web.conditional import answer, conditional_response, feed_headers, request_headers
 from syndicator.web.index import (
     INDEX_HEADERS,
     QUERY_MAX,
@@ -60,7 +62,7 @@ RETRY_AFTER = 30  # seconds a client should wait when the store is down
 log = logging.getLogger(__name__)
 
 
-class ReadStore(Protocol):
+class ReadStore(ArchiveReader, Protocol):
     """What the web app reads: blocking calls that raise ``StoreError`` when the store fails
     (``check`` when it is unreachable). The app runs them off the loop."""
 
@@ -100,6 +102,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/feeds/{lang}/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/source/{source}/{filename}", handlers.feed, methods=["GET"]),
         Route("/feeds/filter/{name}/{filename}", handlers.feed, methods=["GET"]),
+        *archive_routes(config, store, handlers.cache),  # RFC 5005 archive pages
         Route("/healthz", handlers.healthz, methods=["GET"]),
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
@@ -132,7 +135,7 @@ class _CachedFeeds:
                 rendered = self.handlers.cache.cached(feed.path, version.events)
                 if rendered is not None:
                     headers = request_headers(scope)
-                    chosen = answer(scope["method"], headers, rendered, _feed_headers(feed))
+                    chosen = answer(scope["method"], headers, rendered, feed_headers(feed))
                     await send(
                         {"type": "http.response.start", "status": chosen.status,
                          "headers": chosen.headers}
@@ -156,11 +159,15 @@ class _Handlers:
         version = await self.cache.version()
         render = functools.partial(self._render_feed, feed)
         rendered = await self.cache.get(feed.path, version.events, render)
-        return conditional_response(request, rendered, _feed_headers(feed))
+        return conditional_response(request, rendered, feed_headers(feed))
 
     def _render_feed(self, feed: Feed) -> Rendered:
         entries = feed_entries(self.store, feed, self.config)
-        body = render_feed(feed, entries, self.config)
+        pages = None  # how many archive pages it links to (publish.archive)
+        if has_archive(feed):
+            count = self.store.archive_count(feed.lang, feed.source)
+            pages = page_count(count, self.config.feeds.archive_page_size)
+        body = render_feed(feed, entries, self.config, pages)
         return encode(body, feed.content_type, feed_changed(entries))
 
     async def index(self, request: Request) -> Response:
@@ -208,14 +215,6 @@ class _Handlers:
             media_type=metrics.CONTENT_TYPE,
             headers={"Cache-Control": "no-store"},
         )
-
-
-@functools.cache  # the same few per feed, asked for on every request: never mutated
-def _feed_headers(feed: Feed) -> dict[str, str]:
-    headers = {"X-Content-Type-Options": "nosniff"}
-    if feed.format == "json":  # read by partners' pages in the browser
-        headers["Access-Control-Allow-Origin"] = "*"
-    return headers
 
 
 def _state_json(state: SourceState) -> dict[str, Any]:

@@ -74,8 +74,12 @@ class PageCache:
         *,
         ttl_s: float = KEY_TTL_S,
         clock: Callable[[], float] = time.monotonic,
+        max_kept: int | None = None,
     ) -> None:
+        """``max_kept``: keep at most that many documents, dropping the least recently used
+        (for open-ended names such as archive pages); ``None``: keep every name."""
         self._store_version = store_version
+        self._max_kept = max_kept
         self._ttl_s = ttl_s
         self._clock = clock
         self._version: StoreVersion | None = None
@@ -108,7 +112,11 @@ class PageCache:
     def cached(self, name: str, key: Hashable) -> Rendered | None:
         """The document rendered for ``key``, if it is kept (no await: the fast path)."""
         kept = self._kept.get(name)
-        return kept.rendered if kept is not None and kept.key == key else None
+        if kept is None or kept.key != key:
+            return None
+        if self._max_kept is not None:  # used: now the most recent (dicts keep order)
+            self._kept[name] = self._kept.pop(name)
+        return kept.rendered
 
     async def get(self, name: str, key: Hashable, render: Callable[[], Rendered]) -> Rendered:
         """The document for ``key``: kept, being rendered (shared), or rendered now by
@@ -126,4 +134,7 @@ class PageCache:
     def _rendered(self, name: str, key: Hashable, future: asyncio.Future[Rendered]) -> None:
         self._rendering.pop((name, key), None)
         if not future.cancelled() and future.exception() is None:
+            self._kept.pop(name, None)
             self._kept[name] = _Kept(key, future.result())
+            while self._max_kept is not None and len(self._kept) > self._max_kept:
+                del self._kept[next(iter(self._kept))]

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
+from syndicator.publish import Feed
 from syndicator.web.cache import Rendered
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "answer",
     "choose_coding",
     "conditional_response",
+    "feed_headers",
     "quality_values",
     "request_headers",
 ]
@@ -159,6 +161,15 @@ def _content_type(media_type: str) -> str:
 
 def _second(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+@functools.cache  # the same few per feed, asked for on every request: copy before changing
+def feed_headers(feed: Feed) -> dict[str, str]:
+    """What every feed document is answered with, besides the validators."""
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if feed.format == "json":  # read by partners' pages in the browser
+        headers["Access-Control-Allow-Origin"] = "*"
+    return headers
 
 
 def _vary(headers: Mapping[str, str] | None) -> str:

@@ -208,8 +208,11 @@ def test_dead_letters_are_listed_and_retried_and_feeds_build_writes_files(
     out = tmp_path / "built"
     built = syndicator("feeds", "build", "--out", str(out), "--config", str(config))
     written = built.stdout.splitlines()
-    assert len(written) == 3 * (4 + 1)  # combined, fi, sv, en and the source's own feeds
+    # combined, fi, sv, en and the source's own feeds (3 formats each), and the archive
+    # pages of the documents that hold releases: combined, fi and the source (one page each)
+    assert len(written) == 3 * (4 + 1) + 3 * 3
     assert str(out / "feeds" / "source" / "site-fi" / "atom.xml") in written
+    assert str(out / "feeds" / "fi" / "archive" / "1" / "atom.xml") in written
     parsed = feedparser.parse((out / "feeds" / "fi" / "rss.xml").read_bytes())
     assert parsed.bozo == 0 and len(parsed.entries) == 2
     assert syndicator("deliveries", "retry", "--config", str(config), check=False).returncode == 2

@@ -40,7 +40,7 @@ def _first_poll(config: Config) -> Documents:
     store = open_store(config.service.database_url)
     try:
         asyncio.run(run_once(config, store))
-        return feed_documents(store, config)
+        return feed_documents(store, config, store)  # and the archive pages
     finally:
         store.close()
 

@@ -26,8 +26,9 @@ def _findings(documents: Documents, now: datetime | None = None) -> dict[str, li
 
 
 def test_every_demo_feed_after_a_first_poll_is_clean(demo_documents: Documents) -> None:
-    # combined + 3 languages, and the 3 demo sources' own feeds; 3 formats each
-    assert len(demo_documents) == (4 + 3) * 3
+    # combined + 3 languages and the 3 demo sources' own feeds, 3 formats each, and each
+    # of those with one archive page
+    assert len(demo_documents) == (4 + 3) * 3 * 2
     assert _findings(demo_documents) == {}
 
 

@@ -147,6 +147,8 @@ def _json_feed(**changes: Any) -> bytes:
         (_json_feed(content_html='<img src="x.png" onerror="y">'), "SecurityRiskAttr"),
         (b'{"version": "https://jsonfeed.org/version/1", "title": "T", "items": []}',
          "InvalidVersion"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [],'
+         b' "next_url": "archive/1/feed.json"}', "InvalidFullLink"),
     ],
 )  # fmt: skip
 def test_json_feed_rules(data: bytes, code: str) -> None:

@@ -17,8 +17,7 @@ from lxml import etree
 
 from syndicator.model import Attachment, Image, Link
 from syndicator.publish import Feed, render_feed
-from syndicator.publish.channel import xml_safe
-from syndicator.publish.xmlwrite import escape_attribute, escape_text
+from syndicator.publish.xmlwrite import escape_attribute, escape_text, xml_safe
 from tests.publish.samples import make_config, make_entry
 
 A = "{http://www.w3.org/2005/Atom}"

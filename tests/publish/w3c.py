@@ -171,7 +171,7 @@ def check_json_feed(data: bytes, now: datetime) -> list[Finding]:
         found.append(Finding("InvalidVersion", "feed/version", str(document.get("version"))))
     if not isinstance(document.get("title"), str) or not document["title"]:
         found.append(Finding("MissingElement", "feed", "title"))
-    for key in ("home_page_url", "feed_url"):
+    for key in ("home_page_url", "feed_url", "next_url"):  # next_url: our prev-archive
         if key in document and not is_full_url(document[key]):
             found.append(Finding("InvalidFullLink", f"feed/{key}", str(document[key])))
     items = document.get("items")

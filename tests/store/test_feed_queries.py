@@ -6,14 +6,13 @@ shows."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from syndicator.store import Store
 from syndicator.store.schema import items
 from tests.publish.samples import T0
+from tests.store.plans import plan_of
 from tests.web.bulkstore import fill_items
 
 ITEMS = 3_000  # enough that PostgreSQL's planner prefers the index to a scan and a sort
@@ -23,30 +22,10 @@ SKEWED = ("fi",) * 8 + ("sv", "en")
 
 def _plan(store: Store, lang: str | None, source: str | None = None) -> str:
     """The plan of the statement ``latest_entries`` (``source_entries`` when ``source`` is
-    given) runs, captured with its parameters."""
-    statements: list[tuple[str, Any]] = []
-
-    def capture(conn: object, cursor: object, statement: str, parameters: Any, *rest: Any) -> None:
-        if "versions" in statement:
-            statements.append((statement, parameters))
-
-    sa.event.listen(store.engine, "before_cursor_execute", capture)
-    try:
-        if source is not None:
-            entries = store.source_entries(source, 50)
-        else:
-            entries = store.latest_entries(lang, 50)
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", capture)
-    assert len(entries) == 50
-    [(statement, parameters)] = statements
-    sqlite = store.engine.dialect.name == "sqlite"
-    with store.engine.connect() as connection:
-        if not sqlite:
-            connection.exec_driver_sql("ANALYZE")
-        explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
-        rows = connection.exec_driver_sql(explain + statement, parameters).all()
-    return "\n".join(str(row[-1] if sqlite else row[0]) for row in rows)
+    given) runs."""
+    if source is not None:
+        return plan_of(store, lambda: store.source_entries(source, 50), 50)
+    return plan_of(store, lambda: store.latest_entries(lang, 50), 50)
 
 
 @pytest.mark.parametrize(

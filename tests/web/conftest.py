@@ -36,6 +36,22 @@ class MemoryStore:
     def source_entries(self, source: str, limit: int) -> list[Entry]:
         return [entry for entry in self.entries if entry.source == source][:limit]
 
+    def archive_count(self, lang: str | None, source: str | None = None) -> int:
+        return len(self._of(lang, source))
+
+    def archive_entries(
+        self, lang: str | None, page: int, size: int, source: str | None = None
+    ) -> list[Entry]:
+        """As the real store: the page-th block of ``size`` by item id, newest first."""
+        chosen = sorted(self._of(lang, source), key=lambda e: e.item_id)
+        block = chosen[(page - 1) * size : page * size]
+        return sorted(block, key=lambda e: (e.article.published or e.first_seen, e.item_id))[::-1]
+
+    def _of(self, lang: str | None, source: str | None) -> list[Entry]:
+        if source is not None:
+            return [e for e in self.entries if e.source == source]
+        return [e for e in self.entries if lang is None or e.article.lang == lang]
+
     def store_version(self) -> StoreVersion:
         """Moves with any change to the entries or the polls, as the real store's does."""
         polls = [state.last_poll_at for state in self.states if state.last_poll_at]

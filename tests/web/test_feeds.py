@@ -13,8 +13,11 @@ from tests.publish.samples import URLS, EntryList, make_config, sample_entries
 from tests.web.conftest import MemoryStore
 
 
-async def test_served_bytes_equal_the_built_documents(client: httpx.AsyncClient) -> None:
-    documents = feed_documents(EntryList(sample_entries()), make_config())
+async def test_served_bytes_equal_the_built_documents(
+    client: httpx.AsyncClient, store: MemoryStore
+) -> None:
+    documents = feed_documents(EntryList(sample_entries()), make_config(), store)
+    assert "feeds/fi/archive/1/feed.json" in documents  # the archive pages too
     for path, (data, content_type) in documents.items():
         response = await client.get("/" + path)
         assert response.content == data, path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import gzip
 import hashlib
 import re
@@ -20,7 +21,7 @@ from syndicator.publish import feed_documents
 from syndicator.store import open_store
 from syndicator.store.releases import StoreVersion
 from syndicator.web import create_app
-from syndicator.web.cache import PageCache
+from syndicator.web.cache import PageCache, Rendered, encode
 from tests.publish.samples import EntryList, edited, make_config, sample_entries
 from tests.store.test_store import FI, SV, _save
 from tests.web.conftest import MemoryStore, sample_states, serve
@@ -62,7 +63,9 @@ def _client(store: MemoryStore, *, key_ttl_s: float = 0) -> httpx.AsyncClient:
 async def test_feeds_are_compressed_as_the_client_accepts(
     store: MemoryStore, accept: str, coding: str | None
 ) -> None:
-    expected, _ = feed_documents(EntryList(sample_entries()), make_config())["feeds/atom.xml"]
+    expected, _ = feed_documents(EntryList(sample_entries()), make_config(), store)[
+        "feeds/atom.xml"
+    ]
     async with _client(store) as client:
         response = await client.get("/feeds/atom.xml", headers={"Accept-Encoding": accept})
     assert response.headers.get("content-encoding") == coding
@@ -71,7 +74,9 @@ async def test_feeds_are_compressed_as_the_client_accepts(
 
 
 async def test_compressed_bytes_on_the_wire_decode_to_the_document(store: MemoryStore) -> None:
-    expected, _ = feed_documents(EntryList(sample_entries()), make_config())["feeds/fi/rss.xml"]
+    expected, _ = feed_documents(EntryList(sample_entries()), make_config(), store)[
+        "feeds/fi/rss.xml"
+    ]
     decoders = {"br": brotli.decompress, "gzip": gzip.decompress}
     async with _client(store) as client:
         for coding, decode in decoders.items():
@@ -241,3 +246,18 @@ async def test_the_version_is_read_once_per_ttl_and_shared() -> None:
     now[0] = 1.0
     assert (await cache.version()).events == 2
     assert reads == [0.0, 1.0]
+
+
+async def test_a_bounded_cache_keeps_the_most_recently_used() -> None:
+    cache = PageCache(lambda: StoreVersion(1, None), max_kept=2)
+    renders: list[str] = []
+
+    def render(name: str) -> Rendered:
+        renders.append(name)
+        return encode(name.encode(), "text/plain", None)
+
+    for name in ("a", "b", "a", "c"):  # "a" used again, so "b" is the one dropped
+        assert (await cache.get(name, 1, functools.partial(render, name))).body == name.encode()
+    assert renders == ["a", "b", "c"]
+    assert cache.cached("a", 1) is not None and cache.cached("c", 1) is not None
+    assert cache.cached("b", 1) is None

@@ -70,6 +70,7 @@ def _is_503(response: httpx.Response, lang: str) -> None:
         ("/feeds/atom.xml", {}, "fi"),
         ("/feeds/atom.xml", {"Accept-Language": "sv-FI, sv;q=0.9"}, "sv"),
         ("/feeds/en/rss.xml", {}, "en"),
+        ("/feeds/sv/archive/1/feed.json", {}, "sv"),
         ("/", {}, "fi"),
         ("/?lang=en", {"Accept-Language": "sv"}, "en"),
         ("/readyz", {"Accept-Language": "sv"}, "sv"),

@@ -102,6 +102,9 @@ async def test_a_new_release_reaches_the_subscribers_of_its_feeds_only(
     assert parsed.bozo == 0
     assert [entry.title for entry in parsed.entries] == ["Uusi uimahalli avataan"]
     assert {row.status for row in rows(store)} == {"delivered"}
+    # the document as served: it names its archive (RFC 5005), as /feeds/fi/atom.xml does
+    prev_archive = [link.href for link in parsed.feed.links if link.rel == "prev-archive"]
+    assert prev_archive == [FI_ATOM.replace("atom.xml", "archive/1/atom.xml")]
 
 
 async def test_source_and_filter_feeds_are_topics_too(
