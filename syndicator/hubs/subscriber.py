@@ -1,0 +1,144 @@
+"""When to subscribe to a source's hub, and doing it (W3C WebSub §§ 5.1, 5.3).
+
+After a poll whose listing advertised a hub (``Listing.hub``), the worker subscribes —
+unless the source says ``websub = false``, or a subscription for (source, hub, topic) is
+active (and not yet due for renewal), pending (the hub has not verified yet), or was denied
+or failed lately. The callback is ``{service.base_url}/websub/callback/{token}``; a
+loopback ``base_url`` cannot be reached by any hub, so then nothing is asked (said once),
+unless ``http.allow_private_networks`` (tests, the demo). ``renew_due`` asks again for
+every active subscription past 80 % of its lease: a scheduler job, so a source polled
+seldom still renews in time. The verification itself lands in ``web.websub_callback``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from syndicator.config import Config
+from syndicator.configbase import SourceBase
+from syndicator.errors import StoreError
+from syndicator.hubs.discovery import HubLink
+from syndicator.hubs.requests import HubRequest, send_request
+from syndicator.logs import log_event
+from syndicator.offload import offload
+from syndicator.store import SourceSubscription, Store
+
+__all__ = [
+    "RENEW_AT",
+    "RENEW_EVERY",
+    "SourceHubs",
+    "callback_url",
+    "unreachable_reason",
+    "wants_request",
+]
+
+log = logging.getLogger("syndicator.websub")
+RENEW_AT = 0.8  # of the lease: ask again then
+RENEW_EVERY = 30.0  # seconds between two looks for subscriptions to renew
+PENDING_WAIT = timedelta(hours=1)  # a hub that has not verified by then is asked again
+RETRY_AFTER = {"failed": timedelta(hours=1), "denied": timedelta(days=1)}
+
+
+def callback_url(config: Config, token: str) -> str:
+    return f"{config.service.base_url.rstrip('/')}/websub/callback/{token}"
+
+
+def unreachable_reason(config: Config) -> str | None:
+    """PURE. Why no hub could reach our callbacks, or None."""
+    if config.http.allow_private_networks:
+        return None
+    host = (urlsplit(config.service.base_url).hostname or "").lower()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return f"service.base_url {config.service.base_url} is a loopback address" if loopback else None
+
+
+def wants_request(existing: SourceSubscription | None, now: datetime) -> bool:
+    """PURE. Whether to send a subscription request for a hub a poll just saw."""
+    if existing is None:
+        return True
+    if existing.state == "active":
+        return renewal_due(existing, now)
+    if existing.state == "pending":
+        return now - existing.updated_at >= PENDING_WAIT
+    return now - existing.updated_at >= RETRY_AFTER.get(existing.state, PENDING_WAIT)
+
+
+def renewal_due(sub: SourceSubscription, now: datetime) -> bool:
+    """PURE. An active subscription past ``RENEW_AT`` of its lease (or without one)."""
+    if sub.expires_at is None or not sub.lease_seconds:
+        return True
+    left = (sub.expires_at - now).total_seconds()
+    return left <= (1 - RENEW_AT) * sub.lease_seconds
+
+
+class SourceHubs:
+    def __init__(self, config: Config, store: Store, client: httpx.AsyncClient) -> None:
+        self.config, self.store, self.client = config, store, client
+        self._told = False  # the unreachable callback is said once per process
+
+    async def after_poll(self, source: SourceBase, hub: HubLink | None, now: datetime) -> None:
+        """Subscribe to the hub a poll of ``source`` saw, when that is wanted."""
+        if hub is None or not source.websub or not self._reachable(source, hub):
+            return
+        existing = await offload(self.store.source_subscription, source.name, hub.hub, hub.topic)
+        if wants_request(existing, now):
+            await self._subscribe(source.name, hub, now)
+
+    async def renew_due(self, now: datetime, sources: Sequence[SourceBase]) -> int:
+        """Ask again for each active subscription near the end of its lease; how many."""
+        wanted = {source.name for source in sources if source.enabled and source.websub}
+        subs = await offload(self.store.source_subscriptions)
+        due = [
+            s for s in subs if s.state == "active" and s.source in wanted and renewal_due(s, now)
+        ]
+        for sub in due:
+            await self._subscribe(sub.source, HubLink(sub.hub, sub.topic), now)
+        return len(due)
+
+    async def renew(self, sources: Sequence[SourceBase]) -> None:
+        """``renew_due`` now, as a scheduler job: a store failure waits for the next run."""
+        try:
+            await self.renew_due(datetime.now(UTC), sources)
+        except StoreError as exc:
+            log_event(log, logging.WARNING, "websub.renew_failed",
+                      f"subscriptions not renewed: {exc.message}", error_code=exc.code)  # fmt: skip
+
+    def _reachable(self, source: SourceBase, hub: HubLink) -> bool:
+        reason = unreachable_reason(self.config)
+        if reason is not None and not self._told:
+            self._told = True
+            log_event(log, logging.INFO, "websub.no_callback",
+                      f"{source.name}: {hub.hub} advertised, not subscribing: {reason} a hub "
+                      "cannot reach; polling only", source=source.name, url=hub.hub)  # fmt: skip
+        return reason is None
+
+    async def _subscribe(self, source: str, hub: HubLink, now: datetime) -> None:
+        sub = await offload(self.store.open_source_subscription, source, hub.hub, hub.topic,
+                            token=secrets.token_urlsafe(24), secret=secrets.token_hex(32),
+                            now=now)  # fmt: skip
+        asked = HubRequest("subscribe", hub.hub, hub.topic, callback_url(self.config, sub.token),
+                           sub.secret)  # fmt: skip
+        allow = self.config.http.allow_private_networks
+        problem = await send_request(self.client, asked, allow_private=allow)
+        if problem is None:
+            log_event(log, logging.INFO, "websub.requested",
+                      f"{source}: asked {hub.hub} to subscribe to {hub.topic}",
+                      source=source, url=hub.hub)  # fmt: skip
+            return
+        if sub.state == "active":  # a renewal: the lease we have still holds
+            await offload(self.store.note_subscription_error, sub.id, problem, now)
+        else:
+            await offload(self.store.end_source_subscription, sub.id, "failed", problem, now)
+        log_event(log, logging.WARNING, "websub.subscribe_failed",
+                  f"{source}: subscribing at {hub.hub} failed: {problem}", source=source,
+                  url=hub.hub, error_code="websub.subscribe_failed")  # fmt: skip
