@@ -21,7 +21,7 @@ __all__ = ["HubLink", "choose_hub", "feed_links", "header_links", "html_links"]
 
 Rel = tuple[str, str]  # (rel, absolute URL)
 # One link-value of RFC 8288: <target> then ;-separated parameters (a quoted one may hold , ;).
-_LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,"]+(?:=(?:"[^"]*"|[^;,"]*))?)*)')
+_LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,="]+(?:=\s*(?:"[^"]*"|[^;,"]*))?)*)')
 _PARAM = re.compile(r'\s*;\s*([^;,="\s]+)\s*(?:=\s*(?:"([^"]*)"|([^;,"\s]*)))?')
 
 
