@@ -78,7 +78,7 @@ def renewal_due(sub: SourceSubscription, now: datetime) -> bool:
     if sub.expires_at is None or not sub.lease_seconds:
         return True
     left = (sub.expires_at - now).total_seconds()
-    return left <= (1 - RENEW_AT) * sub.lease_seconds
+    return left <= sub.lease_seconds - RENEW_AT * sub.lease_seconds  # (1 - 0.8) * n < 0.2 * n
 
 
 class SourceHubs:
