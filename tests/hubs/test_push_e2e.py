@@ -1,0 +1,134 @@
+"""End to end with a REAL hub: instance A (``syndicator run`` polling the sample site) has
+its built-in hub and names it in its feeds; instance B (``syndicator run`` whose only
+source is A's Finnish Atom feed, polled once an HOUR) discovers the hub, subscribes, is
+verified, and when A finds a new release and distributes it, B stores it at once: only the
+push can explain the arrival."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from syndicator.demo.site import SampleSite
+from syndicator.locales import HELSINKI
+from syndicator.store import open_store
+from tests.e2e.conftest import ARENA, LIBRARY, log_lines, sources_toml, write_config
+from tests.hubs.servers import free_port
+from tests.websub.test_subscriber_process import _process
+
+_WAIT_S = 60.0  # generous for start-up on a shared machine; the push latency is asserted apart
+PUSH_TO_STORED_S = 2.0
+
+
+def _hub_config(tmp_path: Path, site_url: str, port: int) -> Path:
+    (tmp_path / "a").mkdir()
+    path = write_config(tmp_path / "a", sources_toml(site_url, catch_up=True, langs=("fi",)), "")
+    text = path.read_text(encoding="utf-8").replace(
+        'base_url = "http://127.0.0.1:8080/"',
+        f'base_url = "http://127.0.0.1:{port}/"\nport = {port}\noutbox_interval = "0.2s"',
+    )
+    path.write_text(text.replace('interval = "10s"', 'interval = "1s"'), encoding="utf-8")
+    return path
+
+
+def _subscriber_config(tmp_path: Path, topic: str, port: int) -> Path:
+    path = tmp_path / "b" / "feeds.toml"
+    path.parent.mkdir()
+    path.write_text(f"""
+[service]
+database_url = "sqlite:///{tmp_path / "b" / "b.sqlite3"}"
+base_url = "http://127.0.0.1:{port}/"
+port = {port}
+
+[http]
+allow_private_networks = true
+min_host_delay = "0s"
+
+[[sources]]
+name = "vaasa-hub"
+kind = "feed"
+url = "{topic}"
+language = "fi"
+interval = "1h"
+fetch_article = false
+""", encoding="utf-8")  # fmt: skip
+    return path
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + _WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def _events(log: Path, name: str) -> list[dict[str, Any]]:
+    return [line for line in log_lines(log.read_text("utf-8")) if line.get("event") == name]
+
+
+def _at(line: dict[str, Any]) -> float:
+    return datetime.fromisoformat(line["time"]).timestamp()
+
+
+def test_a_push_from_a_real_hub_is_stored_at_once(tmp_path: Path) -> None:
+    sample = SampleSite(with_releases=False)
+    start = datetime.now(HELSINKI).replace(microsecond=0) - timedelta(days=1)
+    sample.add_release("kirjasto", {"fi": LIBRARY["fi"]}, published=start, post_id=5001)
+    handle = sample.serve()
+    hub_port, our_port = free_port(), free_port()
+    topic = f"http://127.0.0.1:{hub_port}/feeds/fi/atom.xml"
+    hub_log, our_log = tmp_path / "a.log", tmp_path / "b.log"
+    run = [sys.executable, "-m", "syndicator", "run", "--config"]
+    try:
+        with (
+            hub_log.open("w") as a_out,
+            _process([*run, str(_hub_config(tmp_path, handle.url, hub_port))],
+                     stdout=a_out, stderr=a_out),
+        ):  # fmt: skip
+            _until(lambda: LIBRARY["fi"].title in httpx.get(topic).text)
+            with (
+                our_log.open("w") as b_out,
+                _process([*run, str(_subscriber_config(tmp_path, topic, our_port))],
+                         stdout=b_out, stderr=b_out) as ours,
+            ):  # fmt: skip
+                _until(lambda: bool(_events(hub_log, "websub.subscribed")))
+                assert [e["source"] for e in _events(our_log, "websub.subscribed")] == ["vaasa-hub"]
+                sample.add_release(
+                    "jaahalli", {"fi": ARENA["fi"]}, published=start + timedelta(hours=1)
+                )
+                _until(lambda: any(e["message"] == ARENA["fi"].title
+                                   for e in _events(our_log, "item.created")))  # fmt: skip
+                ours.terminate()
+    finally:
+        handle.stop()
+    (push,) = _events(our_log, "websub.push")
+    (stored,) = [e for e in _events(our_log, "item.created") if e["message"] == ARENA["fi"].title]
+    latency = _at(stored) - _at(push)
+    print(f"websub subscriber: stored {latency:.3f} s after the push arrived")
+    assert 0 <= latency < PUSH_TO_STORED_S
+    assert len(_events(our_log, "poll.done")) == 2  # the first poll and the pushed one: no timer
+    store = open_store(f"sqlite:///{tmp_path / 'b' / 'b.sqlite3'}")
+    try:
+        titles = [entry.article.title for entry in store.latest_entries("fi", 10)]
+        (sub,) = store.source_subscriptions()
+    finally:
+        store.close()
+    assert ARENA["fi"].title in titles and LIBRARY["fi"].title in titles
+    assert (sub.state, sub.hub, sub.topic) == (
+        "active",
+        f"http://127.0.0.1:{hub_port}/websub",
+        topic,
+    )
+    errors = [line for line in log_lines(our_log.read_text("utf-8")) if line["level"] == "ERROR"]
+    assert errors == []
