@@ -12,7 +12,7 @@ from syndicator.config import Config, HttpSettings, ServiceSettings
 from syndicator.scheduler import Worker
 from syndicator.sources import feed
 from syndicator.store import Store
-from tests.hubs.servers import free_port
+from tests.hostile.harness import free_port
 from tests.sinks import Answer, HttpSink, Recorded
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>

@@ -6,7 +6,6 @@ push can explain the arrival."""
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,9 +17,8 @@ import httpx
 from syndicator.demo.site import SampleSite
 from syndicator.locales import HELSINKI
 from syndicator.store import open_store
-from tests.e2e.conftest import ARENA, LIBRARY, log_lines, sources_toml, write_config
-from tests.hubs.servers import free_port
-from tests.websub.test_subscriber_process import _process
+from tests.e2e.conftest import ARENA, LIBRARY, sources_toml, write_config
+from tests.hostile.harness import free_port, json_lines, stop_worker, worker
 
 _WAIT_S = 60.0  # generous for start-up on a shared machine; the push latency is asserted apart
 PUSH_TO_STORED_S = 2.0
@@ -74,11 +72,7 @@ def _until(condition: Callable[[], bool]) -> None:
 
 
 def _events(log: Path, name: str) -> list[dict[str, Any]]:
-    return [line for line in log_lines(log.read_text("utf-8")) if line.get("event") == name]
-
-
-def _at(line: dict[str, Any]) -> float:
-    return datetime.fromisoformat(line["time"]).timestamp()
+    return [line for line in json_lines(log) if line.get("event") == name]
 
 
 def test_a_push_from_a_real_hub_is_stored_at_once(tmp_path: Path) -> None:
@@ -89,32 +83,23 @@ def test_a_push_from_a_real_hub_is_stored_at_once(tmp_path: Path) -> None:
     hub_port, our_port = free_port(), free_port()
     topic = f"http://127.0.0.1:{hub_port}/feeds/fi/atom.xml"
     hub_log, our_log = tmp_path / "a.log", tmp_path / "b.log"
-    run = [sys.executable, "-m", "syndicator", "run", "--config"]
     try:
-        with (
-            hub_log.open("w") as a_out,
-            _process([*run, str(_hub_config(tmp_path, handle.url, hub_port))],
-                     stdout=a_out, stderr=a_out),
-        ):  # fmt: skip
+        with worker(_hub_config(tmp_path, handle.url, hub_port), hub_log) as hub:
             _until(lambda: LIBRARY["fi"].title in httpx.get(topic).text)
-            with (
-                our_log.open("w") as b_out,
-                _process([*run, str(_subscriber_config(tmp_path, topic, our_port))],
-                         stdout=b_out, stderr=b_out) as ours,
-            ):  # fmt: skip
+            with worker(_subscriber_config(tmp_path, topic, our_port), our_log) as ours:
                 _until(lambda: bool(_events(hub_log, "websub.subscribed")))
                 assert [e["source"] for e in _events(our_log, "websub.subscribed")] == ["vaasa-hub"]
-                sample.add_release(
-                    "jaahalli", {"fi": ARENA["fi"]}, published=start + timedelta(hours=1)
-                )
+                later = start + timedelta(hours=1)
+                sample.add_release("jaahalli", {"fi": ARENA["fi"]}, published=later)
                 _until(lambda: any(e["message"] == ARENA["fi"].title
                                    for e in _events(our_log, "item.created")))  # fmt: skip
-                ours.terminate()
+                assert stop_worker(ours) == 0
+            stop_worker(hub)
     finally:
         handle.stop()
     (push,) = _events(our_log, "websub.push")
     (stored,) = [e for e in _events(our_log, "item.created") if e["message"] == ARENA["fi"].title]
-    latency = _at(stored) - _at(push)
+    latency = stored["at"] - push["at"]
     print(f"websub subscriber: stored {latency:.3f} s after the push arrived")
     assert 0 <= latency < PUSH_TO_STORED_S
     assert len(_events(our_log, "poll.done")) == 2  # the first poll and the pushed one: no timer
@@ -130,5 +115,5 @@ def test_a_push_from_a_real_hub_is_stored_at_once(tmp_path: Path) -> None:
         f"http://127.0.0.1:{hub_port}/websub",
         topic,
     )
-    errors = [line for line in log_lines(our_log.read_text("utf-8")) if line["level"] == "ERROR"]
+    errors = [line for line in json_lines(our_log) if line["level"] == "ERROR"]
     assert errors == []

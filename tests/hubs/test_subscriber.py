@@ -20,7 +20,8 @@ from syndicator.hubs.subscriber import SourceHubs, unreachable_reason, wants_req
 from syndicator.sources import feed
 from syndicator.store import SourceSubscription, Store, open_store
 from syndicator.web import create_app
-from tests.hubs.servers import free_port, serve_at
+from tests.hostile.harness import free_port
+from tests.web.conftest import serve
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 SOURCE = feed.Config(kind="feed", name="vaasa", url="https://www.vaasa.fi/feed/")
@@ -94,8 +95,8 @@ async def pair(store: Store, tmp_path: Path) -> AsyncIterator[Pair]:
     our_config = Config(service=ServiceSettings(base_url=our_base), http=private)
     hub_store = open_store(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
     async with (
-        serve_at(create_app(hub_config, hub_store), hub_port),
-        serve_at(create_app(our_config, store), our_port),
+        serve(create_app(hub_config, hub_store), hub_port),
+        serve(create_app(our_config, store), our_port),
         httpx.AsyncClient(timeout=10) as client,
     ):
         link = HubLink(hub_base + "websub", hub_base + "feeds/fi/atom.xml")
