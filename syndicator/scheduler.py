@@ -239,7 +239,8 @@ class Worker:
                 await ping_external_hubs(self.config, [source])
             if not result.ok:
                 await self._back_off(source, result, scheduler)
-            await self._hubs.after_poll(source, result.hub, datetime.now(UTC))  # after the rest
+            listed = result.ok and not result.not_modified and not result.skipped
+            await self._hubs.after_poll(source, result.hub, datetime.now(UTC), listed=listed)
             return result
         except asyncio.CancelledError:
             if not self._stop.is_set():

@@ -8,6 +8,11 @@ loopback ``base_url`` cannot be reached by any hub, so then nothing is asked (sa
 unless ``http.allow_private_networks`` (tests, the demo). ``renew_due`` asks again for
 every active subscription past 80 % of its lease: a scheduler job, so a source polled
 seldom still renews in time. The verification itself lands in ``web.websub_callback``.
+
+Subscriptions the sources no longer want are ended (``retired``), never renewed, and their
+pushes answered 410 Gone: after a poll that read the listing and saw another hub or topic,
+or none; and, in the renewal job, those of sources removed from the config or switched to
+``websub = false``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ __all__ = [
     "RENEW_EVERY",
     "SourceHubs",
     "callback_url",
+    "retired",
     "unreachable_reason",
     "wants_request",
 ]
@@ -43,7 +49,7 @@ log = logging.getLogger("syndicator.websub")
 RENEW_AT = 0.8  # of the lease: ask again then
 RENEW_EVERY = 30.0  # seconds between two looks for subscriptions to renew
 PENDING_WAIT = timedelta(hours=1)  # a hub that has not verified by then is asked again
-RETRY_AFTER = {"failed": timedelta(hours=1), "denied": timedelta(days=1)}
+RETRY_AFTER = {"failed": timedelta(hours=1), "denied": timedelta(days=1), "ended": timedelta(0)}
 
 
 def callback_url(config: Config, token: str) -> str:
@@ -81,23 +87,38 @@ def renewal_due(sub: SourceSubscription, now: datetime) -> bool:
     return left <= sub.lease_seconds - RENEW_AT * sub.lease_seconds  # (1 - 0.8) * n < 0.2 * n
 
 
+def retired(subs: Sequence[SourceSubscription], kept: HubLink | None) -> list[SourceSubscription]:
+    """PURE. The live rows among ``subs`` other than the one for ``kept`` (all when None)."""
+    keep = (kept.hub, kept.topic) if kept is not None else None
+    return [s for s in subs if s.state != "ended" and (s.hub, s.topic) != keep]
+
+
 class SourceHubs:
     def __init__(self, config: Config, store: Store, client: httpx.AsyncClient) -> None:
         self.config, self.store, self.client = config, store, client
         self._told = False  # the unreachable callback is said once per process
 
-    async def after_poll(self, source: SourceBase, hub: HubLink | None, now: datetime) -> None:
-        """Subscribe to the hub a poll of ``source`` saw, when that is wanted."""
-        if hub is None or not source.websub or not self._reachable(source, hub):
+    async def after_poll(
+        self, source: SourceBase, hub: HubLink | None, now: datetime, *, listed: bool
+    ) -> None:
+        """Subscribe to the hub a poll of ``source`` saw, when that is wanted; ``listed``:
+        the poll read the listing (not a 304, not a failure), so ``hub`` None means none."""
+        subs = await offload(self.store.source_subscriptions, source.name)
+        kept = hub if source.websub else None
+        if listed or not source.websub:
+            await self._retire(retired(subs, kept), "no longer advertised by the source", now)
+        if kept is None or not self._reachable(source, kept):
             return
-        existing = await offload(self.store.source_subscription, source.name, hub.hub, hub.topic)
+        existing = next((s for s in subs if (s.hub, s.topic) == (kept.hub, kept.topic)), None)
         if wants_request(existing, now):
-            await self._subscribe(source.name, hub, now)
+            await self._subscribe(source.name, kept, now)
 
     async def renew_due(self, now: datetime, sources: Sequence[SourceBase]) -> int:
         """Ask again for each active subscription near the end of its lease; how many."""
         wanted = {source.name for source in sources if source.enabled and source.websub}
         subs = await offload(self.store.source_subscriptions)
+        unwanted = [s for s in subs if s.source not in wanted and s.state != "ended"]
+        await self._retire(unwanted, "the source is no longer configured for WebSub", now)
         due = [
             s for s in subs if s.state == "active" and s.source in wanted and renewal_due(s, now)
         ]
@@ -112,6 +133,13 @@ class SourceHubs:
         except StoreError as exc:
             log_event(log, logging.WARNING, "websub.renew_failed",
                       f"subscriptions not renewed: {exc.message}", error_code=exc.code)  # fmt: skip
+
+    async def _retire(self, subs: Sequence[SourceSubscription], why: str, now: datetime) -> None:
+        for sub in subs:
+            await offload(self.store.end_source_subscription, sub.id, "ended", why, now)
+            log_event(log, logging.INFO, "websub.ended",
+                      f"{sub.source}: subscription at {sub.hub} to {sub.topic} ended: {why}",
+                      source=sub.source, url=sub.hub)  # fmt: skip
 
     def _reachable(self, source: SourceBase, hub: HubLink) -> bool:
         reason = unreachable_reason(self.config)

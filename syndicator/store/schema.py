@@ -236,7 +236,7 @@ source_subscriptions = sa.Table(
     sa.Column("topic", sa.String(2048), nullable=False),
     sa.Column("token", sa.String(64), nullable=False, unique=True),  # the callback's last segment
     sa.Column("secret", sa.String(128), nullable=False),  # HMAC key we gave the hub
-    sa.Column("state", sa.String(16), nullable=False),  # pending, active, denied, failed
+    sa.Column("state", sa.String(16), nullable=False),  # pending active denied failed ended
     sa.Column("lease_seconds", sa.Integer),  # as the hub granted it
     sa.Column("expires_at", UtcDateTime),
     sa.Column("push_due_at", UtcDateTime),  # a signed push arrived: poll the source now

@@ -2,7 +2,9 @@
 
 A row is ``pending`` from just before the subscription request is sent (the hub may verify
 before it answers), ``active`` once the hub verified it (with the lease it granted),
-``denied`` when the hub said so, ``failed`` when the request itself failed. Token and secret
+``denied`` when the hub said so, ``failed`` when the request itself failed, ``ended`` when
+the source no longer advertises that hub and topic (or is gone, or says ``websub = false``):
+pushes to it are then answered 410 Gone, which tells the hub to stop. Token and secret
 stay the same across renewals, so a push signed under the old request still verifies.
 ``push_due_at`` is the hand-over from the callback (any replica) to the worker that polls:
 set by a signed push, taken (compare-and-set) by exactly one worker.
@@ -29,7 +31,7 @@ class SourceSubscription:
     topic: str
     token: str
     secret: str
-    state: str  # pending, active, denied, failed
+    state: str  # pending, active, denied, failed, ended
     lease_seconds: int | None
     expires_at: datetime | None
     last_error: str | None
@@ -54,8 +56,11 @@ class SourceSubscriptionRows:
             row = connection.execute(query).first()
         return _subscription(row) if row is not None else None
 
-    def source_subscriptions(self) -> list[SourceSubscription]:
+    def source_subscriptions(self, source: str | None = None) -> list[SourceSubscription]:
+        """Every row, or those of ``source``."""
         query = sa.select(source_subscriptions).order_by(source_subscriptions.c.id)
+        if source is not None:
+            query = query.where(source_subscriptions.c.source == source)
         with self.engine.connect() as connection:
             return [_subscription(row) for row in connection.execute(query)]
 
@@ -88,7 +93,7 @@ class SourceSubscriptionRows:
                      last_error=None, updated_at=now)  # fmt: skip
 
     def end_source_subscription(self, id: int, state: str, error: str, now: datetime) -> None:
-        """``denied`` or ``failed``, and why."""
+        """``denied``, ``failed`` or ``ended``, and why."""
         self._update(id, state=state, last_error=error, push_due_at=None, updated_at=now)
 
     def note_subscription_error(self, id: int, error: str, now: datetime) -> None:

@@ -16,7 +16,12 @@ import pytest
 
 from syndicator.config import Config, HttpSettings, ServiceSettings, WebSubSettings
 from syndicator.hubs.discovery import HubLink
-from syndicator.hubs.subscriber import SourceHubs, unreachable_reason, wants_request
+from syndicator.hubs.subscriber import (
+    SourceHubs,
+    retired,
+    unreachable_reason,
+    wants_request,
+)
 from syndicator.sources import feed
 from syndicator.store import SourceSubscription, Store, open_store
 from syndicator.web import create_app
@@ -51,10 +56,22 @@ def _sub(
         (_sub("failed", age=timedelta(hours=1)), True),
         (_sub("denied", age=timedelta(hours=23)), False),
         (_sub("denied", age=timedelta(days=1)), True),
+        (_sub("ended"), True),  # advertised again
     ],
 )
 def test_when_a_request_is_sent(existing: SourceSubscription | None, wanted: bool) -> None:
     assert wants_request(existing, NOW) is wanted
+
+
+def test_which_subscriptions_a_listing_retires() -> None:
+    live, other, ended = _sub("active", left=900), _sub("pending"), _sub("ended")
+    other = SourceSubscription(**{**_fields(other), "id": 2, "topic": "https://t2/"})
+    assert retired([live, other, ended], HubLink("https://h/", "https://t/")) == [other]
+    assert retired([live, other, ended], None) == [live, other]
+
+
+def _fields(sub: SourceSubscription) -> dict[str, object]:
+    return {name: getattr(sub, name) for name in SourceSubscription.__slots__}
 
 
 @pytest.mark.parametrize(
@@ -120,7 +137,7 @@ async def test_a_real_hub_verifies_our_intent_and_we_renew_before_the_lease_ends
 ) -> None:
     now = datetime.now(UTC)
     with caplog.at_level(logging.INFO, "syndicator.websub"):
-        await pair.hubs.after_poll(SOURCE, pair.link, now)
+        await pair.hubs.after_poll(SOURCE, pair.link, now, listed=True)
         await _until(lambda: _state(pair.store) == "active")
         await _until(lambda: bool(pair.hub_store.active_subscriptions(now)))  # saved after
     (ours,) = pair.store.source_subscriptions()
@@ -132,7 +149,7 @@ async def test_a_real_hub_verifies_our_intent_and_we_renew_before_the_lease_ends
     events = {r.event for r in caplog.records}  # type: ignore[attr-defined]
     assert {"websub.requested", "websub.subscribed"} <= events
 
-    await pair.hubs.after_poll(SOURCE, pair.link, now)  # the next poll: nothing asked
+    await pair.hubs.after_poll(SOURCE, pair.link, now, listed=True)  # the next poll: nothing asked
     assert pair.hub_store.active_subscriptions(now)[0].expires_at == theirs.expires_at
 
     later = now + timedelta(seconds=3.5)  # past 80 % of the 4 s lease
@@ -147,19 +164,43 @@ async def test_a_real_hub_verifies_our_intent_and_we_renew_before_the_lease_ends
 
 async def test_a_source_with_websub_off_is_not_subscribed(pair: Pair) -> None:
     quiet = SOURCE.model_copy(update={"websub": False})
-    await pair.hubs.after_poll(quiet, pair.link, datetime.now(UTC))
+    await pair.hubs.after_poll(quiet, pair.link, datetime.now(UTC), listed=True)
     assert pair.store.source_subscriptions() == []
 
 
 async def test_a_hub_that_is_down_leaves_a_failed_row(pair: Pair) -> None:
     dead = HubLink(f"http://127.0.0.1:{free_port()}/websub", pair.link.topic)
-    await pair.hubs.after_poll(SOURCE, dead, datetime.now(UTC))
+    await pair.hubs.after_poll(SOURCE, dead, datetime.now(UTC), listed=True)
     (sub,) = pair.store.source_subscriptions()
     assert sub.state == "failed" and sub.last_error and "unreachable" in sub.last_error
 
 
 async def test_a_topic_the_hub_does_not_serve_is_refused(pair: Pair) -> None:
     unknown = HubLink(pair.link.hub, "https://elsewhere.example/feed/")
-    await pair.hubs.after_poll(SOURCE, unknown, datetime.now(UTC))
+    await pair.hubs.after_poll(SOURCE, unknown, datetime.now(UTC), listed=True)
     (sub,) = pair.store.source_subscriptions()
     assert sub.state == "failed" and sub.last_error and "HTTP 400" in sub.last_error
+
+
+async def test_subscriptions_the_source_no_longer_wants_end(pair: Pair) -> None:
+    now = datetime.now(UTC)
+    await pair.hubs.after_poll(SOURCE, pair.link, now, listed=True)
+    await _until(lambda: _state(pair.store) == "active")
+    await pair.hubs.after_poll(SOURCE, None, now, listed=False)  # a 304 tells nothing
+    assert _state(pair.store) == "active"
+    await pair.hubs.after_poll(SOURCE, None, now, listed=True)  # read, and no hub any more
+    (sub,) = pair.store.source_subscriptions()
+    assert (sub.state, sub.last_error) == ("ended", "no longer advertised by the source")
+    async with httpx.AsyncClient() as client:  # the hub's next push is told to stop
+        answer = await client.post(_callback(pair, sub.token), content=b"<feed/>")
+    assert answer.status_code == 410
+
+    await pair.hubs.after_poll(SOURCE, pair.link, now, listed=True)  # advertised again
+    await _until(lambda: _state(pair.store) == "active")
+    gone = SOURCE.model_copy(update={"name": "elsewhere"})  # vaasa left the config
+    assert await pair.hubs.renew_due(now, [gone]) == 0
+    assert _state(pair.store) == "ended"
+
+
+def _callback(pair: Pair, token: str) -> str:
+    return f"{pair.hubs.config.service.base_url}websub/callback/{token}"
