@@ -97,12 +97,15 @@ def test_a_push_from_a_real_hub_is_stored_at_once(tmp_path: Path) -> None:
             stop_worker(hub)
     finally:
         handle.stop()
-    (push,) = _events(our_log, "websub.push")
+    pushes = _events(our_log, "websub.push")
+    push = pushes[0]  # a later change of A's feed may have pushed again meanwhile
     (stored,) = [e for e in _events(our_log, "item.created") if e["message"] == ARENA["fi"].title]
     latency = stored["at"] - push["at"]
     print(f"websub subscriber: stored {latency:.3f} s after the push arrived")
     assert 0 <= latency < PUSH_TO_STORED_S
-    assert len(_events(our_log, "poll.done")) == 2  # the first poll and the pushed one: no timer
+    polls = _events(our_log, "poll.done")  # the first, then only pushed ones (and rechecks)
+    assert 2 <= len(polls) <= 1 + 2 * len(pushes)
+    assert all(poll["at"] >= push["at"] for poll in polls[1:])
     store = open_store(f"sqlite:///{tmp_path / 'b' / 'b.sqlite3'}")
     try:
         titles = [entry.article.title for entry in store.latest_entries("fi", 10)]
