@@ -183,6 +183,7 @@ class Worker:
             )
             await self._stop.wait()
             log_event(log, logging.INFO, "worker.stopping", "stopping: no new work is taken")
+            pushes.wake()  # its loop sees the stop now, not at its next sweep
             scheduler.shutdown(wait=False)
             await self._cancel_polls()
             if server:

@@ -22,6 +22,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -135,11 +136,15 @@ class SourceHubs:
                       f"subscriptions not renewed: {exc.message}", error_code=exc.code)  # fmt: skip
 
     async def _retire(self, subs: Sequence[SourceSubscription], why: str, now: datetime) -> None:
+        """End each of ``subs``, and ask its hub to unsubscribe if it may still push: should
+        that request fail, the 410 to its next push ends it too."""
         for sub in subs:
             await offload(self.store.end_source_subscription, sub.id, "ended", why, now)
             log_event(log, logging.INFO, "websub.ended",
                       f"{sub.source}: subscription at {sub.hub} to {sub.topic} ended: {why}",
                       source=sub.source, url=sub.hub)  # fmt: skip
+            if sub.state in ("active", "pending"):
+                await self._ask(sub.source, "unsubscribe", sub)
 
     def _reachable(self, source: SourceBase, hub: HubLink) -> bool:
         reason = unreachable_reason(self.config)
@@ -154,14 +159,8 @@ class SourceHubs:
         sub = await offload(self.store.open_source_subscription, source, hub.hub, hub.topic,
                             token=secrets.token_urlsafe(24), secret=secrets.token_hex(32),
                             now=now)  # fmt: skip
-        asked = HubRequest("subscribe", hub.hub, hub.topic, callback_url(self.config, sub.token),
-                           sub.secret)  # fmt: skip
-        allow = self.config.http.allow_private_networks
-        problem = await send_request(self.client, asked, allow_private=allow)
+        problem = await self._ask(source, "subscribe", sub)
         if problem is None:
-            log_event(log, logging.INFO, "websub.requested",
-                      f"{source}: asked {hub.hub} to subscribe to {hub.topic}",
-                      source=source, url=hub.hub)  # fmt: skip
             return
         if sub.state == "active":  # a renewal: the lease we have still holds
             await offload(self.store.note_subscription_error, sub.id, problem, now)
@@ -170,3 +169,22 @@ class SourceHubs:
         log_event(log, logging.WARNING, "websub.subscribe_failed",
                   f"{source}: subscribing at {hub.hub} failed: {problem}", source=source,
                   url=hub.hub, error_code="websub.subscribe_failed")  # fmt: skip
+
+    async def _ask(
+        self, source: str, mode: Literal["subscribe", "unsubscribe"], sub: SourceSubscription
+    ) -> str | None:
+        """Send the hub the request; what went wrong, if anything (logged by the caller for
+        a subscription, here for an unsubscription, which needs nothing more)."""
+        callback = callback_url(self.config, sub.token)
+        asked = HubRequest(mode, sub.hub, sub.topic, callback, sub.secret)
+        allow = self.config.http.allow_private_networks
+        problem = await send_request(self.client, asked, allow_private=allow)
+        if problem is None:
+            log_event(log, logging.INFO, "websub.requested",
+                      f"{source}: asked {sub.hub} to {mode} {sub.topic}",
+                      source=source, url=sub.hub)  # fmt: skip
+        elif mode == "unsubscribe":
+            log_event(log, logging.INFO, "websub.unsubscribe_failed",
+                      f"{source}: unsubscribing at {sub.hub} failed ({problem}); its next "
+                      "push will be answered 410 Gone", source=source, url=sub.hub)  # fmt: skip
+        return problem

@@ -3,7 +3,8 @@
 ``GET`` is the hub verifying our intent: for ``hub.mode=subscribe`` the challenge is echoed
 (200) only when the token names a pending or active subscription to exactly that
 ``hub.topic``, which then becomes active with the ``hub.lease_seconds`` granted;
-``hub.mode=denied`` marks it denied (``hub.reason`` kept). Anything else: 404.
+``hub.mode=denied`` marks it denied (``hub.reason`` kept); ``hub.mode=unsubscribe`` is
+confirmed only for a subscription we ended. Anything else: 404.
 
 ``POST`` is a content distribution. The body is read up to ``MAX_PUSH_BYTES`` (413 beyond);
 ``X-Hub-Signature`` (sha1, sha256, sha384 or sha512 HMAC with the secret we gave) must
@@ -84,7 +85,14 @@ class _Callback:
         query = request.query_params
         sub = await offload(self.store.subscription_by_token, request.path_params["token"])
         mode, topic = query.get("hub.mode"), query.get("hub.topic")
-        if sub is None or topic != sub.topic or sub.state not in ("pending", "active"):
+        challenge = query.get("hub.challenge", "")
+        if sub is None or topic != sub.topic:
+            return _not_found()
+        if mode == "unsubscribe":  # only one we ended ourselves (``hubs.subscriber``)
+            return (
+                PlainTextResponse(challenge) if sub.state == "ended" and challenge else _not_found()
+            )
+        if sub.state not in ("pending", "active"):
             return _not_found()
         now = datetime.now(UTC)
         if mode == "denied":
@@ -95,7 +103,6 @@ class _Callback:
                       source=sub.source, url=sub.hub, error_code="websub.denied")  # fmt: skip
             return PlainTextResponse("ok\n")
         lease = query.get("hub.lease_seconds", "")
-        challenge = query.get("hub.challenge", "")
         valid_lease = lease.isascii() and lease.isdigit() and 0 < int(lease) <= _MAX_LEASE
         if mode != "subscribe" or not challenge or not valid_lease:
             return _not_found()

@@ -171,3 +171,16 @@ def test_signature_matching_is_case_insensitive_in_the_hex_only() -> None:
     assert signature_matches(f"SHA256={digest}", "k", BODY)
     assert not signature_matches(f"sha256={digest[:-1]}", "k", BODY)
     assert not signature_matches(None, "k", BODY)
+
+
+async def test_unsubscribing_is_confirmed_only_for_a_subscription_we_ended(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    sub_id = _subscribe(store, active=True)
+    params = _verify(mode="unsubscribe")
+    assert (await client.get("/websub/callback/tok", params=params)).status_code == 404
+    store.end_source_subscription(sub_id, "ended", "no longer advertised", datetime.now(UTC))
+    answer = await client.get("/websub/callback/tok", params=params)
+    assert (answer.status_code, answer.text) == (200, "c-123")
+    wrong_topic = _verify(mode="unsubscribe", topic="https://elsewhere.example/")
+    assert (await client.get("/websub/callback/tok", params=wrong_topic)).status_code == 404

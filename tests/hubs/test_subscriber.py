@@ -191,6 +191,7 @@ async def test_subscriptions_the_source_no_longer_wants_end(pair: Pair) -> None:
     await pair.hubs.after_poll(SOURCE, None, now, listed=True)  # read, and no hub any more
     (sub,) = pair.store.source_subscriptions()
     assert (sub.state, sub.last_error) == ("ended", "no longer advertised by the source")
+    await _until(lambda: not pair.hub_store.active_subscriptions(now))  # we unsubscribed
     async with httpx.AsyncClient() as client:  # the hub's next push is told to stop
         answer = await client.post(_callback(pair, sub.token), content=b"<feed/>")
     assert answer.status_code == 410
