@@ -178,6 +178,8 @@ class SourceBase(Frozen):
     # language {fi = "Vaasan kaupunki", sv = "Vasa stad"}. Default: the site's own name
     # (og:site_name), else its host. Never our ``name``, which is internal.
     organisation: OrganisationName | dict[Lang, OrganisationName] | None = None
+    # Subscribe to the WebSub hub the source advertises (``hubs``); polling stays on.
+    websub: bool = True
 
 
 class DestinationBase(Frozen):

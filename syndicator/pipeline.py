@@ -21,6 +21,7 @@ from syndicator.errors import ExtractError, FetchError, StoreError, SyndicatorEr
 from syndicator.extract.detect import MIN_CONFIDENCE
 from syndicator.extraction import Extraction, read_article
 from syndicator.http import Fetcher, Validators
+from syndicator.hubs.discovery import HubLink
 from syndicator.logs import log_event
 from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
@@ -56,6 +57,7 @@ class PollResult:
     error_code: str | None = None
     retry_after: float | None = None
     degraded: str | None = None
+    hub: HubLink | None = None  # the WebSub hub the listing advertised (``hubs``)
 
 
 @dataclass(slots=True)
@@ -102,7 +104,7 @@ async def poll_source(
     if listing.candidates and source.catch_up:  # a 304 saves the question
         poll.catching_up = not await offload(store.is_caught_up, source.name)
     result = poll.result
-    result.not_modified = listing.candidates is None
+    result.not_modified, result.hub = listing.candidates is None, listing.hub
     candidates = list(listing.candidates or ())
     result.candidates = len(candidates)
     if not candidates and not result.not_modified:

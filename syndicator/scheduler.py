@@ -4,6 +4,8 @@ Polls run concurrently through a ``poller.Poller`` (a lane each, at most
 ``service.poll_concurrency``, one poller per source across replicas); parsing runs in a
 ``parsing.ParsePool`` created once per process. The outbox drain runs beside them and is
 woken after every change. On stop, polls in flight are cancelled (no error, no traceback).
+Sources' WebSub hubs (``hubs``): subscribed after a poll that saw one, renewed by a job, and
+a push polls its source at once (``hubs.pushes``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from syndicator.deliver.subscriptions import WebSubLane
 from syndicator.deliver.transport import OriginTransport
 from syndicator.errors import StoreError
 from syndicator.http import Fetcher
+from syndicator.hubs.pushes import PushedPolls
+from syndicator.hubs.subscriber import RENEW_EVERY, SourceHubs
 from syndicator.locales import HELSINKI_NAME
 from syndicator.logs import log_event
 from syndicator.offload import offload
@@ -165,10 +169,16 @@ class Worker:
             parse_pool(self.config) as parser,
             delivery_client(self.config) as client,
         ):
-            scheduler = self._schedule(Poller(self.config, self.store, fetcher, parser))
+            poller = Poller(self.config, self.store, fetcher, parser)
+            self._hubs = SourceHubs(self.config, self.store, client)
+            scheduler = self._schedule(poller)
+            pushes = PushedPolls(
+                self.store, self.config.sources, lambda s: self._poll(s, poller, scheduler, True)
+            )
             scheduler.start()
             outbox = asyncio.create_task(self._outbox_loop(client))
-            server = self._server() if self.serve else None
+            pushed = asyncio.create_task(pushes.run(self._stop))
+            server = self._server(pushes.wake) if self.serve else None
             serving = asyncio.create_task(server.serve()) if server else None
             log_event(
                 log,
@@ -179,12 +189,13 @@ class Worker:
             )
             await self._stop.wait()
             log_event(log, logging.INFO, "worker.stopping", "stopping: no new work is taken")
+            pushes.wake()  # its loop sees the stop now, not at its next sweep
             scheduler.shutdown(wait=False)
             await self._cancel_polls()
             if server:
                 server.should_exit = True
             self._wake_outbox.set()  # the outbox stops: sends in flight finish or are handed back
-            pending = [task for task in (outbox, serving) if task]
+            pending = [task for task in (outbox, serving, pushed) if task]
             _done, late = await asyncio.wait(pending, timeout=_SHUTDOWN_GRACE)
             for task in late:
                 task.cancel()
@@ -204,6 +215,9 @@ class Worker:
                 misfire_grace_time=None,
                 next_run_time=now + timedelta(seconds=index * 0.1),
             )
+        scheduler.add_job(self._hubs.renew, IntervalTrigger(seconds=RENEW_EVERY),
+                          args=(self.config.sources,), id="websub:renew", max_instances=1,
+                          coalesce=True)  # fmt: skip
         return scheduler
 
     async def _cancel_polls(self) -> None:
@@ -214,20 +228,27 @@ class Worker:
             task.cancel()
         await asyncio.gather(*polls, return_exceptions=True)
 
-    async def _poll(self, source: SourceBase, poller: Poller, scheduler: AsyncIOScheduler) -> None:
+    async def _poll(
+        self, source: SourceBase, poller: Poller, scheduler: AsyncIOScheduler, force: bool = False
+    ) -> PollResult | None:
+        """One poll (``force``: a push asked for it now) and what follows; None when our own
+        shutdown or the store cut it short."""
         if self._stop.is_set():
-            return
+            return None
         task = asyncio.current_task()
         assert task is not None
         self._polls.add(task)
         try:
-            result = await poller.poll(source)
+            result = await poller.poll(source, force=force)
             if result.created or result.updated or result.withdrawn:
                 await offload(rebuild_feeds, self.config, self.store)
                 self._wake_outbox.set()
                 await ping_external_hubs(self.config, [source])
             if not result.ok:
                 await self._back_off(source, result, scheduler)
+            listed = result.ok and not result.not_modified and not result.skipped
+            await self._hubs.after_poll(source, result.hub, datetime.now(UTC), listed=listed)
+            return result
         except asyncio.CancelledError:
             if not self._stop.is_set():
                 raise
@@ -239,6 +260,7 @@ class Worker:
                       error_code=exc.code)  # fmt: skip
         finally:
             self._polls.discard(task)
+        return None
 
     async def _back_off(
         self, source: SourceBase, result: PollResult, scheduler: AsyncIOScheduler
@@ -271,8 +293,8 @@ class Worker:
         finally:
             await outbox.stop(_OUTBOX_GRACE)
 
-    def _server(self) -> _Server:
-        app = create_app(self.config, self.store)
+    def _server(self, on_push: Callable[[], None]) -> _Server:
+        app = create_app(self.config, self.store, on_push=on_push)
         settings = uvicorn.Config(
             app,
             host=self.config.service.host,

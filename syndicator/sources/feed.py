@@ -18,11 +18,12 @@ import feedparser
 
 from syndicator.configbase import SourceBase, Url
 from syndicator.http import Fetcher
+from syndicator.hubs.discovery import Rel, feed_links
 from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Candidate
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
-from syndicator.sources.listing import Listing, validators_of
+from syndicator.sources.listing import Listing, advertised_hub, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["Config", "FeedEntries", "candidates", "read_feed"]
@@ -40,6 +41,7 @@ class Config(SourceBase):
 class FeedEntries:
     candidates: tuple[Candidate, ...]
     invalid: str | None = None  # why a body with no entries is not a feed
+    links: tuple[Rel, ...] = ()  # the feed's own links (rel="hub", rel="self", ...)
 
 
 async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listing:
@@ -60,7 +62,9 @@ async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listin
                 "error_code": "source.invalid_feed",
             },
         )
-    return Listing(read.candidates, validators_of(source.url, page))
+    return Listing(
+        read.candidates, validators_of(source.url, page), advertised_hub(page, read.links)
+    )
 
 
 def read_feed(content: bytes, url: str, source: Config) -> FeedEntries:
@@ -78,7 +82,8 @@ def read_feed(content: bytes, url: str, source: Config) -> FeedEntries:
         candidate = _candidate(entry, url, feed_lang, source)
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
-    return FeedEntries(tuple(found.values())[: source.max_items], invalid)
+    links = tuple(feed_links(parsed.get("feed", {}).get("links") or [], url))
+    return FeedEntries(tuple(found.values())[: source.max_items], invalid, links)
 
 
 def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> Candidate | None:

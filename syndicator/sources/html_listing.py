@@ -20,9 +20,10 @@ from syndicator.configbase import Frozen, SourceBase, Url
 from syndicator.extract.dates import parse_date
 from syndicator.extract.page import parse_page
 from syndicator.http import Fetcher, Validators
+from syndicator.hubs.discovery import HubLink, Rel, html_links
 from syndicator.model import Candidate, Link
 from syndicator.parsing import Parser
-from syndicator.sources.listing import Listing, validators_of
+from syndicator.sources.listing import Listing, advertised_hub, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["Config", "ListingPage", "ListingSelectors", "candidates", "read_page"]
@@ -59,20 +60,22 @@ class Config(SourceBase):
 class ListingPage:
     candidates: tuple[Candidate, ...]
     next_page: str | None
+    links: tuple[Rel, ...] = ()  # the page's <link> elements (rel="hub", rel="self", ...)
 
 
 async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listing:
     """Candidates None when every listing URL answered 304 Not Modified."""
     found: dict[str, Candidate] = {}
     validators: dict[str, Validators] = {}
+    hubs: list[HubLink] = []
     changed = False
     for url in source.urls:
         if len(found) >= source.max_items:
             break
-        changed |= await _read_listing(url, source, fetcher, parser, found, validators)
+        changed |= await _read_listing(url, source, fetcher, parser, found, validators, hubs)
     if not changed:
         return Listing(None)
-    return Listing(tuple(found.values())[: source.max_items], validators)
+    return Listing(tuple(found.values())[: source.max_items], validators, next(iter(hubs), None))
 
 
 async def _read_listing(
@@ -82,8 +85,10 @@ async def _read_listing(
     parser: Parser,
     found: dict[str, Candidate],
     validators: dict[str, Validators],
+    hubs: list[HubLink],
 ) -> bool:
-    """Add the items of ``start`` and its next pages to ``found``; False on a 304."""
+    """Add the items of ``start`` and its next pages to ``found`` (and the hub its first
+    page advertises to ``hubs``); False on a 304."""
     url: str | None = start
     visited: set[str] = set()
     changed = False
@@ -95,6 +100,8 @@ async def _read_listing(
         changed = True
         validators.update(validators_of(url, page))
         read = await parser.run(read_page, page.text, page.url, source)
+        if url == start and (hub := advertised_hub(page, read.links)) is not None:
+            hubs.append(hub)
         for candidate in read.candidates:
             found.setdefault(candidate.url, candidate)
         if len(found) >= source.max_items:
@@ -106,7 +113,8 @@ async def _read_listing(
 def read_page(text: str, url: str, source: Config) -> ListingPage:
     """One listing page's items and its next page (in a parse worker)."""
     soup = parse_page(text)
-    return ListingPage(tuple(_items(soup, url, source)), _next_page(soup, url, source.selectors))
+    items = tuple(_items(soup, url, source))
+    return ListingPage(items, _next_page(soup, url, source.selectors), tuple(html_links(soup, url)))
 
 
 def _items(soup: BeautifulSoup, base: str, source: Config) -> list[Candidate]:

@@ -27,7 +27,7 @@ from syndicator.locales import HELSINKI, normalise_lang
 from syndicator.model import Candidate, Link, StoredItem
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
-from syndicator.sources.listing import Listing, validators_of
+from syndicator.sources.listing import Listing, advertised_hub, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["Config", "api_url", "candidates", "gone", "post_url", "read_posts"]
@@ -59,7 +59,7 @@ async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listin
     if page is None:
         return Listing(None)
     found = await parser.run(read_posts, page.content, url, page.url, source)
-    return Listing(found, validators_of(url, page))
+    return Listing(found, validators_of(url, page), advertised_hub(page))
 
 
 def post_url(source: Config, post_id: str) -> str:

@@ -23,6 +23,7 @@ from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.remote import RemoteRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
+from syndicator.store.source_subscriptions import SourceSubscription, SourceSubscriptionRows
 from syndicator.store.sources import SourceRows
 from syndicator.store.websub import Subscription, WebSubRows
 from syndicator.store.withdrawals import WithdrawalRows
@@ -31,6 +32,7 @@ __all__ = [
     "AttemptRecord",
     "ReleaseLabel",
     "RobotsCopy",
+    "SourceSubscription",
     "Store",
     "StoredEvent",
     "Subscription",
@@ -50,6 +52,7 @@ class Store(
     WithdrawalRows,
     AttemptRows,
     WebSubRows,
+    SourceSubscriptionRows,
 ):
     """All reads and writes; each method is one short transaction."""
 

@@ -21,6 +21,7 @@ __all__ = [
     "releases",
     "robots_txt",
     "source_state",
+    "source_subscriptions",
     "versions",
     "websub_subscriptions",
 ]
@@ -226,4 +227,24 @@ websub_subscriptions = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("callback", "topic"),
+)
+
+# Our subscriptions to the WebSub hubs our sources advertise (the subscriber side, ``hubs``).
+source_subscriptions = sa.Table(
+    "source_subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("hub", sa.String(2048), nullable=False),
+    sa.Column("topic", sa.String(2048), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),  # the callback's last segment
+    sa.Column("secret", sa.String(128), nullable=False),  # HMAC key we gave the hub
+    sa.Column("state", sa.String(16), nullable=False),  # pending active denied failed ended
+    sa.Column("lease_seconds", sa.Integer),  # as the hub granted it
+    sa.Column("expires_at", UtcDateTime),
+    sa.Column("push_due_at", UtcDateTime),  # a signed push arrived: poll the source now
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("source", "hub", "topic"),
 )

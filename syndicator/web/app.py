@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -52,6 +52,7 @@ from syndicator.web.pages import page_routes
 from syndicator.web.release import release_routes
 from syndicator.web.status import admin_token_from, status_routes
 from syndicator.web.websub import hub_routes
+from syndicator.web.websub_callback import callback_routes
 
 __all__ = ["INDEX_ENTRIES", "ReadStore", "create_app"]
 
@@ -91,9 +92,16 @@ class ReadStore(ArchiveReader, Protocol):
     def previous_article(self, item_id: int, version: int) -> Article | None: ...
 
 
-def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S) -> Starlette:
+def create_app(
+    config: Config,
+    store: ReadStore,
+    *,
+    key_ttl_s: float = KEY_TTL_S,
+    on_push: Callable[[], None] | None = None,
+) -> Starlette:
     """The web app over ``store``; store calls and rendering run off the event loop. The
-    store's version is read at most once per ``key_ttl_s`` (see ``syndicator.web.cache``)."""
+    store's version is read at most once per ``key_ttl_s`` (see ``syndicator.web.cache``).
+    ``on_push``: the worker's wake-up for pushes from our sources' hubs."""
     handlers = _Handlers(config, store, PageCache(store.store_version, ttl_s=key_ttl_s))
     fast_path = Middleware(_CachedFeeds, handlers=handlers)
     routes = [
@@ -107,6 +115,7 @@ def create_app(config: Config, store: ReadStore, *, key_ttl_s: float = KEY_TTL_S
         Route("/readyz", handlers.readyz, methods=["GET"]),
         Route("/metrics", handlers.metrics, methods=["GET"]),
         *hub_routes(config, store),  # POST /websub: the WebSub hub
+        *callback_routes(store, on_push),  # /websub/callback/{token}: our sources' hubs
         *page_routes(config, store, handlers.cache),  # GET /embed/{lang}: partners frame it
         *release_routes(config, store),  # GET /releases/{item_id}: a release as partners get it
         *status_routes(config, store, admin_token=admin_token_from(os.environ)),  # ops

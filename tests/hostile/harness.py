@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,6 +92,24 @@ def json_lines(log: Path) -> list[dict[str, Any]]:
             record["at"] = datetime.fromisoformat(record["time"]).timestamp()
             out.append(record)
     return out
+
+
+def events(log: Path, name: str) -> list[dict[str, Any]]:
+    """The JSON log lines of the event ``name``, with ``at``."""
+    return [line for line in json_lines(log) if line.get("event") == name]
+
+
+def wait_until(condition: Callable[[], bool], within_s: float = 60.0) -> None:
+    """Until ``condition()`` holds; a server not answering yet counts as not yet."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"condition not met within {within_s:g} s")
 
 
 def raw_lines(log: Path) -> list[str]:

@@ -105,10 +105,10 @@ async def server_url(app: Starlette) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def serve(app: Starlette) -> AsyncIterator[str]:
-    """Run ``app`` on 127.0.0.1:0 in this event loop; its base URL."""
+async def serve(app: Starlette, port: int = 0) -> AsyncIterator[str]:
+    """Run ``app`` on 127.0.0.1:``port`` (0: any free one) in this event loop; its base URL."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, lifespan="off", ws="none", http="h11"
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="off", ws="none", http="h11"
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

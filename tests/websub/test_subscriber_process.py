@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ import httpx
 from syndicator.demo.site import SampleSite
 from syndicator.locales import HELSINKI
 from tests.e2e.conftest import ARENA, LIBRARY, ROOT, log_lines, sources_toml, write_config
+from tests.hostile.harness import events, wait_until
 from tests.sinks import HttpSink
 
 SECRET = "tilaajan-salaisuus"
@@ -85,22 +85,6 @@ def _next(lines: queue.Queue[dict[str, Any]], wanted: Callable[[dict[str, Any]],
             return line
 
 
-def _until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + _WAIT_S
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def _events(log: Path, name: str) -> list[dict[str, Any]]:
-    return [line for line in log_lines(log.read_text("utf-8")) if line.get("event") == name]
-
-
 def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
     tmp_path: Path,
 ) -> None:
@@ -117,7 +101,7 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
     run = [sys.executable, "-m", "syndicator", "run", "--config", str(config)]
     try:
         with log.open("w") as sink, _process(run, stdout=sink, stderr=sink) as worker:
-            _until(lambda: LIBRARY["fi"].title in httpx.get(topic).text)  # caught up
+            wait_until(lambda: LIBRARY["fi"].title in httpx.get(topic).text)  # caught up
             subscriber = [sys.executable, "-m", "tests.websub.subscriber", "--hub",
                           base + "websub", "--topic", topic, "--secret", SECRET]  # fmt: skip
             with _process(subscriber, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as sub:
@@ -128,7 +112,7 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
                 verification = _next(lines, lambda line: line["event"] == "verification")
                 assert (verification["hub.mode"], verification["hub.topic"]) == ("subscribe", topic)
                 assert verification["hub.lease_seconds"] == "3600"
-                _until(lambda: bool(_events(log, "websub.subscribed")))
+                wait_until(lambda: bool(events(log, "websub.subscribed")))
 
                 sample.add_release(
                     "jaahalli", {"fi": ARENA["fi"]}, published=start + timedelta(hours=1)
@@ -145,7 +129,7 @@ def test_a_subscriber_process_is_verified_and_gets_the_new_release_signed(
     assert pushed["content_type"].startswith("application/atom+xml")
     titles = [entry.title for entry in feedparser.parse(pushed["body"]).entries]
     assert ARENA["fi"].title in titles and LIBRARY["fi"].title in titles
-    found = [line for line in _events(log, "poll.done") if line.get("new")]
+    found = [line for line in events(log, "poll.done") if line.get("new")]
     polled = datetime.fromisoformat(found[-1]["time"]).timestamp()
     # The figure for the closing note (not asserted: timing depends on the machine).
     print(f"websub: pushed {pushed['at'] - polled:.3f} s after the poll that found it")
