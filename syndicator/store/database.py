@@ -117,8 +117,20 @@ def _on_error(context: ExceptionContext) -> BaseException | None:
         return None  # a dead pooled connection: SQLAlchemy reconnects, or comes back here
     if not isinstance(context.original_exception, Exception):
         return None  # cancellation, KeyboardInterrupt, SystemExit pass through untouched
-    unreachable = context.connection is None or context.is_disconnect
+    unreachable = (
+        context.connection is None
+        or context.is_disconnect
+        or _unopenable(context.original_exception)
+    )
     return store_error(context.sqlalchemy_exception or context.original_exception, unreachable)
+
+
+def _unopenable(exc: BaseException) -> bool:
+    """SQLite opens files lazily: a missing directory, a directory in place of the file or
+    no permission can fail the first statement on a connection that "succeeded" (and an
+    ATTACH fails the same way) — the file is unreachable, whichever call came first."""
+    text = str(exc) if isinstance(exc, sqlite3.OperationalError) else ""
+    return text.startswith("unable to open database")
 
 
 def store_error(exc: BaseException, unreachable: bool = False) -> StoreError:

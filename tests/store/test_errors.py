@@ -64,6 +64,19 @@ def test_unopenable_sqlite_file_is_unreachable(tmp_path: Path) -> None:
     _fails_with(Store(create_engine(url)), "store.unreachable", "unable to open database file")
 
 
+def test_a_file_sqlite_cannot_open_on_a_live_connection_is_unreachable_too(
+    tmp_path: Path,
+) -> None:
+    """SQLite opens lazily: "unable to open database file" may come from a statement on a
+    connection that was made (seen once in CI on the index page), not only from connecting."""
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    missing = tmp_path / "no-such-dir" / "other.sqlite3"
+    with pytest.raises(StoreError) as caught, store.engine.connect() as connection:
+        connection.exec_driver_sql(f"ATTACH DATABASE '{missing}' AS other")
+    assert caught.value.code == "store.unreachable"
+    store.close()
+
+
 def test_closed_port_is_unreachable_at_once(cluster: Cluster) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago
         probe.bind(("127.0.0.1", 0))
