@@ -117,9 +117,10 @@ async def ping_external_hubs(config: Config, sources: Sequence[SourceBase]) -> N
     """``websub.publish_to``: tell the external hubs which feeds ``sources`` changed."""
     if not config.websub.publish_to or not sources:
         return
-    langs = {source.language for source in sources}
     topics = dict.fromkeys(
-        topic for lang in sorted(langs, key=str) for topic in changed_topics(config, lang)
+        topic
+        for source in sources
+        for topic in changed_topics(config, source.name, source.language)
     )
     async with delivery_client(config) as client:
         await ping_hubs(config, topics, client)

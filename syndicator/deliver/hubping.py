@@ -21,7 +21,8 @@ from syndicator.deliver.masking import mask_url
 from syndicator.deliver.response import post
 from syndicator.errors import DeliveryError
 from syndicator.logs import log_event
-from syndicator.publish import all_feeds
+from syndicator.publish import published_feeds
+from syndicator.publish.topics import topics_of
 
 __all__ = ["PING_TIMEOUT", "changed_topics", "ping_hubs"]
 
@@ -30,14 +31,15 @@ PING_TIMEOUT = 10.0  # seconds for all pings of one change
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def changed_topics(config: Config, lang: str | None) -> list[str]:
-    """PURE. The feeds a change of items in ``lang`` touches: the combined feeds and the
-    language's own (every language's when ``lang`` is None: a multilingual source)."""
-    return [
-        feed.url(config)
-        for feed in all_feeds(config)
-        if feed.lang is None or lang is None or feed.lang == lang
-    ]
+def changed_topics(config: Config, source: str, lang: str | None) -> list[str]:
+    """PURE. The feeds a change of items of ``source`` in ``lang`` may touch: the combined
+    feeds, the language's own (every language's when ``lang`` is None: a multilingual
+    source), the source's own and the saved filters of that language (a ping is a hint: the
+    hub fetches and compares), in publishing order."""
+    langs = list(config.feeds.languages) if lang is None else [lang]
+    touched = {topic for code in langs for topic in topics_of(config, source, code, None)}
+    touched.update(topics_of(config, source, lang, None))
+    return [url for feed in published_feeds(config) if (url := feed.url(config)) in touched]
 
 
 async def ping_hubs(config: Config, topics: Iterable[str], client: httpx.AsyncClient) -> int:

@@ -18,7 +18,7 @@ from syndicator.scheduler import run_once
 from syndicator.store import open_store
 from tests.e2e.conftest import LIBRARY, sources_toml, write_config
 from tests.sinks import HttpSink
-from tests.websub.conftest import BASE
+from tests.websub.conftest import BASE, make_config
 
 
 def hub_config(*hubs: str) -> Config:
@@ -43,11 +43,26 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 def test_a_change_touches_the_combined_feeds_and_its_language(
     lang: str, expected: list[str]
 ) -> None:
-    assert changed_topics(hub_config(), lang) == [BASE + path for path in expected]
+    assert changed_topics(hub_config(), "vaasa", lang) == [BASE + path for path in expected]
+
+
+def test_a_change_touches_its_source_s_feeds_and_the_filters_of_its_language() -> None:
+    config = make_config()  # sources vaasa-fi and vaasa-sv; filters uimahalli and energia
+    folders = {
+        topic.removeprefix(BASE).rsplit("/", 1)[0]
+        for topic in changed_topics(config, "vaasa-sv", "sv")
+    }
+    assert folders == {
+        "feeds",
+        "feeds/sv",
+        "feeds/source/vaasa-sv",
+        "feeds/filter/uimahalli",
+        "feeds/filter/energia",
+    }
 
 
 def test_a_multilingual_source_touches_every_feed() -> None:
-    assert len(changed_topics(hub_config(), None)) == 12
+    assert len(changed_topics(hub_config(), "vaasa", None)) == 12
 
 
 async def test_each_hub_gets_a_form_encoded_publish_per_topic(client: httpx.AsyncClient) -> None:
@@ -105,6 +120,7 @@ async def test_poll_once_pings_after_a_change_unless_dry_run(tmp_path: Path, dry
     finally:
         handle.stop()
     base = config.service.base_url
-    expected = [] if dry_run else sorted(changed_topics(config, "fi"))
+    [source] = config.sources
+    expected = [] if dry_run else sorted(changed_topics(config, source.name, "fi"))
     assert pinged == expected
     assert all(url.startswith(base) for url in pinged)
