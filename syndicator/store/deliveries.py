@@ -196,16 +196,32 @@ class DeliveryRows(OutcomeRows):
         with self.engine.connect() as connection:
             return [_delivery(row) for row in connection.execute(query)]
 
-    def retry_deliveries(self, ids: Sequence[int] | None, now: datetime) -> int:
-        """Put failed rows (all of them when ``ids`` is None) back in the queue."""
+    def retry_deliveries(
+        self, ids: Sequence[int] | None, now: datetime, destination: str | None = None
+    ) -> int:
+        """Put failed rows (all of them when ``ids`` is None; only ``destination``'s when
+        given) back in the queue."""
         query = deliveries.update().where(deliveries.c.status == "failed")
         if ids is not None:
             query = query.where(deliveries.c.id.in_(list(ids)))
+        if destination is not None:
+            query = query.where(deliveries.c.destination == destination)
         with self.engine.begin() as connection:
             result = connection.execute(
                 query.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)
             )
         return int(result.rowcount)
+
+    def destination_counts(self) -> dict[str, dict[str, int]]:
+        """Rows per destination and status, counted in the store (no cap)."""
+        query = sa.select(deliveries.c.destination, deliveries.c.status, sa.func.count()).group_by(
+            deliveries.c.destination, deliveries.c.status
+        )
+        counts: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as connection:
+            for destination, status, count in connection.execute(query):
+                counts.setdefault(destination, {})[status] = int(count)
+        return counts
 
     def count_deliveries(self) -> dict[str, int]:
         query = sa.select(deliveries.c.status, sa.func.count()).group_by(deliveries.c.status)

@@ -37,7 +37,7 @@ from syndicator.web.pages import page_headers, render_page
 __all__ = ["ADMIN_TOKEN_VARIABLE", "StatusStore", "admin_token_from", "next_poll", "status_routes"]
 
 ADMIN_TOKEN_VARIABLE = "SYNDICATOR_ADMIN_TOKEN"
-LISTED = 500  # rows read per status (pending, failed): counts beyond are shown as "500+"
+LISTED = 500  # dead letters listed with their error (the counts are exact, from the store)
 _MAX_FORM = 4096  # bytes of a retry form we read
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,11 @@ class StatusStore(Protocol):
         self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
     ) -> list[Delivery]: ...
 
-    def retry_deliveries(self, ids: Sequence[int] | None, now: datetime) -> int: ...
+    def retry_deliveries(
+        self, ids: Sequence[int] | None, now: datetime, destination: str | None = None
+    ) -> int: ...
+
+    def destination_counts(self) -> dict[str, dict[str, int]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +79,8 @@ class _SourceRow:
 class _DestinationRow:
     name: str
     pending: int
-    failed: tuple[Delivery, ...]
-    capped: bool  # more rows than LISTED of one status: the counts are lower bounds
+    failed: int
+    dead_letters: tuple[Delivery, ...]  # the newest of them, with their errors
 
 
 def admin_token_from(environ: Mapping[str, str]) -> str | None:
@@ -149,18 +153,17 @@ def _source_row(state: SourceState, source: SourceBase | None, lang: str) -> _So
 
 
 def _destinations(config: Config, store: StatusStore) -> list[_DestinationRow]:
-    pending = store.list_deliveries("pending", LISTED)
+    counts = store.destination_counts()
     failed = store.list_deliveries("failed", LISTED)
-    capped = len(pending) == LISTED or len(failed) == LISTED
-    names = dict.fromkeys(
-        [d.name for d in config.destinations] + [d.destination for d in pending + failed]
-    )
+    waiting = {name for name, by_status in counts.items() if by_status.get("pending")}
+    dead = {name for name, by_status in counts.items() if by_status.get("failed")}
+    names = dict.fromkeys([d.name for d in config.destinations] + sorted(waiting | dead))
     return [
         _DestinationRow(
             name,
-            sum(1 for row in pending if row.destination == name),
+            counts.get(name, {}).get("pending", 0),
+            counts.get(name, {}).get("failed", 0),
             tuple(row for row in failed if row.destination == name),
-            capped,
         )
         for name in names
     ]
@@ -168,13 +171,7 @@ def _destinations(config: Config, store: StatusStore) -> list[_DestinationRow]:
 
 def _retry(store: StatusStore, destination: str | None) -> int:
     """Dead letters back in the queue: all, or those of one destination."""
-    ids = None
-    if destination is not None:
-        failed = store.list_deliveries("failed", LISTED)
-        ids = [row.id for row in failed if row.destination == destination]
-        if not ids:
-            return 0
-    return store.retry_deliveries(ids, datetime.now(UTC))
+    return store.retry_deliveries(None, datetime.now(UTC), destination)
 
 
 def _language(request: Request) -> str:

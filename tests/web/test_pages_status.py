@@ -229,3 +229,24 @@ async def test_status_speaks_the_readers_accept_language(client: httpx.AsyncClie
     assert response.headers["content-language"] == "sv"
     page = html.fromstring(response.content)
     assert page.findtext(".//header/h1") == "Tjänstens status"
+
+
+async def test_counts_are_exact_past_the_listed_dead_letters(
+    setup: Setup, admin: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts come from the store, not from the listed rows: with more dead letters than
+    are listed the page still says how many, and a retry reaches every one of them."""
+    monkeypatch.setattr("syndicator.web.status.LISTED", 1)
+    now = datetime.now(UTC)
+    for _ in range(2):  # two of news-hook's three rows become dead letters
+        claimed = setup.store.claim_next("news-hook", owner="test", now=now, lease=60)
+        assert claimed is not None
+        setup.store.mark_failed(claimed.id, owner="test", code="delivery.http_500",
+                                error="HTTP 500", now=now)  # fmt: skip
+    page = html.fromstring((await admin.get("/status?lang=en")).content)
+    news = cells(page, "destinations")["news-hook"]
+    assert news[0] == "1" and news[1].startswith("2")  # 1 pending, 2 failed
+    done = await admin.post("/status/retry", data={"token": TOKEN, "destination": "news-hook"})
+    assert done.headers["location"].endswith("retried=2")
+    failed = setup.store.list_deliveries("failed")
+    assert [row.destination for row in failed] == ["partner-hook"]
