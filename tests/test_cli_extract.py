@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from syndicator.config import load_config
-from syndicator.demo.site import SampleSite
-from syndicator.scheduler import run_once
-from syndicator.store import open_store
 from syndicator.store.codec import article_to_json
+from tests.pagepoll import SOURCE_NAME, poll_pages
 
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
 
@@ -48,61 +44,22 @@ def test_extract_of_a_page_without_an_article_says_why() -> None:
 
 
 LANGUAGE = Path(__file__).resolve().parent / "data" / "language"
-SOURCE = """
-[service]
-database_url = "sqlite:///{db}"
-allow_fast_polling = true
-[http]
-allow_private_networks = true
-min_host_delay = "0s"
-max_retries = 0
-[[sources]]
-name = "satama"
-kind = "html"
-urls = ["{listing}"]
-interval = "10s"
-catch_up = false
-organisation = {{ fi = "Vaasan satama", sv = "Vasa hamn" }}
-[sources.selectors]
-item = "li.tiedote"
-link = "a[href]"
-title = "a"
-"""
-LISTING = (
-    b"<html><body><ul><li class='tiedote'><a href='/satama/terminaali.html'>Terminaali</a>"
-    b"</li></ul></body></html>"
-)
 
 
 def test_extract_shows_exactly_the_items_a_poll_stores(tmp_path: Path) -> None:
     """A bilingual table-layout page: the CLI prints the two items (fi, sv) that a real poll
     of the same page, served by a local site, saves — field for field."""
     page = LANGUAGE / "table-bilingual.html"
-    sample = SampleSite()
-    handle = sample.serve()
-    try:
-        listing, url = f"{handle.url}satama/", f"{handle.url}satama/terminaali.html"
-        sample.override("/satama/", LISTING)
-        sample.override("/satama/terminaali.html", page.read_bytes())
-        config_path = tmp_path / "feeds.toml"
-        db = tmp_path / "satama.sqlite3"
-        config_path.write_text(SOURCE.format(db=db, listing=listing), "utf-8")
-        store = open_store(f"sqlite:///{db}")
-        try:
-            [result] = asyncio.run(run_once(load_config(config_path), store))
-            stored = [entry.article for entry in store.source_entries("satama", 10)]
-        finally:
-            store.close()
-    finally:
-        handle.stop()
-    assert result.ok and result.created == 2
-    run = _extract(str(page), "--url", url, "--json", "--config", str(config_path),
-                   "--source", "satama")  # fmt: skip
+    polled = poll_pages(tmp_path, {"/satama/terminaali.html": page.read_bytes()})
+    assert polled.result.ok and polled.result.created == 2
+    url = f"{polled.base_url}satama/terminaali.html"
+    run = _extract(str(page), "--url", url, "--json", "--config", str(polled.config),
+                   "--source", SOURCE_NAME)  # fmt: skip
     assert run.returncode == 0, run.stderr
     printed = json.loads(run.stdout)
     assert [item["lang"] for item in printed] == ["fi", "sv"]
     assert [item["organisation"] for item in printed] == ["Vaasan satama", "Vasa hamn"]
-    by_url = {article.url: article_to_json(article) for article in stored}
+    by_url = {article.url: article_to_json(article) for article in polled.articles}
     assert printed == [by_url[url], by_url[f"{url}#sv"]]
 
 

@@ -4,19 +4,12 @@ we do not publish is stored without one, and the poll says why in one log line."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from syndicator.config import parse_config
-from syndicator.demo.site import SampleSite, SiteHandle
-from syndicator.scheduler import run_once
-from syndicator.store import open_store
+from tests.pagepoll import SOURCE_NAME, poll_pages
 
-LISTING = (
-    b"<html><body><ul><li class='t'><a href='/uutiset/bad.html'>Bad</a></li></ul></body></html>"
-)
 GERMAN = (
     "<html><head><title>Hallenbad</title></head><body><article><h1>Neues Hallenbad</h1>"
     "<p>Julkaistu 12.11.2026</p><p>Die Stadt hat den neuen Plan für den Bau vorgestellt. Den "
@@ -25,48 +18,12 @@ GERMAN = (
 )
 
 
-@pytest.fixture
-def site() -> Iterator[tuple[SampleSite, SiteHandle]]:
-    sample = SampleSite()
-    handle = sample.serve()
-    yield sample, handle
-    handle.stop()
-
-
-async def test_a_page_in_an_unpublished_language_is_stored_without_one_and_logged(
-    site: tuple[SampleSite, SiteHandle], tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_a_page_in_an_unpublished_language_is_stored_without_one_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sample, handle = site
-    sample.override("/uutiset/", LISTING)
-    sample.override("/uutiset/bad.html", GERMAN.encode())
-    config = parse_config(
-        f"""
-[service]
-database_url = "sqlite:///{tmp_path / "lang.sqlite3"}"
-allow_fast_polling = true
-[http]
-allow_private_networks = true
-min_host_delay = "0s"
-max_retries = 0
-[[sources]]
-name = "uutiset"
-kind = "html"
-urls = ["{handle.url}uutiset/"]
-catch_up = false
-[sources.selectors]
-item = "li.t"
-link = "a[href]"
-""",
-        "lang.toml",
-        {},
-    )
     caplog.set_level(logging.INFO)
-    store = open_store(config.service.database_url)
-    try:
-        [result] = await run_once(config, store)
-        [entry] = store.source_entries("uutiset", 10)
-    finally:
-        store.close()
-    assert result.created == 1 and entry.article.lang is None
+    polled = poll_pages(tmp_path, {"/uutiset/hallenbad.html": GERMAN.encode()})
+    [article] = polled.articles
+    assert polled.result.created == 1 and article.lang is None
     [said] = [r for r in caplog.records if getattr(r, "event", None) == "extract.no_language"]
-    assert "reads as de" in said.getMessage() and getattr(said, "source", None) == "uutiset"
+    assert "reads as de" in said.getMessage() and getattr(said, "source", None) == SOURCE_NAME
