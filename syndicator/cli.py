@@ -10,7 +10,6 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,11 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("--dry-run", action="store_true", help="send nothing; log what would go")
     check = command("check-config", "validate feeds.toml; exit 2 on problems", _check_config)
     check.add_argument("path", nargs="?", default=_DEFAULT_CONFIG)
-    extract = command("extract", "show what extraction yields for a page", _extract)
+    extract = command("extract", "show what a poll would store for a page", _extract)
     extract.add_argument("target", help="URL or HTML file")
     extract.add_argument("--url", help="the page's URL when TARGET is a file")
-    extract.add_argument("--json", action="store_true", help="print JSON")
-    extract.add_argument("--config", help="use this feeds.toml's HTTP settings and profile")
+    extract.add_argument(
+        "--json", action="store_true", help="print a JSON list: one object per language item"
+    )
+    extract.add_argument(
+        "--config", help="use this feeds.toml's HTTP settings, languages and profile"
+    )
     extract.add_argument("--source", help="the source whose article profile to use")
     feeds = command("feeds", "feed documents", _feeds_build)
     feeds.add_argument("action", choices=["build"])
@@ -169,18 +172,20 @@ def _extract(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else None
     try:
         if args.target.startswith(("http://", "https://")):
-            article = asyncio.run(extract_url(args.target, config, args.source))
+            extraction = asyncio.run(extract_url(args.target, config, args.source))
         else:
-            article = extract_file(Path(args.target), args.url, config, args.source)
+            extraction = extract_file(Path(args.target), args.url, config, args.source)
     except SyndicatorError as exc:
         print(f"syndicator: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(asdict(article), ensure_ascii=False, indent=2, default=str))
+        from syndicator.inspection import as_json
+
+        print(json.dumps(as_json(extraction), ensure_ascii=False, indent=2))
     else:
         from syndicator.inspection import describe
 
-        print(describe(article))
+        print(describe(extraction))
     return 0
 
 

@@ -26,7 +26,6 @@ from syndicator.logs import log_event
 from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
-from syndicator.organisation import stamp
 from syndicator.parsing import Parser
 from syndicator.publish.topics import TopicsFor
 from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
@@ -189,7 +188,7 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
         await offload(store.clear_page_failure, url)
     _observe(poll, extraction)
     for part in extraction.parts:
-        await _save(poll, stamp(part, source.organisation), now)
+        await _save(poll, part, now)
     if validators is not None:
         poll.validators[candidate.url] = validators
 
@@ -214,7 +213,8 @@ async def _extract(
     hint = source.language or candidate.lang
     try:
         return await poll.parser.run(read_article, html, page_url, source.article, hint, now,
-                                     candidate, tuple(poll.languages))  # fmt: skip
+                                     candidate, tuple(poll.languages),
+                                     source.organisation)  # fmt: skip
     except ExtractError as exc:
         if exc.code.startswith("parse."):  # over budget: remember it, do not parse it again
             await offload(poll.store.record_page_failure, url, source=source.name,
@@ -232,6 +232,10 @@ def _observe(poll: _Poll, extraction: Extraction) -> None:
         EXTRACT_FALLBACKS.labels(source=name).inc()
         log_event(log, logging.INFO, "extract.profile_miss",
                   f"{name}: the site profile found no body; generic extraction used",
+                  source=name, url=article.url)  # fmt: skip
+    if extraction.language_note:
+        log_event(log, logging.INFO, "extract.no_language",
+                  f"{article.url}: no language: {extraction.language_note}",
                   source=name, url=article.url)  # fmt: skip
     if article.lang and detected and detected[0] != article.lang and detected[1] >= MIN_CONFIDENCE:
         log_event(log, logging.WARNING, "extract.language_mismatch",

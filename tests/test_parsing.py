@@ -106,7 +106,7 @@ async def test_the_loop_keeps_ticking_while_100000_nested_divs_are_cut_off() -> 
         with pytest.raises(ExtractError) as caught:
             await pool.run(
                 read_article, NESTED, "http://127.0.0.1/syva/", ArticleProfile(), "fi", NOW,
-                Candidate("http://127.0.0.1/syva/"), ("fi", "sv", "en"),
+                Candidate("http://127.0.0.1/syva/"), ("fi", "sv", "en"), None,
             )  # fmt: skip
         cut = time.monotonic() - started
         ticker.cancel()

@@ -142,7 +142,10 @@ def _extract(
         categories=categories,
         site_name=_clean(meta.site_name),
     )
-    return clean_article(article)  # every shown text as every output will show it
+    cleaned = clean_article(article)  # every shown text as every output will show it
+    if not cleaned.text:  # only what cleaning drops (U+FFFD from a "&#0;") was left
+        raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
+    return cleaned
 
 
 def _now(first_seen: datetime | None) -> datetime:

@@ -1,9 +1,11 @@
 """A body in two languages (Finnish then Swedish, or alternating) → one Article per language.
 
-Each top-level block of the sanitised body is labelled with its detected language; short or
-undecided blocks follow the block before them. A language becomes its own item only when it
-holds a real share of the text, so a Swedish name or quotation inside a Finnish release does
-not split it. The declared language keeps the page URL; the others get ``#<lang>`` on it.
+Each top-level block of the sanitised body is labelled with its declared language (a ``lang``
+attribute on it, on the wrapper around it, or on what holds most of its text), else with its
+detected language; short or undecided blocks follow the block before them. A language becomes
+its own item only when it holds a real share of the text, so a Swedish name or quotation inside
+a Finnish release does not split it. The declared language keeps the page URL; the others get
+``#<lang>`` on it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from lxml.etree import ParserError  # type: ignore[import-untyped]
 
 from syndicator.extract.detect import MIN_CONFIDENCE, detect_language
 from syndicator.extract.sanitize import html_to_text
+from syndicator.locales import normalise_lang
 from syndicator.model import Article, Link
 
-__all__ = ["split_languages"]
+__all__ = ["declared_language", "split_languages"]
 
 _MIN_PART_CHARS = 150
 _MIN_PART_SHARE = 0.2
@@ -38,10 +41,19 @@ _CLOSING = {
     "en": re.compile(r"\b(read more|further information)\b", re.IGNORECASE),
 }
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_DECLARED_SHARE = 0.5  # of a body's (or a block's) letters, for its lang attributes to count
 _LABEL = re.compile(
     r"^(på svenska|svenska|suomeksi|på finska|in english|på engelska|englanniksi)\s*[:–-]\s*",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    html: str
+    text: str
+    heading: bool
+    declared: str | None  # the block's lang attribute (or its wrapper's, or its content's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +88,63 @@ def split_languages(article: Article, languages: Sequence[str]) -> list[Article]
     ]
 
 
-def _blocks(body_html: str) -> list[tuple[str, str, bool]]:
+def declared_language(body_html: str) -> str | None:
+    """The language the body's first block declares with ``lang``, when declared blocks hold
+    at least half of the body's text: element attributes are the strongest evidence there is.
+    None when the first block declares nothing: a page that marks only its second language
+    keeps the language of its page markup for the first."""
+    if "lang=" not in body_html:  # most bodies: no second parse
+        return None
+    blocks = _blocks(body_html)
+    total = sum(_letters(block.text) for block in blocks)
+    declared = sum(_letters(block.text) for block in blocks if block.declared)
+    if not total or declared < total * _DECLARED_SHARE:
+        return None
+    return next(block.declared for block in blocks if _letters(block.text))
+
+
+def _blocks(body_html: str) -> list[_Raw]:
     try:
         elements = lxml.html.fragments_fromstring(body_html)
     except (ParserError, ValueError):
         return []
+    inherited = None
     while len(elements) == 1 and not isinstance(elements[0], str) and len(elements[0]):
+        inherited = _own_lang(elements[0]) or inherited
         elements = list(elements[0])  # one wrapper <div>: its children are the blocks
     blocks = []
     for element in elements:
         if isinstance(element, str):
             if element.strip():
-                blocks.append((element, element.strip(), False))
+                blocks.append(_Raw(element, element.strip(), False, inherited))
             continue
         html = lxml.html.tostring(element, encoding="unicode")
         text = " ".join(element.text_content().split())
         if text:
-            blocks.append((html, text, _is_heading(element)))
+            declared = _own_lang(element) or inherited or _content_lang(element, text)
+            blocks.append(_Raw(html, text, _is_heading(element), declared))
     return blocks
+
+
+def _own_lang(element: lxml.html.HtmlElement) -> str | None:
+    return normalise_lang(element.get("lang"))
+
+
+def _content_lang(element: lxml.html.HtmlElement, text: str) -> str | None:
+    """The one language declared inside ``element`` on most of its text (``<p><span
+    lang="sv">…</span></p>``); a Finnish word marked inside a Swedish sentence is not it."""
+    found: dict[str, int] = {}
+    for inner in element.iterfind(".//*[@lang]"):
+        if (code := _own_lang(inner)) is not None:
+            found[code] = found.get(code, 0) + _letters(inner.text_content())
+    if len(found) != 1:
+        return None
+    [(code, letters)] = found.items()
+    return code if letters >= _letters(text) * _DECLARED_SHARE else None
+
+
+def _letters(text: str) -> int:
+    return sum(character.isalpha() for character in text)
 
 
 def _is_heading(element: lxml.html.HtmlElement) -> bool:
@@ -106,17 +157,20 @@ def _is_heading(element: lxml.html.HtmlElement) -> bool:
     )
 
 
-def _label(
-    raw: list[tuple[str, str, bool]], languages: Sequence[str], declared: str | None
-) -> list[_Block]:
+def _label(raw: list[_Raw], languages: Sequence[str], declared: str | None) -> list[_Block]:
     labelled: list[_Block] = []
     previous = declared
     contacts = False  # names in a contact block are no evidence of the prose's language
-    for html, text, heading in raw:
+    for block in raw:
+        html, text, heading = block.html, block.text, block.heading
         if heading:
             contacts = bool(_CONTACTS.match(text))
+        if block.declared in languages:  # marked up by the author: no guessing
+            labelled.append(_Block(html, text, heading, block.declared, _letters(text)))
+            previous = block.declared
+            continue
         prose = "" if contacts else _NOT_PROSE.sub(" ", _LABEL.sub("", text))
-        letters = sum(character.isalpha() for character in prose)
+        letters = _letters(prose)
         found = detect_language(prose, languages) if letters >= _MIN_BLOCK_LETTERS else None
         lang = found[0] if found and found[1] >= MIN_CONFIDENCE else None
         evidence = letters if lang else 0

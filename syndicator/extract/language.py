@@ -1,7 +1,9 @@
 """Which language a page is in, and where its other language versions are.
 
 Markup wins (``<html lang>``, ``og:locale``), then the URL prefix (``/sv/``, ``/en/``), then
-the source's configured language; a stop-word count over the text is the last resort.
+the source's configured language; the text (lingua, ``detect``) is the last resort, and text
+in a language we do not publish gets none. ``extraction`` then weighs element-level ``lang``
+attributes and the configured languages.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from syndicator.extract.detect import DEFAULT_LANGUAGES, identify_language
 from syndicator.extract.metadata import PageMeta
 from syndicator.locales import normalise_lang
 from syndicator.model import Link
 from syndicator.urls import absolute_url, canonical_url
 
-__all__ = ["alternates", "guess_language", "page_language", "url_language"]
+__all__ = ["alternates", "page_language", "url_language"]
 
 _URL_PREFIXES = frozenset({"fi", "sv", "en", "se", "de", "ru", "et"})
 # Classes of the box around a switcher's links (WPML, Polylang, themes).
@@ -31,22 +34,6 @@ _SWITCH_LABELS = {
     "swedish": "sv", "in english": "en", "english": "en", "englanniksi": "en",
     "på engelska": "en", "engelska": "en",
 }  # fmt: skip
-_STOP_TEXT = {
-    "fi": (
-        "ja on että ei se hän ovat oli myös kanssa tai kun joka mukaan sekä kaupungin "
-        "vuoden jotka sen niin kuin tämä mutta vielä voi"
-    ),
-    "sv": (
-        "och är att det som en ett på för med av till inte har om kommer också staden de "
-        "den vi kan men så från efter"
-    ),
-    "en": (
-        "the and is of to that for with on are was by will also this from have has it be an "
-        "which their city"
-    ),
-}
-_STOP_WORDS = {lang: frozenset(words.split()) for lang, words in _STOP_TEXT.items()}
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def url_language(url: str) -> str | None:
@@ -58,22 +45,13 @@ def url_language(url: str) -> str | None:
     return segment if segment in _URL_PREFIXES else None
 
 
-def guess_language(text: str) -> str | None:
-    """fi, sv or en by counting common words; None when the text is too short to tell."""
-    words = [word.lower() for word in _WORD.findall(text[:5000])]
-    scores = {lang: sum(word in stops for word in words) for lang, stops in _STOP_WORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    runner_up = max(score for lang, score in scores.items() if lang != best)
-    return best if scores[best] >= 3 and scores[best] > runner_up * 1.5 else None
-
-
 def page_language(meta: PageMeta, url: str, hint: str | None, text: str) -> str | None:
     return (
         normalise_lang(meta.html_lang)
         or normalise_lang(meta.og_locale)
         or url_language(url)
         or normalise_lang(hint)
-        or guess_language(text)
+        or identify_language(text, DEFAULT_LANGUAGES).lang
     )
 
 

@@ -102,3 +102,17 @@ def test_odd_profile_selectors(title: str, body: str) -> None:
 
 def test_deep_nesting() -> None:
     _check("<div>" * 5000 + "<h1>Otsikko</h1><p>Teksti.</p>" + "</div>" * 5000)
+
+
+def test_a_body_holding_only_a_nul_reference_is_no_article() -> None:
+    """Found by ``test_mutated_fixtures``: "&#0;" (U+FFFD) and a comment eating the rest."""
+    html = (
+        '<html><head><title>Otsikko</title></head><body><h1 class="entry-title">Otsikko</h1>'
+        '<div class="entry-content">&#0<!--<p>Teksti.</p></div></body></html>'
+    )
+    try:
+        extract_article(html, URL, language="fi")
+    except ExtractError as error:
+        assert error.code == "extract.no_article"
+    else:
+        raise AssertionError("an article without readable text")
