@@ -29,7 +29,7 @@ from syndicator.offload import offload
 from syndicator.organisation import stamp
 from syndicator.parsing import Parser
 from syndicator.publish.topics import TopicsFor
-from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
+from syndicator.recheck import GONE_STATUSES, content_digest, old_news, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.urls import canonical_url
@@ -188,8 +188,10 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
     if failure is not None:
         await offload(store.clear_page_failure, url)
     _observe(poll, extraction)
+    quiet = stored is None and old_news(candidate.published, candidate.modified, now,
+                                        source.recheck_days)  # fmt: skip
     for part in extraction.parts:
-        await _save(poll, stamp(part, source.organisation), now)
+        await _save(poll, stamp(part, source.organisation), now, quiet=quiet)
     if validators is not None:
         poll.validators[candidate.url] = validators
 
@@ -199,7 +201,7 @@ async def _worth_fetching(
 ) -> bool:
     conditional = await offload(poll.store.get_validators, candidate.url) is not None
     return worth_fetching(candidate.published, stored, now, poll.source.recheck_days,
-                          conditional=conditional)  # fmt: skip
+                          conditional=conditional, modified=candidate.modified)  # fmt: skip
 
 
 async def _extract(
@@ -239,7 +241,8 @@ def _observe(poll: _Poll, extraction: Extraction) -> None:
                   source=name, url=article.url, lang=article.lang)  # fmt: skip
 
 
-async def _save(poll: _Poll, article: Article, now: datetime) -> None:
+async def _save(poll: _Poll, article: Article, now: datetime, *, quiet: bool = False) -> None:
+    """``quiet``: store without sending (catch-up, or ``recheck.old_news``)."""
     source, store, result = poll.source, poll.store, poll.result
     stored = await offload(store.find_item, article.url, source=source.name,
                            post_id=article.post_id)  # fmt: skip
@@ -250,9 +253,9 @@ async def _save(poll: _Poll, article: Article, now: datetime) -> None:
         result.unchanged += 1
         return
     routed: list[tuple[str, float]] = []
-    if poll.catching_up:
+    if poll.catching_up or quiet:
         log_event(log, logging.INFO, "delivery.catch_up",
-                  f"catch-up: stored without sending: {article.title}",
+                  f"{'old news' if quiet else 'catch-up'}: stored without sending: {article.title}",
                   source=source.name, url=article.url, lang=article.lang)  # fmt: skip
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,
