@@ -113,7 +113,7 @@ async def poll_source(
                   source=source.name, error_code="source.no_candidates")  # fmt: skip
     processed, last_error = await _process_all(poll, candidates)
     listed = {canonical_url(c.url) for c in candidates} if candidates else None
-    result.withdrawn += await poll.withdrawals.check(listed)
+    result.withdrawn += await poll.withdrawals.check(listed, listing.shown_since)
     # A listing's validators are kept only when every item went through: a failed article
     # must not hide behind a 304 of its listing next time.
     keep = dict(poll.validators) if result.errors else {**listing.validators, **poll.validators}

@@ -84,15 +84,19 @@ class Withdrawals:
                       status=status, error_code=f"fetch.http_{status}")  # fmt: skip
         return False
 
-    async def check(self, listed: Collection[str] | None) -> int:
+    async def check(
+        self, listed: Collection[str] | None, shown_since: datetime | None = None
+    ) -> int:
         """Ask about due strikes and (``listed``: the URLs of a changed listing) items the
-        listing no longer shows; the number withdrawn."""
+        listing no longer shows; the number withdrawn. ``shown_since``: ``Listing``'s."""
         store, name, now = self.store, self.source.name, self.clock()
         asked = {item.item_id: item for item in await offload(store.gone_due, name, now)}
         if listed is not None:
             since = now - timedelta(days=self.source.recheck_days)
+            if shown_since is not None:  # anything published since then must be listed
+                since = min(since, shown_since)
             vanished = await offload(store.vanished_items, name, listed, since=since,
-                                     young_since=now - YOUNG)  # fmt: skip
+                                     young_since=now - YOUNG, shown_since=shown_since)  # fmt: skip
             for item in vanished:
                 strike = await offload(store.page_failure, item.url)
                 if strike is None or now >= strike.retry_at:  # else: already struck, waiting

@@ -76,7 +76,20 @@ async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listin
     if page is None:
         return Listing(None)
     found = await parser.run(read_posts, page.content, url, page.url, source)
-    return Listing(found, validators_of(url, page), advertised_hub(page))
+    return Listing(
+        found, validators_of(url, page), advertised_hub(page), _shown_since(found, source)
+    )
+
+
+def _shown_since(found: tuple[Candidate, ...], source: Config) -> datetime | None:
+    """The list is ordered by modification time: it shows every post changed since its
+    last one's stamp; a list shorter than a page shows every post there is."""
+    stamps = [candidate.modified for candidate in found]
+    if not stamps or None in stamps:
+        return None
+    if len(found) < min(source.per_page, source.max_items):
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return min(stamp for stamp in stamps if stamp is not None)
 
 
 def post_url(source: Config, post_id: str) -> str:

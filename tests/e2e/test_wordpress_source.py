@@ -136,3 +136,32 @@ async def test_an_old_post_first_seen_through_an_edit_is_stored_not_announced(
     assert len(store.list_deliveries()) == 1  # only the new post's
     wp.edit(1, _TEXT + "<p>Toinen korjaus.</p>")
     assert (await poll(5)).updated == 1  # known now: its edits are followed
+
+
+async def test_a_post_scrolled_off_by_modification_time_is_not_asked_about(
+    wp: WordPressSite, store: Store, poll: Poll
+) -> None:
+    for post_id, days in ((1, 10), (2, 9), (3, 8)):
+        wp.add(post_id, f"Tiedote {post_id}", _TEXT, NOW - timedelta(days=days))
+    assert (await poll(0)).created == 3
+    wp.add(4, "Tiedote 4", _TEXT, NOW - timedelta(days=3))  # 1 scrolls off the end
+    wp.edit(1, _TEXT + "<p>Korjaus.</p>")  # 1 first again; 2 scrolls off: older than 3's stamp
+    result = await poll(5)
+    assert (result.created, result.updated, result.withdrawn) == (1, 1, 0)
+    assert wp.asked == []  # neither 1 nor 2 was taken out: no REST URL asked
+    wp.set_status(3, "trash")  # listed since 8 days: its absence means something
+    await poll(5)
+    assert wp.asked == [3]
+
+
+@pytest.mark.parametrize("poll", [5], indirect=True)
+async def test_a_list_shorter_than_a_page_shows_every_post_even_old_ones(
+    wp: WordPressSite, store: Store, poll: Poll
+) -> None:
+    wp.add(1, "Vanha tiedote", _TEXT, NOW - timedelta(days=40))  # past recheck_days
+    wp.add(2, "Tiedote", _TEXT, NOW - timedelta(days=1))
+    assert (await poll(0)).created == 2
+    wp.set_status(1, "trash")
+    await poll(5)
+    assert wp.asked == [1]
+    assert (await poll(GAP + 1)).withdrawn == 1

@@ -8,7 +8,7 @@ anonymous client — the parts a source depends on:
   answers 401 ``rest_forbidden`` (anonymous clients may not read it); a deleted one 404
   ``rest_post_invalid_id``; ``gone`` (a plugin's hard removal) 410.
 
-``queries`` records the query string of every list request.
+``queries`` records the query string of every list request, ``asked`` the ids asked for.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class WordPressSite:
     def __init__(self) -> None:
         self.posts: dict[int, Post] = {}
         self.queries: list[dict[str, list[str]]] = []
+        self.asked: list[int] = []  # the post ids asked for one by one
         self._lock = threading.Lock()
         site = self
 
@@ -127,6 +128,8 @@ class WordPressSite:
                 body = json.dumps(self._list(query)).encode()
                 return 200, body, f'"{hashlib.sha256(body).hexdigest()[:16]}"'
             match = _ONE.match(parts.path)
+            if match:
+                self.asked.append(int(match.group(1)))
             post = self.posts.get(int(match.group(1))) if match else None
         if post is None or post.status == "deleted":
             gone = {"code": "rest_post_invalid_id", "message": "Invalid post ID.",
