@@ -1,6 +1,6 @@
 """Kind ``wordpress``: the WordPress REST API (``/wp-json/wp/v2/<type>?_embed``).
 
-One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=1&per_page=N&orderby=modified
+One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=…&per_page=N&orderby=modified
 &_fields=…[&lang=xx]``: the most recently *changed* posts first, so an edit of an old post is
 on the first page, and only the fields read here. Each post becomes a candidate whose
 ``html`` is a synthesised article document (title, canonical, dates, featured image,
@@ -59,7 +59,7 @@ class Config(SourceBase):
 def api_url(source: Config) -> str:
     base = source.url if source.url.endswith("/") else source.url + "/"
     query: dict[str, str | int] = {
-        "_embed": 1,
+        "_embed": "wp:featuredmedia,wp:term",  # what we read; older WordPress embeds all
         "per_page": source.per_page,
         "orderby": "modified",
         "order": "desc",

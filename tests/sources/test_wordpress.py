@@ -32,8 +32,8 @@ def test_api_url(site: SampleSite) -> None:
         "id", "link", "status", "date", "date_gmt", "modified", "modified_gmt", "title",
         "content", "excerpt", "lang", "translations", "wpml_translations", "_links", "_embedded",
     ]  # fmt: skip
-    assert query == {"_embed": ["1"], "per_page": ["5"], "orderby": ["modified"],
-                     "order": ["desc"], "lang": ["sv"]}  # fmt: skip
+    assert query == {"_embed": ["wp:featuredmedia,wp:term"], "per_page": ["5"],
+                     "orderby": ["modified"], "order": ["desc"], "lang": ["sv"]}  # fmt: skip
 
 
 async def test_posts_become_candidates_with_documents(site: SampleSite, fetcher: Fetcher) -> None:
