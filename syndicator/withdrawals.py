@@ -8,10 +8,13 @@ A 200 in between clears the strike. Which pages are asked:
 - a listed page on its usual re-check (``pipeline``), 404 instead of the article;
 - a known item missing from a changed listing that still shows older items of its source
   (taken out, not scrolled off the end) or under two days old (``recheck.YOUNG``: too new
-  to have scrolled off), and every strike that is due, on every poll.
+  to have scrolled off) — for a listing ordered by modification time (WordPress,
+  ``Listing.shown_since``) one published since its oldest stamp, at any age — and every
+  strike that is due, on every poll.
 
 A source kind MAY define ``async def gone(source, fetcher, item) -> int | None``: the
-status meaning "gone" (404/410; a WordPress post in the trash) or None when it is there.
+status meaning "gone" (404/410; 401 or a status other than ``publish`` for a WordPress
+post) or None when it is there.
 Without it the item's page is fetched. The decision itself is ``recheck.gone_confirmed``.
 """
 
