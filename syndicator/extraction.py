@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time
 
 from syndicator.configbase import ArticleProfile
 from syndicator.extract import extract_article
 from syndicator.extract.bilingual import declared_language, split_languages
 from syndicator.extract.detect import detect_language, identify_language
 from syndicator.extract.displaytext import clean_article
-from syndicator.model import Article, Candidate
+from syndicator.locales import HELSINKI
+from syndicator.model import Article, Candidate, Image
 from syndicator.organisation import OrganisationSetting, stamp
 
 __all__ = ["Extraction", "read_article"]
@@ -67,7 +68,24 @@ def _settle_language(article: Article, languages: Sequence[str]) -> tuple[Articl
 
 
 def _merge(article: Article, candidate: Candidate) -> Article:
-    """Add the listing's read-more links the page itself lacks (partner reposts)."""
+    """Add what the listing or feed knew and the page itself lacks: read-more links (partner
+    reposts), the featured image, the time of day of a page that shows only the day."""
     known = {link.url for link in article.read_more}
     extra = [link for link in candidate.read_more if link.url not in known]
-    return replace(article, read_more=(*article.read_more, *extra)) if extra else article
+    if extra:
+        article = replace(article, read_more=(*article.read_more, *extra))
+    if candidate.image and not article.images:
+        article = replace(article, images=(Image(candidate.image),))
+    if _time_of_day(candidate.published, article):
+        article = replace(article, published=candidate.published, date_from_first_seen=False)
+    return article
+
+
+def _time_of_day(listed: datetime | None, article: Article) -> bool:
+    """``listed`` (a feed's pubDate) has a time, the page none: no date, or that day at 0:00."""
+    local = listed.astimezone(HELSINKI) if listed is not None else None
+    if local is None or local.time() == time():  # a listing's bare day adds nothing
+        return False
+    shown = article.published.astimezone(HELSINKI) if article.published else None
+    bare_day = shown is not None and shown.time() == time() and shown.date() == local.date()
+    return article.date_from_first_seen or bare_day

@@ -70,6 +70,10 @@ class Candidate:
     lang: str | None = None
     read_more: tuple[Link, ...] = ()
     html: str | None = None
+    # When the source says the release last changed (WordPress ``modified_gmt``): a later
+    # change than our last look is an edit to read now, whatever the re-check schedule says.
+    modified: datetime | None = None
+    image: str | None = None  # the featured image the feed names (media:content, enclosure)
 
 
 @dataclass(frozen=True, slots=True)

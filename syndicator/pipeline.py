@@ -28,7 +28,7 @@ from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
 from syndicator.publish.topics import TopicsFor
-from syndicator.recheck import GONE_STATUSES, content_digest, parked, worth_fetching
+from syndicator.recheck import GONE_STATUSES, content_digest, old_news, parked, worth_fetching
 from syndicator.sources import kind_of
 from syndicator.store import Store
 from syndicator.urls import canonical_url
@@ -112,7 +112,7 @@ async def poll_source(
                   source=source.name, error_code="source.no_candidates")  # fmt: skip
     processed, last_error = await _process_all(poll, candidates)
     listed = {canonical_url(c.url) for c in candidates} if candidates else None
-    result.withdrawn += await poll.withdrawals.check(listed)
+    result.withdrawn += await poll.withdrawals.check(listed, listing.shown_since)
     # A listing's validators are kept only when every item went through: a failed article
     # must not hide behind a 304 of its listing next time.
     keep = dict(poll.validators) if result.errors else {**listing.validators, **poll.validators}
@@ -187,8 +187,10 @@ async def _process(poll: _Poll, candidate: Candidate) -> None:
     if failure is not None:
         await offload(store.clear_page_failure, url)
     _observe(poll, extraction)
+    quiet = stored is None and old_news(candidate.published, candidate.modified, now,
+                                        source.recheck_days)  # fmt: skip
     for part in extraction.parts:
-        await _save(poll, part, now)
+        await _save(poll, part, now, quiet=quiet)
     if validators is not None:
         poll.validators[candidate.url] = validators
 
@@ -198,7 +200,7 @@ async def _worth_fetching(
 ) -> bool:
     conditional = await offload(poll.store.get_validators, candidate.url) is not None
     return worth_fetching(candidate.published, stored, now, poll.source.recheck_days,
-                          conditional=conditional)  # fmt: skip
+                          conditional=conditional, modified=candidate.modified)  # fmt: skip
 
 
 async def _extract(
@@ -243,7 +245,8 @@ def _observe(poll: _Poll, extraction: Extraction) -> None:
                   source=name, url=article.url, lang=article.lang)  # fmt: skip
 
 
-async def _save(poll: _Poll, article: Article, now: datetime) -> None:
+async def _save(poll: _Poll, article: Article, now: datetime, *, quiet: bool = False) -> None:
+    """``quiet``: store without sending (catch-up, or ``recheck.old_news``)."""
     source, store, result = poll.source, poll.store, poll.result
     stored = await offload(store.find_item, article.url, source=source.name,
                            post_id=article.post_id)  # fmt: skip
@@ -254,9 +257,9 @@ async def _save(poll: _Poll, article: Article, now: datetime) -> None:
         result.unchanged += 1
         return
     routed: list[tuple[str, float]] = []
-    if poll.catching_up:
+    if poll.catching_up or quiet:
         log_event(log, logging.INFO, "delivery.catch_up",
-                  f"catch-up: stored without sending: {article.title}",
+                  f"{'old news' if quiet else 'catch-up'}: stored without sending: {article.title}",
                   source=source.name, url=article.url, lang=article.lang)  # fmt: skip
     else:
         routed = route(poll.destinations, source=source.name, lang=article.lang,

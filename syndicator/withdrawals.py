@@ -8,10 +8,13 @@ A 200 in between clears the strike. Which pages are asked:
 - a listed page on its usual re-check (``pipeline``), 404 instead of the article;
 - a known item missing from a changed listing that still shows older items of its source
   (taken out, not scrolled off the end) or under two days old (``recheck.YOUNG``: too new
-  to have scrolled off), and every strike that is due, on every poll.
+  to have scrolled off) — for a listing ordered by modification time (WordPress,
+  ``Listing.shown_since``) one published since its oldest stamp, at any age — and every
+  strike that is due, on every poll.
 
 A source kind MAY define ``async def gone(source, fetcher, item) -> int | None``: the
-status meaning "gone" (404/410; a WordPress post in the trash) or None when it is there.
+status meaning "gone" (404/410; 401 or a status other than ``publish`` for a WordPress
+post) or None when it is there.
 Without it the item's page is fetched. The decision itself is ``recheck.gone_confirmed``.
 """
 
@@ -84,15 +87,19 @@ class Withdrawals:
                       status=status, error_code=f"fetch.http_{status}")  # fmt: skip
         return False
 
-    async def check(self, listed: Collection[str] | None) -> int:
+    async def check(
+        self, listed: Collection[str] | None, shown_since: datetime | None = None
+    ) -> int:
         """Ask about due strikes and (``listed``: the URLs of a changed listing) items the
-        listing no longer shows; the number withdrawn."""
+        listing no longer shows; the number withdrawn. ``shown_since``: ``Listing``'s."""
         store, name, now = self.store, self.source.name, self.clock()
         asked = {item.item_id: item for item in await offload(store.gone_due, name, now)}
         if listed is not None:
             since = now - timedelta(days=self.source.recheck_days)
+            if shown_since is not None:  # anything published since then must be listed
+                since = min(since, shown_since)
             vanished = await offload(store.vanished_items, name, listed, since=since,
-                                     young_since=now - YOUNG)  # fmt: skip
+                                     young_since=now - YOUNG, shown_since=shown_since)  # fmt: skip
             for item in vanished:
                 strike = await offload(store.page_failure, item.url)
                 if strike is None or now >= strike.retry_at:  # else: already struck, waiting

@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from syndicator.model import StoredItem
-from syndicator.recheck import content_digest, gone_confirmed, parked, worth_fetching
+from syndicator.recheck import (
+    content_digest,
+    gone_confirmed,
+    old_news,
+    parked,
+    worth_fetching,
+)
 from syndicator.store.sources import PageFailure
 from syndicator.store.withdrawals import GONE_CODE
 
@@ -45,6 +51,39 @@ def test_worth_fetching(
     item = _item(timedelta(hours=age_h), timedelta(hours=checked_h))
     listed = None if listed_shift_d is None else item.published + timedelta(days=listed_shift_d)
     assert worth_fetching(listed, item, NOW, 14, conditional=conditional) is expected
+
+
+@pytest.mark.parametrize(
+    ("age_h", "checked_h", "modified_h", "expected"),
+    [
+        (24 * 30, 0.1, 0.05, True),  # edited after our last look: now, past recheck_days too
+        (72, 0.01, 0.05, True),  # edited just before our look: within the clock skew
+        (72, 0.01, 1.0, False),  # no edit since: its schedule (hours away) decides
+        (24 * 30, 0.1, 24 * 29, False),  # an old edit: past recheck_days, never
+        (72, None, 71.0, True),  # never checked
+    ],
+)
+def test_a_change_the_source_stamps_is_read_at_once(
+    age_h: float, checked_h: float | None, modified_h: float, expected: bool
+) -> None:
+    item = _item(timedelta(hours=age_h), None if checked_h is None else timedelta(hours=checked_h))
+    modified = NOW - timedelta(hours=modified_h)
+    assert worth_fetching(None, item, NOW, 14, conditional=False, modified=modified) is expected
+
+
+@pytest.mark.parametrize(
+    ("age_d", "edited_after_min", "expected"),
+    [
+        (30, 60 * 24, True),  # an old post listed because it was edited: stored, not sent
+        (30, 0, False),  # never edited: a first poll of an archive is no edit
+        (3, 60 * 24, False),  # inside the re-check window: news
+    ],
+)
+def test_old_news(age_d: int, edited_after_min: int, expected: bool) -> None:
+    published = NOW - timedelta(days=age_d)
+    modified = published + timedelta(minutes=edited_after_min)
+    assert old_news(published, modified, NOW, 14) is expected
+    assert not old_news(published, None, NOW, 14) and not old_news(None, modified, NOW, 14)
 
 
 def test_a_parked_page_waits_unless_its_inline_content_changed() -> None:

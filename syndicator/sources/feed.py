@@ -2,6 +2,11 @@
 
 With ``fetch_article = false`` each candidate carries ``html``: a small document synthesised
 from the entry's content (``sources.document.synthesize_document``), so no page is fetched.
+The source's configured ``language`` wins over the entry's and the channel's (a WordPress
+``/feed/`` labels every post with the site's admin language). Dates are read from the raw
+text (``feeddates``): feedparser's ``*_parsed`` reads an unknown zone (``EET``) or none as
+UTC, or drops the date. The featured image (``media:content``, ``media:thumbnail``, an image
+``enclosure``) is the candidate's ``image`` and the document's ``og:image``.
 A feed that parses to no entries (garbage, an HTML error page) yields ``()`` and a warning.
 feedparser runs in a parse worker (``read_feed``): a huge feed costs a worker, not the loop.
 """
@@ -9,9 +14,7 @@ feedparser runs in a parse worker (``read_feed``): a huge feed costs a worker, n
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import feedparser
@@ -19,10 +22,11 @@ import feedparser
 from syndicator.configbase import SourceBase, Url
 from syndicator.http import Fetcher
 from syndicator.hubs.discovery import Rel, feed_links
-from syndicator.locales import HELSINKI, normalise_lang
+from syndicator.locales import normalise_lang
 from syndicator.model import Candidate
 from syndicator.parsing import Parser
 from syndicator.sources.document import fragment_text, synthesize_document
+from syndicator.sources.feeddates import entry_moment
 from syndicator.sources.listing import Listing, advertised_hub, validators_of
 from syndicator.urls import absolute_url, canonical_url
 
@@ -93,10 +97,10 @@ def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> 
         return None
     url = canonical_url(absolute)
     title = fragment_text(str(entry.get("title") or ""))
-    # dict.get: FeedParserDict maps a missing updated_* to published_* with a warning.
-    updated = _moment(dict.get(entry, "updated_parsed"))
-    published = _moment(dict.get(entry, "published_parsed")) or updated
-    lang = _entry_lang(entry) or feed_lang or source.language
+    updated = entry_moment(entry, "updated")
+    published = entry_moment(entry, "published") or updated
+    lang = source.language or _entry_lang(entry) or feed_lang
+    image = _image(entry, base)
     html = None
     if not source.fetch_article:
         contents = entry.get("content") or []
@@ -108,6 +112,7 @@ def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> 
             lang=lang,
             published=published,
             modified=updated,
+            image=image,
             categories=_categories(entry),
         )
     return Candidate(
@@ -117,6 +122,7 @@ def _candidate(entry: Any, base: str, feed_lang: str | None, source: Config) -> 
         teaser=fragment_text(str(entry.get("summary") or "")),
         lang=lang,
         html=html,
+        image=image,
     )
 
 
@@ -127,11 +133,28 @@ def _categories(entry: Any) -> tuple[str, ...]:
     return tuple(term.strip() for term in terms if isinstance(term, str) and term.strip())
 
 
-def _moment(value: Any) -> datetime | None:
-    """feedparser's UTC ``struct_time`` → an aware Europe/Helsinki datetime."""
-    if not isinstance(value, time.struct_time):
-        return None
-    return datetime(*value[:6], tzinfo=UTC).astimezone(HELSINKI)
+def _image(entry: Any, base: str) -> str | None:
+    """The first image of ``media:content``, then ``media:thumbnail``, then an enclosure."""
+    contents = [m for m in entry.get("media_content") or [] if isinstance(m, dict)]
+    thumbnails = [m for m in entry.get("media_thumbnail") or [] if isinstance(m, dict)]
+    enclosures = [m for m in entry.get("enclosures") or [] if isinstance(m, dict)]
+    found = [
+        *(m.get("url") for m in contents if _is_image(m, str(m.get("url") or ""))),
+        *(m.get("url") for m in thumbnails),
+        *(m.get("href") for m in enclosures if str(m.get("type") or "").startswith("image/")),
+    ]
+    for url in found:
+        if isinstance(url, str) and (absolute := absolute_url(url, base)):
+            return absolute
+    return None
+
+
+def _is_image(media: dict[str, Any], url: str) -> bool:
+    """``medium="image"`` or an image ``type``; with neither, an image file name."""
+    medium, kind = media.get("medium"), str(media.get("type") or "")
+    if medium or kind:
+        return medium == "image" or kind.startswith("image/")
+    return url.lower().split("?")[0].endswith((".jpg", ".jpeg", ".png", ".webp", ".gif"))
 
 
 def _entry_lang(entry: Any) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from syndicator.http import Page, Validators
 from syndicator.hubs.discovery import HubLink, Rel, choose_hub, header_links
@@ -21,6 +22,9 @@ class Listing:
     candidates: tuple[Candidate, ...] | None
     validators: Mapping[str, Validators] = field(default_factory=dict)  # by requested URL
     hub: HubLink | None = None  # None also after a 304: nothing was read to tell
+    # Set by a listing ordered by modification time (WordPress): every item changed since
+    # then is shown, so a known item published since then and missing was taken out.
+    shown_since: datetime | None = None
 
 
 def validators_of(url: str, page: Page) -> dict[str, Validators]:

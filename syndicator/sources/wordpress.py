@@ -1,13 +1,19 @@
 """Kind ``wordpress``: the WordPress REST API (``/wp-json/wp/v2/<type>?_embed``).
 
-One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=1&per_page=N[&lang=xx]``. Each
-post becomes a candidate whose ``html`` is a synthesised article document (title, canonical,
-dates, featured image, hreflang alternates, ``content.rendered``), so no page is fetched.
-A body that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``. Decoding
-and building the documents run in a parse worker (``read_posts``).
+One conditional GET of ``{url}wp-json/wp/v2/{post_type}?_embed=…&per_page=N&orderby=modified
+&_fields=…[&lang=xx]``: the most recently *changed* posts first, so an edit of an old post is
+on the first page, and only the fields read here. Each post becomes a candidate whose
+``html`` is a synthesised article document (title, canonical, dates, featured image,
+hreflang alternates, ``content.rendered``), so no page is fetched, and whose ``modified``
+(``modified_gmt``) makes the pipeline read an edit on the next poll (``recheck``). A body
+that is not a JSON list of posts raises ``FetchError("fetch.invalid_json")``. Decoding and
+building the documents run in a parse worker (``read_posts``).
 
-``gone`` asks ``…/wp/v2/{post_type}/{id}`` about a known post the list no longer shows: 404
-or 410, or a post whose ``status`` is ``trash``, means it was withdrawn (``withdrawals``).
+``gone`` asks ``…/wp/v2/{post_type}/{id}`` about a known post the list no longer shows. The
+public API lists published posts only; asked for one by id it answers 404 for a deleted post
+(410 where a plugin says so), 401 ``rest_forbidden`` for one that is trashed, a draft,
+private or pending (an anonymous client may not read it), and with credentials a ``status``
+other than ``publish``. Each means withdrawn (``withdrawals``).
 """
 
 from __future__ import annotations
@@ -33,6 +39,11 @@ from syndicator.urls import absolute_url, canonical_url
 __all__ = ["Config", "api_url", "candidates", "gone", "post_url", "read_posts"]
 
 TRASHED = 410  # what ``gone`` answers for a post in the trash: gone, as a 410 says
+UNPUBLISHED = 401  # the public API's answer for a post it may not show (trash, draft, ...)
+_FIELDS = (  # what _candidate reads; _links and _embedded must be named (WordPress >= 5.4)
+    "id,link,status,date,date_gmt,modified,modified_gmt,title,content,excerpt,lang,"
+    "translations,wpml_translations,_links,_embedded"
+)
 
 _TAXONOMIES = ("category", "post_tag")
 
@@ -47,7 +58,13 @@ class Config(SourceBase):
 
 def api_url(source: Config) -> str:
     base = source.url if source.url.endswith("/") else source.url + "/"
-    query: dict[str, str | int] = {"_embed": 1, "per_page": source.per_page}
+    query: dict[str, str | int] = {
+        "_embed": "wp:featuredmedia,wp:term",  # what we read; older WordPress embeds all
+        "per_page": source.per_page,
+        "orderby": "modified",
+        "order": "desc",
+        "_fields": _FIELDS,
+    }
     if source.lang:
         query["lang"] = source.lang
     return f"{base}wp-json/wp/v2/{source.post_type}?{urlencode(query)}"
@@ -59,7 +76,20 @@ async def candidates(source: Config, fetcher: Fetcher, parser: Parser) -> Listin
     if page is None:
         return Listing(None)
     found = await parser.run(read_posts, page.content, url, page.url, source)
-    return Listing(found, validators_of(url, page), advertised_hub(page))
+    return Listing(
+        found, validators_of(url, page), advertised_hub(page), _shown_since(found, source)
+    )
+
+
+def _shown_since(found: tuple[Candidate, ...], source: Config) -> datetime | None:
+    """The list is ordered by modification time: it shows every post changed since its
+    last one's stamp; a list shorter than a page shows every post there is."""
+    stamps = [candidate.modified for candidate in found]
+    if not stamps or None in stamps:
+        return None
+    if len(found) < min(source.per_page, source.max_items):
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return min(stamp for stamp in stamps if stamp is not None)
 
 
 def post_url(source: Config, post_id: str) -> str:
@@ -69,17 +99,24 @@ def post_url(source: Config, post_id: str) -> str:
 
 
 async def gone(source: Config, fetcher: Fetcher, item: StoredItem) -> int | None:
-    """404/410 when the API no longer has the post (``TRASHED`` for one in the trash); None
-    when it is there. Other failures raise ``FetchError``. Without a post id: its page."""
+    """404/410 when the API no longer has the post, ``UNPUBLISHED`` when it may not show it,
+    ``TRASHED`` for one whose ``status`` is not ``publish``; None when it is there. Other
+    failures raise ``FetchError``. Without a post id: its page."""
     if not item.post_id or not item.post_id.isdigit():
         await fetcher.get(item.url, source=source.name)
         return None
-    page = await fetcher.get(post_url(source, item.post_id), source=source.name)
+    try:
+        page = await fetcher.get(post_url(source, item.post_id), source=source.name)
+    except FetchError as exc:
+        # Only after the list answered this poll: not the whole API behind a login.
+        if exc.status == UNPUBLISHED:
+            return UNPUBLISHED
+        raise
     try:
         post = json.loads(page.content) if page is not None else None
     except ValueError:
         return None  # an answer, not JSON: the post is not known to be gone
-    return TRASHED if isinstance(post, dict) and post.get("status") == "trash" else None
+    return TRASHED if isinstance(post, dict) and not _published(post) else None
 
 
 def read_posts(content: bytes, url: str, base: str, source: Config) -> tuple[Candidate, ...]:
@@ -98,11 +135,16 @@ def read_posts(content: bytes, url: str, base: str, source: Config) -> tuple[Can
         )
     found: dict[str, Candidate] = {}
     for post in posts:
-        listed = isinstance(post, dict) and post.get("status") != "trash"
+        listed = isinstance(post, dict) and _published(post)
         candidate = _candidate(post, base, source) if listed else None
         if candidate is not None:
             found.setdefault(candidate.url, candidate)
     return tuple(found.values())[: source.max_items]
+
+
+def _published(post: dict[str, Any]) -> bool:
+    """Public, as far as the answer says (``_fields`` may leave ``status`` out)."""
+    return bool(post.get("status", "publish") == "publish")
 
 
 def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | None:
@@ -112,7 +154,8 @@ def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | N
         return None
     url = canonical_url(absolute)
     title = fragment_text(_rendered(post, "title"))
-    published = _gmt(post.get("date_gmt"))
+    published = _moment(post, "date")
+    modified = _moment(post, "modified")
     lang = normalise_lang(post.get("lang")) or source.lang or source.language
     html = synthesize_document(
         url=url,
@@ -120,7 +163,7 @@ def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | N
         body_html=_rendered(post, "content"),
         lang=lang,
         published=published,
-        modified=_gmt(post.get("modified_gmt")),
+        modified=modified,
         image=_featured_image(post),
         alternates=_alternates(post, base),
         post_id=post["id"] if isinstance(post.get("id"), int) else None,
@@ -133,6 +176,7 @@ def _candidate(post: dict[str, Any], base: str, source: Config) -> Candidate | N
         teaser=fragment_text(_rendered(post, "excerpt")),
         lang=lang,
         html=html,
+        modified=modified,
     )
 
 
@@ -142,17 +186,18 @@ def _rendered(post: dict[str, Any], name: str) -> str:
     return rendered if isinstance(rendered, str) else ""
 
 
-def _gmt(value: Any) -> datetime | None:
-    """WordPress ``date_gmt`` (naive, UTC) → an aware Europe/Helsinki datetime."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(HELSINKI)
+def _moment(post: dict[str, Any], name: str) -> datetime | None:
+    """``{name}_gmt`` (naive, UTC), else ``{name}`` (naive, the site's time: Helsinki for the
+    sites we read) → an aware Europe/Helsinki datetime."""
+    for key, zone in ((f"{name}_gmt", UTC), (name, HELSINKI)):
+        value = post.get(key)
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(HELSINKI)
+    return None
 
 
 def _featured_image(post: dict[str, Any]) -> str | None:

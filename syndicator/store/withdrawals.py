@@ -61,11 +61,13 @@ class WithdrawalRows:
         *,
         since: datetime,
         young_since: datetime | None = None,
+        shown_since: datetime | None = None,
     ) -> list[StoredItem]:
         """Items of ``source`` published after ``since`` (the re-check window) that a listing
         of ``listed`` URLs leaves out although it still shows older items of the source —
         taken out, not scrolled off the end — or published after ``young_since`` (too new
-        to have scrolled off)."""
+        to have scrolled off). ``shown_since``: the listing says it shows every item
+        changed since then (ordered by modification time); it replaces "older items"."""
         if not listed:  # an empty listing proves nothing (a redesign, an outage)
             return []
         mine = sa.and_(items.c.source == source, items.c.withdrawn_at.is_(None))
@@ -74,7 +76,7 @@ class WithdrawalRows:
             .where(mine, items.c.url.in_(list(listed)))
             .scalar_subquery()
         )
-        inside = items.c.published >= oldest_listed
+        inside = items.c.published >= (oldest_listed if shown_since is None else shown_since)
         if young_since is not None:
             inside = sa.or_(inside, items.c.published >= young_since)
         query = sa.select(items).where(mine, items.c.published >= since, inside)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -12,7 +13,8 @@ from syndicator.errors import FetchError
 from syndicator.http import Fetcher
 from syndicator.model import StoredItem
 from syndicator.sources import wordpress
-from tests.sources.conftest import PARSER, MemoryValidators, read
+from tests.sources.conftest import NOW, PARSER, MemoryValidators, read
+from tests.sources.wpsite import WordPressSite
 
 _API = "wp-json/wp/v2/tiedote"
 
@@ -23,9 +25,15 @@ def _source(site: SampleSite, **fields: object) -> wordpress.Config:
 
 
 def test_api_url(site: SampleSite) -> None:
-    assert wordpress.api_url(_source(site, lang="sv", per_page=5)) == (
-        f"{site.url}{_API}?_embed=1&per_page=5&lang=sv"
-    )
+    url = urlsplit(wordpress.api_url(_source(site, lang="sv", per_page=5)))
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{site.url}{_API}"
+    query = parse_qs(url.query)
+    assert query.pop("_fields")[0].split(",") == [
+        "id", "link", "status", "date", "date_gmt", "modified", "modified_gmt", "title",
+        "content", "excerpt", "lang", "translations", "wpml_translations", "_links", "_embedded",
+    ]  # fmt: skip
+    assert query == {"_embed": ["wp:featuredmedia,wp:term"], "per_page": ["5"],
+                     "orderby": ["modified"], "order": ["desc"], "lang": ["sv"]}  # fmt: skip
 
 
 async def test_posts_become_candidates_with_documents(site: SampleSite, fetcher: Fetcher) -> None:
@@ -119,3 +127,41 @@ def test_a_trashed_post_in_a_list_is_no_candidate(site: SampleSite) -> None:
                               "status": "trash"}]).encode()  # fmt: skip
     found = wordpress.read_posts(body, _API, site.url, _source(site))
     assert [c.url for c in found] == [f"{site.url}tiedote/x/"]
+
+
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [("publish", None), ("trash", 401), ("draft", 401), ("private", 401), ("pending", 401),
+     ("deleted", 404), ("gone", 410)],
+)  # fmt: skip
+async def test_gone_reads_the_public_api_answers(
+    fetcher: Fetcher, status: str, answer: int | None
+) -> None:
+    with WordPressSite() as wp:
+        post = wp.add(9, "Tiedote", "<p>Teksti.</p>", NOW)
+        source = wordpress.Config.model_validate({"name": "wp", "kind": "wordpress", "url": wp.url})
+        item = _item(post.json(wp.url)["link"], "9")
+        wp.set_status(9, status)
+        try:
+            found = await wordpress.gone(source, fetcher, item)
+        except FetchError as exc:  # 404/410: the fetcher's error; withdrawals read its status
+            found = exc.status
+    assert found == answer
+
+
+def test_a_post_the_answer_says_is_unpublished_is_no_candidate(site: SampleSite) -> None:
+    post = {"id": 7, "link": f"{site.url}tiedote/x/", "title": {"rendered": "X"}}
+    body = json.dumps([{**post, "status": "draft"}, {**post, "status": "future"}]).encode()
+    assert wordpress.read_posts(body, _API, site.url, _source(site)) == ()
+
+
+def test_modified_gmt_is_the_candidate_s_modified(site: SampleSite) -> None:
+    post = {"id": 7, "link": f"{site.url}tiedote/x/", "title": {"rendered": "X"},
+            "date_gmt": "2026-11-27T08:15:00", "modified_gmt": "2026-11-28T10:05:30"}  # fmt: skip
+    local = {**post, "modified_gmt": None, "modified": "2026-11-28T12:05:30"}  # site time only
+    for answer in (post, local):
+        [found] = wordpress.read_posts(json.dumps([answer]).encode(), _API, site.url, _source(site))
+        assert found.modified == datetime(2026, 11, 28, 10, 5, 30, tzinfo=UTC)
+        assert found.published == datetime(2026, 11, 27, 8, 15, tzinfo=UTC)
+        assert found.html is not None
+        assert 'article:modified_time" content="2026-11-28T10:05:30+00:00"' in found.html
