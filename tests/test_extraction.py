@@ -30,7 +30,7 @@ def _page(date: str = "", head: str = "") -> str:
 
 
 def _read(html: str, candidate: Candidate) -> tuple[datetime | None, tuple[Image, ...], bool]:
-    extraction = read_article(html, URL, ArticleProfile(), "fi", SEEN, candidate, ("fi",))
+    extraction = read_article(html, URL, ArticleProfile(), "fi", SEEN, candidate, ("fi",), None)
     [part] = extraction.parts
     return part.published, part.images, part.date_from_first_seen
 
