@@ -44,7 +44,10 @@ __all__ = ["extract_article"]
 _log = logging.getLogger(__name__)
 
 # WordPress body classes of pages that are not one post: archives, searches, the 404 page.
-_NOT_A_POST = frozenset({"error404", "archive", "blog", "search", "category", "tag", "home"})
+_NOT_A_POST = frozenset({"error404", "archive", "search", "category", "tag"})
+_MAYBE_NOT_A_POST = frozenset({"blog", "home"})
+_LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
+_A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
 # Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
 _BODY_CHROME = "h1, header, .entry-header, .entry-meta, .post-meta, .byline, .posted-on, time"
@@ -102,9 +105,7 @@ def _extract(
     categories = find_categories(soup)  # before boilerplate removal drops tag clouds
     remove_boilerplate(soup, profile.remove)
     teasers = drop_teaser_lists(soup)
-    if _NOT_A_POST.intersection(meta.body_classes) or (
-        meta.og_type == "website" and teasers >= _LISTING_TEASERS
-    ):
+    if _listing(meta, teasers, prose=None):
         raise ExtractError(f"{url}: a listing, not an article", code="extract.no_article")
     title = _title(soup, profile, meta)
     published, updated = find_dates(soup, profile, meta, hint)
@@ -120,6 +121,8 @@ def _extract(
     text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
     if not text or _clean(text) == title:  # a lone headline is not an article
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
+    if _listing(meta, teasers, prose=len(text)):
+        raise ExtractError(f"{url}: a listing, not an article", code="extract.no_article")
     lang = page_language(meta, page_url, hint, text)
     from_first_seen = published is None and updated is None
     article = Article(
@@ -143,6 +146,21 @@ def _extract(
         site_name=_clean(meta.site_name),
     )
     return clean_article(article)  # every shown text as every output will show it
+
+
+def _listing(meta: PageMeta, teasers: int, prose: int | None) -> bool:
+    """A listing by its markup, unless the page says it is one article. Strong signs
+    (archive, search, 404) decide before the body is read (``prose`` None); weak ones
+    (``home``/``blog`` classes, which engadget's articles carry; teasers, which a sidebar
+    holds too) only when the body left after dropping the teasers is short."""
+    if meta.og_type == "article" or meta.ld_article or _A_POST.intersection(meta.body_classes):
+        return False
+    if prose is None:
+        return bool(_NOT_A_POST.intersection(meta.body_classes))
+    weak = bool(_MAYBE_NOT_A_POST.intersection(meta.body_classes)) or (
+        meta.og_type == "website" and teasers >= _LISTING_TEASERS
+    )
+    return weak and prose < _LISTING_PROSE
 
 
 def _now(first_seen: datetime | None) -> datetime:

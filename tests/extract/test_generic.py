@@ -1,0 +1,65 @@
+"""The generic path (no site profile) on small pages of our own, one per cause of issue 9."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicator.errors import ExtractError
+from syndicator.extract import extract_article
+
+URL = "https://news.example.org/2026/12/story/"
+PROSE = (
+    "The council agreed on Tuesday to rebuild the harbour bridge before the winter storms. "
+    "Work starts in March and the old bridge stays open to pedestrians until then. "
+)
+
+
+def page(body: str, head: str = "", body_attrs: str = "") -> str:
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story</title>{head}'
+        f"</head><body {body_attrs}>{body}</body></html>"
+    )
+
+
+def teasers(count: int) -> str:
+    items = "".join(
+        f'<li><a href="/2026/11/other-{n}/"><strong>Other story {n}</strong></a></li>'
+        for n in range(count)
+    )
+    return f"<h2>Most read</h2><ul>{items}</ul>"
+
+
+def story(paragraphs: int = 4) -> str:
+    return "<h1>Harbour bridge</h1>" + f"<p>{PROSE}</p>" * paragraphs
+
+
+# cause 3: listing detection looks at the main content and the article structure
+def test_sidebar_teasers_do_not_make_an_article_a_listing() -> None:
+    html = page(
+        f'<div class="story">{story()}</div><div class="rail">{teasers(6)}</div>',
+        head='<meta property="og:type" content="website">',
+    )
+    assert "harbour bridge before the winter" in extract_article(html, URL).text
+
+
+def test_home_class_on_an_article_page_is_not_a_listing() -> None:
+    html = page(f"<article>{story()}</article>", body_attrs='class="home article"')
+    assert "harbour bridge before the winter" in extract_article(html, URL).text
+
+
+def test_json_ld_article_is_never_a_listing() -> None:
+    head = (
+        '<meta property="og:type" content="website"><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "Harbour bridge"}</script>'
+    )
+    html = page(f"<div>{story(1)}{teasers(6)}</div>", head=head)
+    assert "harbour bridge before the winter" in extract_article(html, URL).text
+
+
+def test_a_page_of_teasers_is_still_a_listing() -> None:
+    html = page(
+        f"<h1>News</h1><p>All our news.</p>{teasers(8)}",
+        head='<meta property="og:type" content="website">',
+    )
+    with pytest.raises(ExtractError):
+        extract_article(html, URL)
