@@ -23,7 +23,7 @@ from syndicator.extract.categories import find_categories
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import parse_date
 from syndicator.extract.displaytext import clean_article
-from syndicator.extract.fallback import densest_block, generic_body
+from syndicator.extract.fallback import densest_block, fuller_body, generic_body
 from syndicator.extract.landmarks import BODY_RULES, TITLE_RULES, first_matches
 from syndicator.extract.language import alternates, page_language
 from syndicator.extract.lead import find_lead
@@ -110,6 +110,9 @@ def _extract(
     title = _title(soup, profile, meta)
     published, updated = find_dates(soup, profile, meta, hint)
     body = _body(soup, profile, page_url)
+    prose = len(body.element.get_text(" ", strip=True)) if body is not None else 0
+    if not profile.body and (fuller := fuller_body(prose, html, page_url, title)) is not None:
+        body = _Body(fuller, generic=True)  # the generic path: a second opinion
     if not title or body is None:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if body.generic:
@@ -121,7 +124,7 @@ def _extract(
     text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
     if not text or _clean(text) == title:  # a lone headline is not an article
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
-    if _listing(meta, teasers, prose=len(text)):
+    if _listing(meta, teasers, prose=prose):
         raise ExtractError(f"{url}: a listing, not an article", code="extract.no_article")
     lang = page_language(meta, page_url, hint, text)
     from_first_seen = published is None and updated is None
@@ -224,6 +227,8 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
         _strip_title_block(dense)
         _strip_bylines(dense)
         return _Body(dense, generic=True)
+    if not profile.body:
+        return None  # :func:`_compare` asks trafilatura
     generic = generic_body(str(soup), page_url)
     return _Body(generic, generic=True) if generic is not None else None
 

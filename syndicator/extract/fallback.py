@@ -15,11 +15,13 @@ from bs4 import Tag
 
 from syndicator.extract.page import parse_fragment
 
-__all__ = ["densest_block", "generic_body"]
+__all__ = ["densest_block", "fuller_body", "generic_body"]
 
 _log = logging.getLogger(__name__)
 _MIN_PARAGRAPH = 40  # characters; shorter <p> are captions, datelines, menus
 _MIN_BLOCK = 2  # paragraphs; one is a notice, not an article
+_FAR_MORE = 2.0  # trafilatura's text this many times ours: ours was a fragment
+_MIN_GAIN = 250  # characters; less is a banner or a caption, not the missing article
 
 
 def densest_block(root: Tag) -> Tag | None:
@@ -39,6 +41,26 @@ def densest_block(root: Tag) -> Tag | None:
     if not ranked or ranked[0][2] < _MIN_BLOCK or ranked[0][0].name in ("body", "html"):
         return None
     return ranked[0][0]
+
+
+def fuller_body(ours: int, html: str, url: str, title: str) -> Tag | None:
+    """trafilatura's body of the original page when it holds far more text than the
+    ``ours`` characters our candidate has (0: none), else None: ours was a teaser card, an
+    empty ``.entry-content`` or one fragment of several. The headline is not body text."""
+    library = generic_body(html, url)
+    if library is None:
+        return None
+    for string in library.find_all(string=lambda text: _same(text, title)):
+        if isinstance(string.parent, Tag) and string.parent.name != "body":
+            string.parent.extract()  # trafilatura keeps the h1 as a <p>
+    theirs = len(library.get_text(" ", strip=True))
+    if theirs and (not ours or (theirs > _FAR_MORE * ours and theirs - ours > _MIN_GAIN)):
+        return library
+    return None
+
+
+def _same(text: str | None, title: str) -> bool:
+    return bool(text and title) and " ".join(str(text).split()) == title
 
 
 def generic_body(cleaned_html: str, url: str) -> Tag | None:

@@ -30,7 +30,8 @@ def teasers(count: int) -> str:
 
 
 def story(paragraphs: int = 4) -> str:
-    return "<h1>Harbour bridge</h1>" + f"<p>{PROSE}</p>" * paragraphs
+    # distinct paragraphs: trafilatura drops repeated ones
+    return "<h1>Harbour bridge</h1>" + "".join(f"<p>{n}. {PROSE}</p>" for n in range(paragraphs))
 
 
 # cause 3: listing detection looks at the main content and the article structure
@@ -63,3 +64,16 @@ def test_a_page_of_teasers_is_still_a_listing() -> None:
     )
     with pytest.raises(ExtractError):
         extract_article(html, URL)
+
+
+# cause 1: the body is chosen by comparing candidates, not "first match wins"
+def test_a_teaser_card_before_the_real_article_is_not_the_body() -> None:
+    card = '<article class="card"><p>Short teaser for another story, read on.</p></article>'
+    html = page(f"{card}<div class='main'>{story(6)}</div>")
+    text = extract_article(html, URL).text
+    assert text.count("harbour bridge before the winter") == 6
+
+
+def test_an_entry_content_holding_one_word_is_not_the_body() -> None:
+    html = page(f'<div class="entry-content">CONTENT</div><div id="story">{story(6)}</div>')
+    assert "harbour bridge before the winter" in extract_article(html, URL).text
