@@ -43,6 +43,7 @@ _BOILERPLATE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 # WordPress tags the article with its taxonomy ("category-social-affairs"): not boilerplate.
+_WORDS = re.compile(r"[-_]+")
 _TAXONOMY_TOKEN = re.compile(r"^(?:category|tag|type|format|status|post|postid|page-id)-")
 _COOKIE_WORD = re.compile(r"eväste|kakor|\bkaka\b|cookie", re.IGNORECASE)
 _COOKIE_WORDS = 3  # one mention is a sentence; three in one small box is a banner
@@ -55,6 +56,8 @@ _BACK_LINK = re.compile(
     r"^\s*(?:[«‹←<]\s*)?(?:takaisin|palaa|tillbaka|back\s+to)\b[^.!?]{0,30}$", re.IGNORECASE
 )
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
+_WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
+_SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
 _Finder = Callable[[Tag], Tag | None]
 
@@ -125,7 +128,8 @@ def _is_dropped(tag: Tag) -> bool:
     if name in _NEVER_DROPPED:
         return False
     if name in _DROPPED_TAGS:
-        return True
+        # ASP.NET and SharePoint wrap the whole page in <form id="aspnetForm">
+        return name not in _WRAPPERS or not holds_article(tag)
     attrs = tag.attrs
     if attrs.get("role") in _DROPPED_ROLES or "hidden" in attrs:
         return True
@@ -196,7 +200,8 @@ def _short_text(tag: Tag, limit: int) -> str | None:
 
 
 def _is_boilerplate(tag: Tag) -> bool:
-    tokens = [*_tokens(tag.get("class")), *_tokens(tag.get("id"))]
+    ids = [token for token in _tokens(tag.get("id")) if len(_WORDS.split(token)) < _SLUG_WORDS]
+    tokens = [*_tokens(tag.get("class")), *ids]
     hit = any(
         _BOILERPLATE_TOKEN.search(token) and not _TAXONOMY_TOKEN.match(token) for token in tokens
     )

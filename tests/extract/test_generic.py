@@ -77,3 +77,19 @@ def test_a_teaser_card_before_the_real_article_is_not_the_body() -> None:
 def test_an_entry_content_holding_one_word_is_not_the_body() -> None:
     html = page(f'<div class="entry-content">CONTENT</div><div id="story">{story(6)}</div>')
     assert "harbour bridge before the winter" in extract_article(html, URL).text
+
+
+# cause 2: a wrapper that holds the page is not boilerplate
+def test_an_aspnet_form_around_the_whole_page_is_kept() -> None:
+    html = page(f'<form id="aspnetForm" method="post"><article>{story()}</article></form>')
+    result = extract_article(html, URL)
+    assert "harbour bridge before the winter" in result.text
+    assert not result.generic  # our own selectors found it: trafilatura was not the rescue
+
+
+# cause 5: an id made from a heading is not a widget name
+def test_a_section_whose_id_starts_with_sharing_is_content() -> None:
+    section = '<section id="sharing-the-value-chain"><h2>Sharing</h2><p>{}</p></section>'
+    extra = section.format("Suppliers and the city share the cost of the new quay walls.")
+    html = page(f"<article>{story()}{extra}</article>")
+    assert "share the cost of the new quay walls" in extract_article(html, URL).text
