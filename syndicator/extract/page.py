@@ -39,7 +39,10 @@ _BOILERPLATE_TOKEN = re.compile(
     r"|^menu|-menu$|navigation|^navbar|^sidebar|^site-header|^site-footer|newsletter"
     r"|^wpml-ls|^pll-|lang-switch|language-switch|^post-navigation|^nav-links"
     r"|^wp-block-(?:query|latest-posts|navigation|social-links|polylang|file__button$)"
-    r"|^(?:cat|tags)-links$|^(?:entry|post|td)-categor",  # taxonomy links by the headline
+    r"|^(?:cat|tags)-links$|^(?:entry|post|td)-categor"  # taxonomy links by the headline
+    # captions, photo credits, gallery chrome, promo and donation boxes, "most read"
+    r"|^(?:photo-?|image-?|img-?)?credits?$|copyright|gallery|lightbox|carousel"
+    r"|^promo|donat|^subscri|most-?read|mostread|most-?popular|^ad-|^ads?$|advert",
     re.IGNORECASE,
 )
 # WordPress tags the article with its taxonomy ("category-social-affairs"): not boilerplate.
@@ -55,6 +58,14 @@ _MAX_WIDGET_TEXT = 600  # a share widget or a back link is short; longer is cont
 _BACK_LINK = re.compile(
     r"^\s*(?:[«‹←<]\s*)?(?:takaisin|palaa|tillbaka|back\s+to)\b[^.!?]{0,30}$", re.IGNORECASE
 )
+# "Foto: Getty Images", "© dpa", "Kuva: Lehtikuva": a credit line, not the article
+_CREDIT = re.compile(
+    r"^\s*(?:©|\(c\)|(?:foto|photo|bild|kuva|quelle|source|credit)s?\s*:)"
+    r"|getty\s*images|shutterstock|istockphoto|lehtikuva|\bdpa\b|imago\b",
+    re.IGNORECASE,
+)
+_MAX_CREDIT = 120
+_CREDIT_HOLDERS = frozenset({"figcaption", "small", "span", "p", "div", "cite"})
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
 _WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
 _SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
@@ -183,6 +194,17 @@ def _back_link(start: Tag) -> Tag | None:
     return link
 
 
+def _credit(start: Tag) -> Tag | None:
+    """The short caption or credit element around a "Foto: …" / "© …" string."""
+    for tag in (start, *islice(start.parents, 2)):
+        if tag.name in _NEVER_DROPPED:
+            return None
+        if tag.name in _CREDIT_HOLDERS:
+            text = _short_text(tag, _MAX_CREDIT)
+            return tag if text is not None and _CREDIT.search(text) else None
+    return None
+
+
 def _short_text(tag: Tag, limit: int) -> str | None:
     """``tag``'s text (spaces squeezed) when at most ``limit`` characters, else None.
 
@@ -238,5 +260,6 @@ _BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (
     (_COOKIE_WORD, _cookie_banner),
     (_SHARE_LABEL, _share_widget),
     (_BACK_LINK, _back_link),
+    (_CREDIT, _credit),
 )
 _SIGNAL_WORDS = re.compile("|".join(f"(?:{words.pattern})" for words, _ in _BY_TEXT), re.I)

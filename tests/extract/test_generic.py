@@ -93,3 +93,21 @@ def test_a_section_whose_id_starts_with_sharing_is_content() -> None:
     extra = section.format("Suppliers and the city share the cost of the new quay walls.")
     html = page(f"<article>{story()}{extra}</article>")
     assert "share the cost of the new quay walls" in extract_article(html, URL).text
+
+
+# cause 4: credits, gallery chrome, promo boxes and "most read" lists are boilerplate
+@pytest.mark.parametrize(
+    ("extra", "leak"),
+    [
+        ('<p class="photo-credit">Foto: Getty Images</p>', "Getty"),
+        ("<figure><img src='/a.jpg' alt=''><figcaption>© dpa</figcaption></figure>", "dpa"),
+        ('<div class="gallery"><span>Image 1 of 8</span><span>Close</span></div>', "Image 1"),
+        ('<div class="donate-box"><p>Support our journalism today.</p></div>', "Support"),
+        ('<div class="most-read"><h3>Most read</h3><p>Storm closes roads</p></div>', "Most"),
+    ],
+)
+def test_article_chrome_is_not_body_text(extra: str, leak: str) -> None:
+    html = page(f"<article>{story()}{extra}</article>")
+    text = extract_article(html, URL).text
+    assert "harbour bridge before the winter" in text
+    assert leak not in text
