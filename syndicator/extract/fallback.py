@@ -22,6 +22,8 @@ _MIN_PARAGRAPH = 40  # characters; shorter <p> are captions, datelines, menus
 _MIN_BLOCK = 2  # paragraphs; one is a notice, not an article
 _FAR_MORE = 2.0  # trafilatura's text this many times ours: ours was a fragment
 _MIN_GAIN = 250  # characters; less is a banner or a caption, not the missing article
+_SUBSTANTIAL = 1000  # characters of trafilatura's text that make it an article on its own
+_FAR_LESS = 3.0  # ours this many times trafilatura's: ours held the page, not the article
 
 
 def densest_block(root: Tag) -> Tag | None:
@@ -44,9 +46,10 @@ def densest_block(root: Tag) -> Tag | None:
 
 
 def fuller_body(ours: int, html: str, url: str, title: str) -> Tag | None:
-    """trafilatura's body of the original page when it holds far more text than the
-    ``ours`` characters our candidate has (0: none), else None: ours was a teaser card, an
-    empty ``.entry-content`` or one fragment of several. The headline is not body text."""
+    """trafilatura's body of the original page when it disagrees strongly with the ``ours``
+    characters our candidate has (0: none), else None. Far more text: ours was a teaser
+    card, an empty ``.entry-content`` or one fragment of several; far less: ours was a
+    wrapper of the whole page. The headline is not body text."""
     library = generic_body(html, url)
     if library is None:
         return None
@@ -56,6 +59,8 @@ def fuller_body(ours: int, html: str, url: str, title: str) -> Tag | None:
     theirs = len(library.get_text(" ", strip=True))
     if theirs and (not ours or (theirs > _FAR_MORE * ours and theirs - ours > _MIN_GAIN)):
         return library
+    if theirs > _SUBSTANTIAL and ours > _FAR_LESS * theirs:
+        return library  # ours was a whole-page wrapper: sidebars and footers came with it
     return None
 
 
