@@ -21,6 +21,7 @@ _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _MAX_TEASER = 400  # characters; a longer item is prose
 _MIN_TEASERS = 2
 _ITEM_DEPTH = 4  # from a link up to its item
+_PROSE = 80  # characters: a paragraph of running text, not a label
 
 
 def drop_teaser_lists(root: Tag) -> int:
@@ -34,9 +35,24 @@ def drop_teaser_lists(root: Tag) -> int:
         teasers = sum(1 for item in items if _is_teaser(item))
         if teasers < _MIN_TEASERS or teasers * 2 < len(items) or holds_article(parent):
             continue
+        if _in_running_text(parent):
+            continue
         dropped += teasers
         _drop_with_heading(parent)
     return dropped
+
+
+def _in_running_text(parent: Tag) -> bool:
+    """A ``<ul>`` with prose paragraphs on both sides is part of the text ("the plans:
+    **A** does this, **B** that"), however bold its links."""
+    if parent.name not in ("ul", "ol"):
+        return False
+    before = parent.find_previous_sibling(True)
+    after = parent.find_next_sibling(True)
+    return all(
+        isinstance(side, Tag) and side.name == "p" and len(side.get_text(strip=True)) >= _PROSE
+        for side in (before, after)
+    )
 
 
 def _candidates(root: Tag) -> list[Tag]:

@@ -111,3 +111,14 @@ def test_article_chrome_is_not_body_text(extra: str, leak: str) -> None:
     text = extract_article(html, URL).text
     assert "harbour bridge before the winter" in text
     assert leak not in text
+
+
+# cause 5: a list of bold links inside the running text is content, not teasers
+def test_an_in_body_list_of_bold_links_is_kept() -> None:
+    items = "".join(
+        f'<li><a href="/docs/{n}/"><strong>Plan {n}</strong></a> sets the budget for phase {n}.'
+        "</li>"
+        for n in range(3)
+    )
+    html = page(f"<article>{story(2)}<ul>{items}</ul><p>{PROSE}</p></article>")
+    assert "sets the budget for phase 2" in extract_article(html, URL).text
