@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
-from syndicator.extract.blocks import flatten
+from syndicator.extract.blocks import Line, flatten
 from syndicator.extract.categories import find_categories
 from syndicator.extract.contacts import find_contacts
 from syndicator.extract.dates import parse_date
@@ -47,6 +47,7 @@ _log = logging.getLogger(__name__)
 _NOT_A_POST = frozenset({"error404", "archive", "search", "category", "tag"})
 _MAYBE_NOT_A_POST = frozenset({"blog", "home"})
 _LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
+_HEADINGS = frozenset({"h2", "h3", "h4"})
 _A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
 # Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
@@ -113,7 +114,7 @@ def _extract(
     prose = len(body.element.get_text(" ", strip=True)) if body is not None else 0
     if not profile.body and (fuller := fuller_body(prose, html, page_url, title)) is not None:
         body = _Body(fuller, generic=True)  # the generic path: a second opinion
-    if not title or body is None:
+    if body is None:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if body.generic:
         # a hint that the source's selectors need fixing (see ``syndicator extract URL``)
@@ -122,6 +123,9 @@ def _extract(
     body_html = sanitize_html(body.element.decode_contents(), page_url)
     lines = flatten(body.element)
     text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
+    title = title or _first_heading(lines)  # no <title>, og:title or h1
+    if not title:
+        raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if not text or _clean(text) == title:  # a lone headline is not an article
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
     if _listing(meta, teasers, prose=prose):
@@ -164,6 +168,10 @@ def _listing(meta: PageMeta, teasers: int, prose: int | None) -> bool:
         meta.og_type == "website" and teasers >= _LISTING_TEASERS
     )
     return weak and prose < _LISTING_PROSE
+
+
+def _first_heading(lines: list[Line]) -> str:
+    return next((line.text for line in lines if line.block in _HEADINGS), "")
 
 
 def _now(first_seen: datetime | None) -> datetime:

@@ -122,3 +122,16 @@ def test_an_in_body_list_of_bold_links_is_kept() -> None:
     )
     html = page(f"<article>{story(2)}<ul>{items}</ul><p>{PROSE}</p></article>")
     assert "sets the budget for phase 2" in extract_article(html, URL).text
+
+
+# cause 3: no <title> is no reason to reject a page that has a body
+def test_no_title_tag_falls_back_to_a_heading() -> None:
+    body = f"<div><h2>Harbour bridge</h2><p>{PROSE}</p><p>1. {PROSE}</p></div>"
+    html = f"<html><body>{body}</body></html>"
+    assert extract_article(html, URL).title == "Harbour bridge"
+
+
+def test_no_title_tag_falls_back_to_og_title() -> None:
+    head = '<meta property="og:title" content="Harbour bridge">'
+    html = f"<html><head>{head}</head><body><p>{PROSE}</p><p>1. {PROSE}</p></body></html>"
+    assert extract_article(html, URL).title == "Harbour bridge"
