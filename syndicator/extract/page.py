@@ -66,6 +66,17 @@ _CREDIT = re.compile(
 )
 _MAX_CREDIT = 120
 _CREDIT_HOLDERS = frozenset({"figcaption", "small", "span", "p", "div", "cite"})
+# A heading over other stories: "Lue myös:", "Mehr zum Thema", "Most read", "Veja também"
+_RELATED = re.compile(
+    r"^\s*(?:lue\s+myös|aiemmin\s+aiheesta|läs\s+(?:också|även)|relaterat|see\s+also"
+    r"|related(?:\s+(?:articles|stories|news))?|most\s+(?:read|popular)|more\s+(?:from|on)\b.*"
+    r"|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|viel\s+gelesen.*"
+    r"|weitere\s+artikel|auch\s+interessant|veja\s+também|leia\s+também"
+    r"|lea\s+también|te\s+puede\s+interesar|à\s+lire\s+aussi|lire\s+aussi"
+    r"|czytaj\s+(?:też|także|również))\s*:?\s*$",
+    re.IGNORECASE,
+)
+_RELATED_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span", "div"})
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
 _WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
 _SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
@@ -205,6 +216,34 @@ def _credit(start: Tag) -> Tag | None:
     return None
 
 
+def _related(start: Tag) -> Tag | None:
+    """A "more stories" heading; the list or link box after it goes with it."""
+    heading = start
+    while heading.parent is not None and heading.name in ("strong", "b", "span"):
+        if heading.parent.name in _NEVER_DROPPED or _short_text(heading.parent, 60) is None:
+            break
+        heading = heading.parent
+    if heading.name not in _RELATED_HOLDERS or heading.name in _NEVER_DROPPED:
+        return None
+    after = heading.find_next_sibling(True)
+    if isinstance(after, Tag) and _link_box(after):
+        after.decompose()
+    return heading
+
+
+def _link_box(tag: Tag) -> bool:
+    """A list of links, or a box holding nothing but links."""
+    if tag.name not in ("ul", "ol", "div", "p") or tag.find("a") is None:
+        return False
+    return tag.name in ("ul", "ol") or _links_only(tag)
+
+
+def _links_only(tag: Tag) -> bool:
+    text = _short_text(tag, _MAX_WIDGET_TEXT)
+    links = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
+    return text is not None and len(text) - len(links) <= _MAX_SHARE_LABEL
+
+
 def _short_text(tag: Tag, limit: int) -> str | None:
     """``tag``'s text (spaces squeezed) when at most ``limit`` characters, else None.
 
@@ -261,5 +300,6 @@ _BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (
     (_SHARE_LABEL, _share_widget),
     (_BACK_LINK, _back_link),
     (_CREDIT, _credit),
+    (_RELATED, _related),
 )
 _SIGNAL_WORDS = re.compile("|".join(f"(?:{words.pattern})" for words, _ in _BY_TEXT), re.I)

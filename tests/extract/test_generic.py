@@ -26,7 +26,7 @@ def teasers(count: int) -> str:
         f'<li><a href="/2026/11/other-{n}/"><strong>Other story {n}</strong></a></li>'
         for n in range(count)
     )
-    return f"<h2>Most read</h2><ul>{items}</ul>"
+    return f"<h2>Latest</h2><ul>{items}</ul>"
 
 
 def story(paragraphs: int = 4) -> str:
@@ -135,3 +135,12 @@ def test_no_title_tag_falls_back_to_og_title() -> None:
     head = '<meta property="og:title" content="Harbour bridge">'
     html = f"<html><head>{head}</head><body><p>{PROSE}</p><p>1. {PROSE}</p></body></html>"
     assert extract_article(html, URL).title == "Harbour bridge"
+
+
+def test_a_more_stories_heading_goes_with_its_links() -> None:
+    links = '<p><a href="/a/">Brexit raises fees</a> <a href="/b/">New migration law</a></p>'
+    html = page(f"<article>{story()}<p><strong>Lue myös:</strong></p>{links}</article>")
+    text = extract_article(html, URL).text
+    assert "harbour bridge before the winter" in text
+    assert "Brexit" not in text
+    assert "Lue myös" not in text
