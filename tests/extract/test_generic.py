@@ -144,3 +144,10 @@ def test_a_more_stories_heading_goes_with_its_links() -> None:
     assert "harbour bridge before the winter" in text
     assert "Brexit" not in text
     assert "Lue myös" not in text
+
+
+# cause 4: inline boxes side by side are separate words
+def test_adjacent_inline_boxes_are_not_glued() -> None:
+    extra = "<p><span>Kuvia</span><span>3</span><span>Sulje</span></p>"
+    text = extract_article(page(f"<article>{story()}{extra}</article>"), URL).text
+    assert "Kuvia 3 Sulje" in text
