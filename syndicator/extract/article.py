@@ -48,6 +48,8 @@ _NOT_A_POST = frozenset({"error404", "archive", "search", "category", "tag"})
 _MAYBE_NOT_A_POST = frozenset({"blog", "home"})
 _LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
 _HEADINGS = frozenset({"h2", "h3", "h4"})
+_WRAPPER_RULES = frozenset({"article", "main", "[role=main]"})
+_SURE_PROSE = 1500  # characters in a named content box: trafilatura is not asked
 _A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
 # Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
@@ -68,6 +70,7 @@ _ARTICLE_ID = re.compile(r"^post-(\d+)$")
 class _Body:
     element: Tag
     generic: bool  # found by trafilatura, not by a selector
+    named: bool = False  # a content box by name (.entry-content, itemprop=articleBody)
 
 
 def extract_article(
@@ -112,7 +115,9 @@ def _extract(
     published, updated = find_dates(soup, profile, meta, hint)
     body = _body(soup, profile, page_url)
     prose = len(body.element.get_text(" ", strip=True)) if body is not None else 0
-    if not profile.body and (fuller := fuller_body(prose, html, page_url, title)) is not None:
+    sure = body is not None and body.named and prose >= _SURE_PROSE  # no second opinion
+    fuller = None if profile.body or sure else fuller_body(prose, html, page_url, title)
+    if fuller is not None:
         body = _Body(fuller, generic=True)  # the generic path: a second opinion
     if body is None:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
@@ -229,7 +234,8 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
         if found.get_text(strip=True):
             # a profile whose body selector no longer matches is a miss, even when a
             # generic selector still finds something
-            return _Body(found, generic=bool(profile.body) and selector != profile.body)
+            missed = bool(profile.body) and selector != profile.body
+            return _Body(found, missed, named=selector not in _WRAPPER_RULES)
     dense = densest_block(soup)
     if dense is not None:
         _strip_title_block(dense)
