@@ -48,7 +48,7 @@ _NOT_A_POST = frozenset({"error404", "archive", "search", "category", "tag"})
 _MAYBE_NOT_A_POST = frozenset({"blog", "home"})
 _LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
 _HEADINGS = frozenset({"h2", "h3", "h4"})
-_WRAPPER_RULES = frozenset({"article", "main", "[role=main]"})
+_WRAPPER_RULES = frozenset({"main", "[role=main]"})  # the page, not the article
 _SURE_PROSE = 1500  # characters in a named content box: trafilatura is not asked
 _A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
