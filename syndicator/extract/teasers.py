@@ -70,7 +70,7 @@ def _candidates(root: Tag) -> list[Tag]:
 
 
 def _is_teaser(item: Tag) -> bool:
-    if item.name not in _ITEMS or len(item.get_text(" ", strip=True)) > _MAX_TEASER:
+    if item.name not in _ITEMS or _longer(item, _MAX_TEASER):
         return False
     links = [a for a in item.find_all("a", href=True) if _is_page_link(a)]
     if not links:
@@ -78,7 +78,27 @@ def _is_teaser(item: Tag) -> bool:
     for link in links:
         if LABEL.fullmatch(link.get_text(" ", strip=True).rstrip("»›→ ")):
             return True
-        if link.find(_TITLES) is not None or link.find_parent(_TITLES) is not None:
+        if link.find(_TITLES) is not None or _titled(link, item):
+            return True
+    return False
+
+
+def _longer(item: Tag, limit: int) -> bool:
+    """More than ``limit`` characters of text, reading no further than that."""
+    size = 0
+    for string in item.strings:
+        size += len(string.strip())
+        if size > limit:
+            return True
+    return False
+
+
+def _titled(link: Tag, item: Tag) -> bool:
+    """``link`` sits in a heading or bold text inside ``item`` (not climbing to the root)."""
+    for parent in link.parents:
+        if parent is item:
+            return item.name in _TITLES
+        if parent.name in _TITLES:
             return True
     return False
 
