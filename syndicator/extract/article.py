@@ -116,7 +116,8 @@ def _extract(
     body = _body(soup, profile, page_url)
     prose = len(body.element.get_text(" ", strip=True)) if body is not None else 0
     sure = body is not None and body.named and prose >= _SURE_PROSE  # no second opinion
-    fuller = None if profile.body or sure else fuller_body(prose, html, page_url, title)
+    mine = body.element if body is not None else None
+    fuller = None if profile.body or sure else fuller_body(prose, html, page_url, title, mine)
     if fuller is not None:
         body = _Body(fuller, generic=True)  # the generic path: a second opinion
     if body is None:

@@ -151,3 +151,13 @@ def test_adjacent_inline_boxes_are_not_glued() -> None:
     extra = "<p><span>Kuvia</span><span>3</span><span>Sulje</span></p>"
     text = extract_article(page(f"<article>{story()}{extra}</article>"), URL).text
     assert "Kuvia 3 Sulje" in text
+
+
+# cause 4: link-led blocks that trafilatura leaves out of a long article are not ours either
+def test_link_lists_the_library_disagrees_with_are_dropped() -> None:
+    links = "".join(f'<li><a href="/news/{n}/">Other story number {n}</a></li>' for n in range(4))
+    paragraphs = "".join(f"<p>{n}. {PROSE}</p>" for n in range(12))
+    html = page(f"<main><div><h1>Harbour bridge</h1>{paragraphs}</div><ul>{links}</ul></main>")
+    text = extract_article(html, URL).text
+    assert "11. The council agreed" in text
+    assert "Other story" not in text
