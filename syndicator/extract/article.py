@@ -49,7 +49,9 @@ _MAYBE_NOT_A_POST = frozenset({"blog", "home"})
 _LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
 _HEADINGS = frozenset({"h2", "h3", "h4"})
 _WRAPPER_RULES = frozenset({"main", "[role=main]"})  # the page, not the article
-_SURE_PROSE = 1500  # characters in a named content box: trafilatura is not asked
+# characters in a named content box that need no second opinion from trafilatura; 1000
+# gains the dev sets 0.001–0.003 F1 but takes the own corpus from 1.19× to 1.03× its speed
+_SURE_PROSE = 500
 _A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
 # Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
