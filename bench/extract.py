@@ -1,4 +1,5 @@
-"""Extraction benchmark: our extractor against plain trafilatura on the golden corpus.
+"""Extraction benchmark: our extractor against plain trafilatura on the golden corpus, then
+the generic path beside trafilatura and readability-lxml on the public development sets.
 
     python -m bench.extract                    # both extractors, each in its own subprocess
     python -m bench.extract --only ours --json # one extractor, raw outputs and costs as JSON
@@ -15,6 +16,7 @@ import logging
 import subprocess
 import sys
 
+from bench.devsets import render_devsets, run_devsets
 from bench.report import Report, Row, build_report
 from bench.runners import EXTRACTORS, RunResult, run_extractor
 from tests.extract.corpus import load_corpus
@@ -28,8 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__)
     parser.add_argument("--only", choices=sorted(EXTRACTORS), help="run one extractor here")
     parser.add_argument("--json", action="store_true", help="print that run as JSON")
+    parser.add_argument("--dev-only", action="store_true", help="only the development sets")
     args = parser.parse_args(argv)
     logging.disable(logging.CRITICAL)  # trafilatura's and our INFO lines are not figures
+    if args.dev_only:
+        print(render_devsets(run_devsets()))
+        return 0
     corpus = load_corpus()
     if args.only:
         result = run_extractor(args.only, corpus)
@@ -40,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ours, theirs = (_in_subprocess(name) for name in ("ours", "trafilatura"))
     print(render(build_report(corpus, ours, theirs)))
+    print("", render_devsets(run_devsets()), sep="\n", flush=True)
     return 0
 
 

@@ -22,6 +22,8 @@ BLOCK_TAGS = frozenset(
         "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
+# inline boxes that widgets set side by side with no space between: separate words
+_BOXES = frozenset({"span", "label", "button"})
 _SKIPPED = (Comment, Declaration, Doctype, ProcessingInstruction)
 _SPACES = re.compile(r"\s+")
 _MAX_DEPTH = 400  # deeper nesting is not an article; stop rather than exhaust the stack
@@ -81,13 +83,17 @@ def flatten(root: Tag) -> list[Line]:
 def _walk(node: Tag, out: _Builder, block: str, depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
+    previous: object = None
     for child in node.children:
         if isinstance(child, _SKIPPED):
             continue
         if isinstance(child, NavigableString):
             out.add(Segment(str(child)))
         elif isinstance(child, Tag):
+            if child.name in _BOXES and isinstance(previous, Tag) and previous.name in _BOXES:
+                out.add(Segment(" "))  # <span>3</span><span>Sulje</span> is not "3Sulje"
             _walk_tag(child, out, block, depth)
+        previous = child
 
 
 def _walk_tag(tag: Tag, out: _Builder, block: str, depth: int) -> None:

@@ -42,6 +42,7 @@ class PageMeta:
     published: str | None = None  # raw text, parsed by the caller
     modified: str | None = None
     hreflang: tuple[tuple[str, str], ...] = ()  # (hreflang, href) from <link rel=alternate>
+    ld_article: bool = False  # JSON-LD says the page is one article (NewsArticle, BlogPosting)
 
 
 def read_meta(soup: BeautifulSoup) -> PageMeta:
@@ -49,7 +50,7 @@ def read_meta(soup: BeautifulSoup) -> PageMeta:
     for tag in soup.find_all(_HEAD_TAGS):  # one walk for <meta>, <link>, JSON-LD and <title>
         tags.add(tag)
     metas, links = tags.metas, tags.links
-    ld_published, ld_modified = _json_ld_dates(tags.scripts)
+    ld_published, ld_modified, ld_article = _json_ld_dates(tags.scripts)
     html = soup.find("html")
     body = soup.find("body")
     return PageMeta(
@@ -68,6 +69,7 @@ def read_meta(soup: BeautifulSoup) -> PageMeta:
         published=_first(metas, _PUBLISHED_META) or ld_published,
         modified=_first(metas, _MODIFIED_META) or ld_modified,
         hreflang=tuple(tags.hreflang),
+        ld_article=ld_article,
     )
 
 
@@ -120,9 +122,11 @@ def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[key] for key in keys if values.get(key)), None)
 
 
-def _json_ld_dates(scripts: list[Tag]) -> tuple[str | None, str | None]:
+def _json_ld_dates(scripts: list[Tag]) -> tuple[str | None, str | None, bool]:
+    """Published and modified, and whether a node is an article."""
     published: str | None = None
     modified: str | None = None
+    article = False
     for script in scripts:
         raw = script.string or script.get_text()
         if not raw or len(raw) > _MAX_JSON_LD:
@@ -132,9 +136,10 @@ def _json_ld_dates(scripts: list[Tag]) -> tuple[str | None, str | None]:
         except (ValueError, RecursionError):  # hand-written JSON-LD is often broken
             continue
         for node in sorted(_nodes(data, 0), key=_article_first):
+            article = article or _article_first(node) == 0
             published = published or _text(node.get("datePublished"))
             modified = modified or _text(node.get("dateModified"))
-    return published, modified
+    return published, modified, article
 
 
 def _nodes(data: object, depth: int) -> Iterator[dict[str, object]]:

@@ -39,10 +39,14 @@ _BOILERPLATE_TOKEN = re.compile(
     r"|^menu|-menu$|navigation|^navbar|^sidebar|^site-header|^site-footer|newsletter"
     r"|^wpml-ls|^pll-|lang-switch|language-switch|^post-navigation|^nav-links"
     r"|^wp-block-(?:query|latest-posts|navigation|social-links|polylang|file__button$)"
-    r"|^(?:cat|tags)-links$|^(?:entry|post|td)-categor",  # taxonomy links by the headline
+    r"|^(?:cat|tags)-links$|^(?:entry|post|td)-categor"  # taxonomy links by the headline
+    # captions, photo credits, gallery chrome, promo and donation boxes, "most read"
+    r"|^(?:photo-?|image-?|img-?)?credits?$|copyright|gallery|lightbox|carousel"
+    r"|^promo|donat|^subscri|most-?read|mostread|most-?popular|^ad-|^ads?$|advert",
     re.IGNORECASE,
 )
 # WordPress tags the article with its taxonomy ("category-social-affairs"): not boilerplate.
+_WORDS = re.compile(r"[-_]+")
 _TAXONOMY_TOKEN = re.compile(r"^(?:category|tag|type|format|status|post|postid|page-id)-")
 _COOKIE_WORD = re.compile(r"eväste|kakor|\bkaka\b|cookie", re.IGNORECASE)
 _COOKIE_WORDS = 3  # one mention is a sentence; three in one small box is a banner
@@ -54,7 +58,28 @@ _MAX_WIDGET_TEXT = 600  # a share widget or a back link is short; longer is cont
 _BACK_LINK = re.compile(
     r"^\s*(?:[«‹←<]\s*)?(?:takaisin|palaa|tillbaka|back\s+to)\b[^.!?]{0,30}$", re.IGNORECASE
 )
+# "Foto: Getty Images", "© dpa", "Kuva: Lehtikuva": a credit line, not the article
+_CREDIT = re.compile(
+    r"^\s*(?:©|\(c\)|(?:foto|photo|bild|kuva|quelle|source|credit)s?\s*:)"
+    r"|getty\s*images|shutterstock|istockphoto|lehtikuva|\bdpa\b|imago\b",
+    re.IGNORECASE,
+)
+_MAX_CREDIT = 120
+_CREDIT_HOLDERS = frozenset({"figcaption", "small", "span", "p", "div", "cite"})
+# A heading over other stories: "Lue myös:", "Mehr zum Thema", "Most read", "Veja também"
+_RELATED = re.compile(
+    r"^\s*(?:lue\s+myös|aiemmin\s+aiheesta|läs\s+(?:också|även)|relaterat|see\s+also"
+    r"|related(?:\s+(?:articles|stories|news))?|most\s+(?:read|popular)|more\s+(?:from|on)\b.*"
+    r"|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|viel\s+gelesen.*"
+    r"|weitere\s+artikel|auch\s+interessant|veja\s+também|leia\s+também"
+    r"|lea\s+también|te\s+puede\s+interesar|à\s+lire\s+aussi|lire\s+aussi"
+    r"|czytaj\s+(?:też|także|również))\s*:?\s*$",
+    re.IGNORECASE,
+)
+_RELATED_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span", "div"})
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
+_WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
+_SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
 _Finder = Callable[[Tag], Tag | None]
 
@@ -125,7 +150,8 @@ def _is_dropped(tag: Tag) -> bool:
     if name in _NEVER_DROPPED:
         return False
     if name in _DROPPED_TAGS:
-        return True
+        # ASP.NET and SharePoint wrap the whole page in <form id="aspnetForm">
+        return name not in _WRAPPERS or not holds_article(tag)
     attrs = tag.attrs
     if attrs.get("role") in _DROPPED_ROLES or "hidden" in attrs:
         return True
@@ -179,6 +205,45 @@ def _back_link(start: Tag) -> Tag | None:
     return link
 
 
+def _credit(start: Tag) -> Tag | None:
+    """The short caption or credit element around a "Foto: …" / "© …" string."""
+    for tag in (start, *islice(start.parents, 2)):
+        if tag.name in _NEVER_DROPPED:
+            return None
+        if tag.name in _CREDIT_HOLDERS:
+            text = _short_text(tag, _MAX_CREDIT)
+            return tag if text is not None and _CREDIT.search(text) else None
+    return None
+
+
+def _related(start: Tag) -> Tag | None:
+    """A "more stories" heading; the list or link box after it goes with it."""
+    heading = start
+    while heading.parent is not None and heading.name in ("strong", "b", "span"):
+        if heading.parent.name in _NEVER_DROPPED or _short_text(heading.parent, 60) is None:
+            break
+        heading = heading.parent
+    if heading.name not in _RELATED_HOLDERS or heading.name in _NEVER_DROPPED:
+        return None
+    after = heading.find_next_sibling(True)
+    if isinstance(after, Tag) and _link_box(after):
+        after.decompose()
+    return heading
+
+
+def _link_box(tag: Tag) -> bool:
+    """A list of links, or a box holding nothing but links."""
+    if tag.name not in ("ul", "ol", "div", "p") or tag.find("a") is None:
+        return False
+    return tag.name in ("ul", "ol") or _links_only(tag)
+
+
+def _links_only(tag: Tag) -> bool:
+    text = _short_text(tag, _MAX_WIDGET_TEXT)
+    links = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
+    return text is not None and len(text) - len(links) <= _MAX_SHARE_LABEL
+
+
 def _short_text(tag: Tag, limit: int) -> str | None:
     """``tag``'s text (spaces squeezed) when at most ``limit`` characters, else None.
 
@@ -196,7 +261,8 @@ def _short_text(tag: Tag, limit: int) -> str | None:
 
 
 def _is_boilerplate(tag: Tag) -> bool:
-    tokens = [*_tokens(tag.get("class")), *_tokens(tag.get("id"))]
+    ids = [token for token in _tokens(tag.get("id")) if len(_WORDS.split(token)) < _SLUG_WORDS]
+    tokens = [*_tokens(tag.get("class")), *ids]
     hit = any(
         _BOILERPLATE_TOKEN.search(token) and not _TAXONOMY_TOKEN.match(token) for token in tokens
     )
@@ -233,5 +299,7 @@ _BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (
     (_COOKIE_WORD, _cookie_banner),
     (_SHARE_LABEL, _share_widget),
     (_BACK_LINK, _back_link),
+    (_CREDIT, _credit),
+    (_RELATED, _related),
 )
 _SIGNAL_WORDS = re.compile("|".join(f"(?:{words.pattern})" for words, _ in _BY_TEXT), re.I)

@@ -21,6 +21,7 @@ _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _MAX_TEASER = 400  # characters; a longer item is prose
 _MIN_TEASERS = 2
 _ITEM_DEPTH = 4  # from a link up to its item
+_PROSE = 80  # characters: a paragraph of running text, not a label
 
 
 def drop_teaser_lists(root: Tag) -> int:
@@ -34,9 +35,24 @@ def drop_teaser_lists(root: Tag) -> int:
         teasers = sum(1 for item in items if _is_teaser(item))
         if teasers < _MIN_TEASERS or teasers * 2 < len(items) or holds_article(parent):
             continue
+        if _in_running_text(parent):
+            continue
         dropped += teasers
         _drop_with_heading(parent)
     return dropped
+
+
+def _in_running_text(parent: Tag) -> bool:
+    """A ``<ul>`` with prose paragraphs on both sides is part of the text ("the plans:
+    **A** does this, **B** that"), however bold its links."""
+    if parent.name not in ("ul", "ol"):
+        return False
+    before = parent.find_previous_sibling(True)
+    after = parent.find_next_sibling(True)
+    return all(
+        isinstance(side, Tag) and side.name == "p" and len(side.get_text(strip=True)) >= _PROSE
+        for side in (before, after)
+    )
 
 
 def _candidates(root: Tag) -> list[Tag]:
@@ -54,7 +70,7 @@ def _candidates(root: Tag) -> list[Tag]:
 
 
 def _is_teaser(item: Tag) -> bool:
-    if item.name not in _ITEMS or len(item.get_text(" ", strip=True)) > _MAX_TEASER:
+    if item.name not in _ITEMS or _longer(item, _MAX_TEASER):
         return False
     links = [a for a in item.find_all("a", href=True) if _is_page_link(a)]
     if not links:
@@ -62,7 +78,27 @@ def _is_teaser(item: Tag) -> bool:
     for link in links:
         if LABEL.fullmatch(link.get_text(" ", strip=True).rstrip("»›→ ")):
             return True
-        if link.find(_TITLES) is not None or link.find_parent(_TITLES) is not None:
+        if link.find(_TITLES) is not None or _titled(link, item):
+            return True
+    return False
+
+
+def _longer(item: Tag, limit: int) -> bool:
+    """More than ``limit`` characters of text, reading no further than that."""
+    size = 0
+    for string in item.strings:
+        size += len(string.strip())
+        if size > limit:
+            return True
+    return False
+
+
+def _titled(link: Tag, item: Tag) -> bool:
+    """``link`` sits in a heading or bold text inside ``item`` (not climbing to the root)."""
+    for parent in link.parents:
+        if parent is item:
+            return item.name in _TITLES
+        if parent.name in _TITLES:
             return True
     return False
 
