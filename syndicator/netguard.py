@@ -24,7 +24,14 @@ import httpx
 
 from syndicator.errors import FetchError
 
-__all__ = ["Resolver", "check_host", "check_url", "is_public_address", "system_resolver"]
+__all__ = [
+    "Resolver",
+    "check_host",
+    "check_outbound",
+    "check_url",
+    "is_public_address",
+    "system_resolver",
+]
 
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # is_global gained these in later Pythons (3.12.4+); listed so every version refuses them.
@@ -112,3 +119,16 @@ async def check_host(url: str, host: str, port: int, resolver: Resolver) -> None
             code="fetch.blocked_address",
             url=url,
         )
+
+
+async def check_outbound(url: str, *, allow_private: bool) -> None:
+    """The guard for a single outbound request to ``url`` (a hub, a callback, an image):
+    an absolute http(s) URL whose host resolves to public addresses only, unless
+    ``allow_private``. Raises ``FetchError`` (``fetch.invalid_url``, ``fetch.connect``,
+    ``fetch.blocked_address``)."""
+    check_url(url)
+    if allow_private:
+        return
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    await check_host(url, parts.hostname or "", port, system_resolver)

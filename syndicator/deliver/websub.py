@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ConfigDict, Field, SecretStr
@@ -26,7 +25,7 @@ from syndicator.deliver.masking import mask_url
 from syndicator.deliver.response import post
 from syndicator.errors import FetchError, PermanentDeliveryError, RetryableDeliveryError
 from syndicator.model import Message, Receipt
-from syndicator.netguard import check_host, check_url, system_resolver
+from syndicator.netguard import check_outbound
 
 __all__ = ["Config", "link_header", "redacted", "send", "signature", "withdraw"]
 
@@ -88,13 +87,8 @@ def redacted(config: DestinationBase) -> str:
 
 
 async def _guard(own: Config) -> None:
-    if own.allow_private_networks:
-        return
-    parts = urlsplit(own.callback)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        check_url(own.callback)
-        await check_host(own.callback, parts.hostname or "", port, system_resolver)
+        await check_outbound(own.callback, allow_private=own.allow_private_networks)
     except FetchError as exc:
         code = "delivery.blocked_address" if exc.code == "fetch.blocked_address" else None
         if code is None and exc.code == "fetch.connect":

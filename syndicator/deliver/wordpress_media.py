@@ -31,7 +31,7 @@ from syndicator.contentcoding import ACCEPT_ENCODING, read_capped
 from syndicator.errors import FetchError
 from syndicator.logs import log_event
 from syndicator.model import Image
-from syndicator.netguard import check_host, check_url, system_resolver
+from syndicator.netguard import check_outbound
 
 __all__ = [
     "IMAGE_DEADLINE_S",
@@ -130,7 +130,7 @@ async def download(
     try:
         async with asyncio.timeout(IMAGE_DEADLINE_S):
             for _ in range(REDIRECTS_MAX + 1):
-                await _guard(url, allow_private)
+                await check_outbound(url, allow_private=allow_private)
                 async with client.stream("GET", url, headers=headers) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])
@@ -155,15 +155,6 @@ async def download(
     if not body:
         raise FetchError(f"GET {url}: an empty image", code="fetch.empty", url=url)
     return Download(body, content_type, _filename(urlsplit(url).path, content_type))
-
-
-async def _guard(url: str, allow_private: bool) -> None:
-    """An absolute http(s) URL whose host resolves to public addresses only (unless allowed)."""
-    check_url(url)
-    parts = urlsplit(url)
-    if not allow_private:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        await check_host(url, parts.hostname or "", port, system_resolver)
 
 
 def _content_type(url: str, response: httpx.Response) -> str:

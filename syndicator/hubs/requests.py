@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 import httpx
 
 from syndicator.errors import FetchError
-from syndicator.netguard import check_host, check_url, system_resolver
+from syndicator.netguard import check_outbound
 
 __all__ = ["ASKED_LEASE", "DEADLINE", "HubRequest", "send_request"]
 
@@ -40,11 +39,7 @@ async def send_request(
 ) -> str | None:
     """None when the hub accepted the request; else what went wrong, in words."""
     try:
-        check_url(asked.hub)
-        if not allow_private:
-            parts = urlsplit(asked.hub)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            await check_host(asked.hub, parts.hostname or "", port, system_resolver)
+        await check_outbound(asked.hub, allow_private=allow_private)
     except FetchError as exc:
         return f"hub refused ({exc.code})"
     form = {

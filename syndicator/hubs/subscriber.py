@@ -17,6 +17,7 @@ or none; and, in the renewal job, those of sources removed from the config or sw
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import secrets
@@ -84,8 +85,8 @@ def renewal_due(sub: SourceSubscription, now: datetime) -> bool:
     """PURE. An active subscription past ``RENEW_AT`` of its lease (or without one)."""
     if sub.expires_at is None or not sub.lease_seconds:
         return True
-    left = (sub.expires_at - now).total_seconds()
-    return left <= sub.lease_seconds - RENEW_AT * sub.lease_seconds  # (1 - 0.8) * n < 0.2 * n
+    into_lease = sub.lease_seconds - (sub.expires_at - now).total_seconds()
+    return into_lease >= RENEW_AT * sub.lease_seconds
 
 
 def retired(subs: Sequence[SourceSubscription], kept: HubLink | None) -> list[SourceSubscription]:
@@ -123,8 +124,10 @@ class SourceHubs:
         due = [
             s for s in subs if s.state == "active" and s.source in wanted and renewal_due(s, now)
         ]
-        for sub in due:
-            await self._subscribe(sub.source, HubLink(sub.hub, sub.topic), now)
+        # side by side: a hub that takes its full deadline must not hold up the others
+        await asyncio.gather(
+            *(self._subscribe(s.source, HubLink(s.hub, s.topic), now) for s in due)
+        )
         return len(due)
 
     async def renew(self, sources: Sequence[SourceBase]) -> None:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
@@ -31,7 +30,7 @@ from syndicator.config import Config
 from syndicator.errors import StoreError
 from syndicator.i18n import LANGUAGES, translate
 from syndicator.logs import log_event
-from syndicator.model import Article, Delivery, Entry, EventKind, SourceState
+from syndicator.model import Article, Entry, EventKind, SourceState
 from syndicator.offload import offload
 from syndicator.publish import Feed, feed_changed, feed_entries, published_feeds, render_feed
 from syndicator.publish.archive import ArchiveReader, has_archive, page_count
@@ -50,7 +49,7 @@ from syndicator.web.index import (
 )
 from syndicator.web.pages import page_routes
 from syndicator.web.release import release_routes
-from syndicator.web.status import admin_token_from, status_routes
+from syndicator.web.status import StatusStore, admin_token_from, status_routes
 from syndicator.web.websub import hub_routes
 from syndicator.web.websub_callback import callback_routes
 
@@ -63,9 +62,10 @@ RETRY_AFTER = 30  # seconds a client should wait when the store is down
 log = logging.getLogger(__name__)
 
 
-class ReadStore(ArchiveReader, Protocol):
-    """What the web app reads: blocking calls that raise ``StoreError`` when the store fails
-    (``check`` when it is unreachable). The app runs them off the loop."""
+class ReadStore(ArchiveReader, StatusStore, Protocol):
+    """What the web app reads (and the status page's retry writes): blocking calls that
+    raise ``StoreError`` when the store fails (``check`` when it is unreachable). The app
+    runs them off the loop."""
 
     def latest_entries(self, lang: str | None, limit: int) -> list[Entry]: ...
 
@@ -74,18 +74,6 @@ class ReadStore(ArchiveReader, Protocol):
     def store_version(self) -> StoreVersion: ...
 
     def check(self) -> None: ...
-
-    def source_states(self) -> list[SourceState]: ...
-
-    def list_deliveries(
-        self, status: str | None = None, limit: int = 200, ids: Sequence[int] | None = None
-    ) -> list[Delivery]: ...
-
-    def retry_deliveries(
-        self, ids: Sequence[int] | None, now: datetime, destination: str | None = None
-    ) -> int: ...
-
-    def destination_counts(self) -> dict[str, dict[str, int]]: ...
 
     def latest_event_of(self, item_id: int) -> int | None: ...
 

@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol, runtime_checkable
-from urllib.parse import urlsplit
 
 import httpx
 from starlette.background import BackgroundTask
@@ -38,7 +37,7 @@ from syndicator.deliver.masking import mask_url
 from syndicator.deliver.subscriptions import feeds_by_topic
 from syndicator.errors import FetchError, StoreError
 from syndicator.logs import log_event
-from syndicator.netguard import check_host, check_url, system_resolver
+from syndicator.netguard import check_outbound, check_url
 from syndicator.offload import offload
 from syndicator.publish import Feed
 from syndicator.store import Subscription
@@ -231,13 +230,10 @@ async def verify_intent(
     client: httpx.AsyncClient, asked: HubRequest, *, allow_private: bool
 ) -> str | None:
     """GET the callback with a challenge; None when confirmed, else what went wrong."""
-    if not allow_private:
-        parts = urlsplit(asked.callback)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            await check_host(asked.callback, parts.hostname or "", port, system_resolver)
-        except FetchError as exc:
-            return f"callback refused ({exc.code})"
+    try:
+        await check_outbound(asked.callback, allow_private=allow_private)
+    except FetchError as exc:
+        return f"callback refused ({exc.code})"
     challenge = secrets.token_urlsafe(24)
     params = {"hub.mode": asked.mode, "hub.topic": asked.topic, "hub.challenge": challenge}
     if asked.mode == "subscribe":

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     sources_toml,
     write_config,
 )
+from tests.hostile.harness import wait_until
 from tests.hosts import TrickleHost
 
 WEBHOOK = """
@@ -80,18 +81,6 @@ def _worker(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
             process.wait(timeout=10)
 
 
-def _wait(condition: Callable[[], bool], within_s: float = 20.0) -> None:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 def test_run_serves_feeds_delivers_and_stops_on_sigterm(
     site: tuple[SampleSite, SiteHandle], sinks: Sinks, tmp_path: Path
 ) -> None:
@@ -100,8 +89,8 @@ def test_run_serves_feeds_delivers_and_stops_on_sigterm(
     base = f"http://127.0.0.1:{port}/"
     config = _configure(tmp_path, handle, sinks, port, lease="120s")
     with _worker(config, tmp_path / "worker.log") as process:
-        _wait(lambda: httpx.get(base + "healthz").status_code == 200)
-        _wait(lambda: len(sinks.webhook.requests) == 4)
+        wait_until(lambda: httpx.get(base + "healthz").status_code == 200, within_s=20.0)
+        wait_until(lambda: len(sinks.webhook.requests) == 4, within_s=20.0)
         ready = httpx.get(base + "readyz").json()
         assert ready["store"] == "ok"
         assert {s["name"] for s in ready["sources"]} == {"site-fi", "site-sv"}
@@ -132,7 +121,7 @@ def test_kill_9_mid_delivery_loses_nothing(
     config = _configure(tmp_path, handle, sinks, port, lease="3s")
     sinks.webhook.delay = 1.0  # each request hangs a while: time to kill the worker mid-send
     with _worker(config, tmp_path / "worker.log") as process:
-        _wait(lambda: len(sinks.webhook.requests) >= 1)
+        wait_until(lambda: len(sinks.webhook.requests) >= 1, within_s=20.0)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     in_flight = sinks.webhook.requests[0].headers["webhook-id"]
@@ -145,7 +134,7 @@ def test_kill_9_mid_delivery_loses_nothing(
 
         # A poll cut off by the kill holds its source's lease until the lease runs out
         # (deadline 10 s + margin 10 s): the window covers that, and a loaded machine.
-        _wait(all_in, within_s=60.0)
+        wait_until(all_in, within_s=60.0)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     ids = [r.headers["webhook-id"] for r in sinks.webhook.requests]
@@ -167,7 +156,7 @@ def test_sigterm_cuts_off_a_poll_in_flight_without_an_error(
     try:
         with _worker(config, log) as process:
             # The healthy host is ingested and delivered while the slow one still trickles.
-            _wait(lambda: len(sinks.webhook.requests) == 4)
+            wait_until(lambda: len(sinks.webhook.requests) == 4, within_s=20.0)
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=10) == 0
     finally:
