@@ -1,0 +1,160 @@
+"""The page as an lxml tree: parsing, CSS selection, text and removal.
+
+Every extraction step works on one ``lxml.html`` tree parsed once per page. lxml keeps the
+tree in C: a walk over it costs a fraction of BeautifulSoup's Python objects, and trafilatura
+(the generic fallback) reads the same kind of tree. Comments and processing instructions are
+nodes too; :func:`elements` skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from html import escape
+from typing import TypeAlias
+
+import lxml.etree as etree
+import lxml.html
+from cssselect import GenericTranslator, SelectorError
+from lxml.html import HtmlElement
+
+__all__ = [
+    "Element",
+    "attr",
+    "children",
+    "classes",
+    "compile_selector",
+    "drop",
+    "elements",
+    "find",
+    "find_parent",
+    "gone",
+    "inner_html",
+    "parse_fragment",
+    "parse_page",
+    "select_all",
+    "select_one",
+    "strings",
+    "text_of",
+]
+
+Element: TypeAlias = HtmlElement
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True, huge_tree=False)
+_TRANSLATOR = GenericTranslator()
+_EMPTY = "<html><body></body></html>"
+
+
+def parse_page(html: str) -> Element:
+    """The ``<html>`` element of ``html``, whatever it holds (a fragment gets a body).
+
+    Parsed from UTF-8 bytes with the encoding fixed: the text is already decoded, and an
+    ``<?xml encoding=…?>`` or ``<meta charset>`` inside must not decode it a second time.
+    """
+    data = html.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
+    if not data.strip():
+        data = _EMPTY.encode()
+    try:
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring(_EMPTY.encode(), parser=_PARSER)
+    return root
+
+
+def parse_fragment(html: str) -> Element:
+    """The ``<body>`` of a fragment."""
+    root = parse_page(html)
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def elements(root: Element) -> Iterator[Element]:
+    """The elements under ``root`` in document order, ``root`` excluded; safe to drop the
+    ones yielded (the walk was listed first)."""
+    found = list(root.iter(etree.Element))
+    return iter(found[1:])
+
+
+def children(element: Element) -> list[Element]:
+    """The child elements (no comments)."""
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def find(root: Element, name: str) -> Element | None:
+    """The first descendant named ``name`` (not ``root`` itself)."""
+    for found in root.iterdescendants(name):
+        return found
+    return None
+
+
+def find_parent(element: Element, name: str) -> Element | None:
+    for ancestor in element.iterancestors(name):
+        return ancestor
+    return None
+
+
+def strings(element: Element) -> Iterator[str]:
+    """The text nodes of ``element`` in order (its own tail not included)."""
+    return element.itertext()  # type: ignore[no-any-return]
+
+
+def text_of(element: Element, separator: str = "", *, strip: bool = False) -> str:
+    """BeautifulSoup's ``get_text(separator, strip=strip)``: the text nodes joined."""
+    if strip:
+        return separator.join(part for s in element.itertext() if (part := s.strip()))
+    return separator.join(element.itertext())
+
+
+def attr(element: Element, name: str) -> str:
+    """An attribute's value, "" when absent."""
+    return str(element.get(name) or "")
+
+
+def classes(element: Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def drop(element: Element) -> None:
+    """Remove ``element`` and what it holds; the text after it stays."""
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def gone(element: Element) -> bool:
+    """Removed already, itself or with an ancestor: its topmost ancestor is not ``<html>``."""
+    top = element
+    for top in element.iterancestors():  # noqa: B007 - the last one is the top
+        pass
+    return top.tag != "html"
+
+
+@lru_cache(maxsize=512)
+def compile_selector(selector: str) -> etree.XPath:
+    """``selector`` (CSS) as a compiled XPath; ``SelectorError`` when it is not valid CSS."""
+    try:
+        return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+    except etree.XPathError as exc:  # a translation cssselect accepts but lxml cannot run
+        raise SelectorError(str(exc)) from exc
+
+
+def select_all(root: Element, selector: str | None) -> list[Element]:
+    """The matches of a CSS selector under ``root``; an invalid selector matches nothing."""
+    if not selector:
+        return []
+    try:
+        found = compile_selector(selector)(root)
+    except (SelectorError, etree.XPathError, ValueError, NotImplementedError):
+        return []
+    return [e for e in found if isinstance(e, HtmlElement) and e is not root]
+
+
+def select_one(root: Element, selector: str | None) -> Element | None:
+    found = select_all(root, selector)
+    return found[0] if found else None
+
+
+def inner_html(element: Element) -> str:
+    """The markup inside ``element`` (BeautifulSoup's ``decode_contents``)."""
+    head = escape(element.text, quote=False) if element.text else ""
+    return head + "".join(
+        lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in element
+    )
