@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
-import lxml.html  # type: ignore[import-untyped]
-from lxml.etree import ParserError  # type: ignore[import-untyped]
+import lxml.html
+from lxml.etree import ParserError
 
 from syndicator.extract.detect import MIN_CONFIDENCE, detect_language
 from syndicator.extract.sanitize import html_to_text
@@ -105,7 +106,8 @@ def declared_language(body_html: str) -> str | None:
 
 def _blocks(body_html: str) -> list[_Raw]:
     try:
-        elements = lxml.html.fragments_fromstring(body_html)
+        # a list of elements and strings (lxml-stubs says one element)
+        elements = cast(list[Any], lxml.html.fragments_fromstring(body_html))
     except (ParserError, ValueError):
         return []
     inherited = None

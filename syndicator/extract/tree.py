@@ -124,7 +124,7 @@ def gone(element: Element) -> bool:
     top = element
     for top in element.iterancestors():  # noqa: B007 - the last one is the top
         pass
-    return top.tag != "html"
+    return bool(top.tag != "html")
 
 
 @lru_cache(maxsize=512)
@@ -143,6 +143,8 @@ def select_all(root: Element, selector: str | None) -> list[Element]:
     try:
         found = compile_selector(selector)(root)
     except (SelectorError, etree.XPathError, ValueError, NotImplementedError):
+        return []
+    if not isinstance(found, list):
         return []
     return [e for e in found if isinstance(e, HtmlElement) and e is not root]
 
