@@ -12,9 +12,10 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
 
 from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
@@ -29,11 +30,22 @@ from syndicator.extract.language import alternates, page_language
 from syndicator.extract.lead import find_lead
 from syndicator.extract.media import find_attachments, find_images, resolve_lazy_images
 from syndicator.extract.metadata import PageMeta, read_meta
-from syndicator.extract.page import gone, parse_page, remove_boilerplate, select_one
+from syndicator.extract.page import remove_boilerplate
 from syndicator.extract.readmore import read_more_links
 from syndicator.extract.sanitize import lines_to_text, sanitize_html
 from syndicator.extract.teasers import drop_teaser_lists
 from syndicator.extract.timestamps import find_dates
+from syndicator.extract.tree import (
+    Element,
+    drop,
+    find,
+    gone,
+    inner_html,
+    parse_page,
+    select_all,
+    select_one,
+    text_of,
+)
 from syndicator.locales import HELSINKI
 from syndicator.logs import log_event
 from syndicator.model import Article
@@ -60,6 +72,7 @@ _BYLINE = re.compile(
     r"julkaistu|päivitetty|publicerad|uppdaterad|published|updated|posted", re.IGNORECASE
 )
 _MAX_BYLINE = 120
+_MAX_TITLE = 100  # characters of a title made of the text's first words
 _TITLE_BLOCK_DEPTH = 8  # page builders wrap a headline in five or six boxes
 _BYLINE_CANDIDATES = 30  # bylines sit at the top; do not scan a long body
 _TITLE_SUFFIX = re.compile(r"\s+[–—|-]\s+[^–—|]+$")
@@ -70,7 +83,7 @@ _ARTICLE_ID = re.compile(r"^post-(\d+)$")
 
 @dataclass(frozen=True, slots=True)
 class _Body:
-    element: Tag
+    element: Element
     generic: bool  # found by trafilatura, not by a selector
     named: bool = False  # a content box by name (.entry-content, itemprop=articleBody)
 
@@ -116,7 +129,7 @@ def _extract(
     title = _title(soup, profile, meta)
     published, updated = find_dates(soup, profile, meta, hint)
     body = _body(soup, profile, page_url)
-    prose = len(body.element.get_text(" ", strip=True)) if body is not None else 0
+    prose = len(text_of(body.element, " ", strip=True)) if body is not None else 0
     sure = body is not None and body.named and prose >= _SURE_PROSE  # no second opinion
     mine = body.element if body is not None else None
     fuller = None if profile.body or sure else fuller_body(prose, html, page_url, title, mine)
@@ -128,10 +141,10 @@ def _extract(
         # a hint that the source's selectors need fixing (see ``syndicator extract URL``)
         log_event(_log, logging.INFO, "extract.fallback", "generic extraction used", url=page_url)
     resolve_lazy_images(body.element, page_url)
-    body_html = sanitize_html(body.element.decode_contents(), page_url)
+    body_html = sanitize_html(inner_html(body.element), page_url)
     lines = flatten(body.element)
     text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
-    title = title or _first_heading(lines)  # no <title>, og:title or h1
+    title = title or _first_heading(lines) or _first_words(text)  # no <title>, og:title, h1
     if not title:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if not text or _clean(text) == title:  # a lone headline is not an article
@@ -185,6 +198,14 @@ def _first_heading(lines: list[Line]) -> str:
     return next((line.text for line in lines if line.block in _HEADINGS), "")
 
 
+def _first_words(text: str) -> str:
+    """A page with no headline at all is titled by its first words, as a reader would."""
+    first = " ".join(text.split("\n", 1)[0].split())
+    if len(first) <= _MAX_TITLE:
+        return first
+    return first[:_MAX_TITLE].rsplit(" ", 1)[0] + " …"
+
+
 def _now(first_seen: datetime | None) -> datetime:
     moment = first_seen or datetime.now(UTC)
     if moment.tzinfo is None:
@@ -205,17 +226,17 @@ def _site(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _title(soup: BeautifulSoup, profile: ArticleProfile, meta: PageMeta) -> str:
+def _title(soup: Element, profile: ArticleProfile, meta: PageMeta) -> str:
     found = select_one(soup, profile.title)
     candidates = [found] if found is not None else []
     candidates += [tag for _, tag in first_matches(soup, TITLE_RULES)]
     for found in candidates:
-        if text := _clean(found.get_text(" ")):
+        if text := _clean(text_of(found, " ")):
             return text
     if text := _clean(meta.og_title):
         return text
-    h1 = soup.find("h1")
-    if isinstance(h1, Tag) and (text := _clean(h1.get_text(" "))):
+    h1 = find(soup, "h1")
+    if h1 is not None and (text := _clean(text_of(h1, " "))):
         return text
     title = _clean(meta.title_tag)
     stripped = _TITLE_SUFFIX.sub("", title)
@@ -226,7 +247,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body | None:
+def _body(soup: Element, profile: ArticleProfile, page_url: str) -> _Body | None:
     found = select_one(soup, profile.body)
     candidates = [(profile.body or "", found)] if found is not None else []
     candidates += [(rule.css, tag) for rule, tag in first_matches(soup, BODY_RULES)]
@@ -234,10 +255,10 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
         if gone(found):  # inside a candidate stripped before
             continue
         _strip_title_block(found)
-        if found.name in ("article", "main") or selector == "[role=main]":
+        if found.tag in ("article", "main") or selector == "[role=main]":
             _strip_chrome(found)
         _strip_bylines(found)
-        if found.get_text(strip=True):
+        if text_of(found, strip=True):
             # a profile whose body selector no longer matches is a miss, even when a
             # generic selector still finds something
             missed = bool(profile.body) and selector != profile.body
@@ -249,51 +270,53 @@ def _body(soup: BeautifulSoup, profile: ArticleProfile, page_url: str) -> _Body 
         return _Body(dense, generic=True)
     if not profile.body:
         return None  # :func:`_compare` asks trafilatura
-    generic = generic_body(str(soup), page_url)
+    generic = generic_body(lxml.html.tostring(soup, encoding="unicode"), page_url)
     return _Body(generic, generic=True) if generic is not None else None
 
 
-def _strip_chrome(body: Tag) -> None:
+def _strip_chrome(body: Element) -> None:
     """Title, byline and dateline of a body taken as a whole ``<article>``."""
-    for chrome in body.select(_BODY_CHROME):
-        chrome.decompose()
+    for chrome in select_all(body, _BODY_CHROME):
+        if not gone(chrome):
+            drop(chrome)
 
 
-def _strip_title_block(body: Tag) -> None:
+def _strip_title_block(body: Element) -> None:
     """The headline and what sits beside it (category, date): the largest small box of it."""
-    h1 = body.find("h1")
-    if not isinstance(h1, Tag):
+    h1 = find(body, "h1")
+    if h1 is None:
         return
-    limit = len(h1.get_text(" ", strip=True)) + _MAX_BYLINE
+    limit = len(text_of(h1, " ", strip=True)) + _MAX_BYLINE
     block = h1
-    for depth, parent in enumerate(h1.parents):
+    for depth, parent in enumerate(h1.iterancestors()):
         if parent is body or depth >= _TITLE_BLOCK_DEPTH:
             break
-        if len(parent.get_text(" ", strip=True)) > limit:
+        if len(text_of(parent, " ", strip=True)) > limit:
             break
         block = parent
-    block.decompose()
+    drop(block)
 
 
-def _strip_bylines(body: Tag) -> None:
+def _strip_bylines(body: Element) -> None:
     """ "Julkaistu 8.9.2026 klo 13.45" lines near the top of the body."""
-    for element in body.find_all(["div", "p", "span", "li"], limit=_BYLINE_CANDIDATES):
+    candidates = islice(body.iterdescendants("div", "p", "span", "li"), _BYLINE_CANDIDATES)
+    for element in list(candidates):
         if gone(element):
             continue
-        text = element.get_text(" ", strip=True)
+        text = text_of(element, " ", strip=True)
         if len(text) <= _MAX_BYLINE and _BYLINE.search(text) and parse_date(text) is not None:
-            element.decompose()
+            drop(element)
 
 
-def _post_id(soup: BeautifulSoup, meta: PageMeta) -> str | None:
+def _post_id(soup: Element, meta: PageMeta) -> str | None:
     for token in meta.body_classes:
         if match := _POST_ID.match(token):
             return match.group(1)
     if meta.shortlink and (match := _SHORTLINK_ID.search(meta.shortlink)):
         return match.group(1)
-    article = soup.find("article")
-    if isinstance(article, Tag):
-        for token in [str(article.get("id") or ""), *article.get_attribute_list("class")]:
+    article = find(soup, "article")
+    if article is not None:
+        for token in [str(article.get("id") or ""), *(article.get("class") or "").split()]:
             if match := _ARTICLE_ID.match(token):
                 return match.group(1)
     return None

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import Tag
-from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+from syndicator.extract.tree import Element, text_of
 
 __all__ = ["BLOCK_TAGS", "Line", "Segment", "flatten"]
 
@@ -24,7 +23,6 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 # inline boxes that widgets set side by side with no space between: separate words
 _BOXES = frozenset({"span", "label", "button"})
-_SKIPPED = (Comment, Declaration, Doctype, ProcessingInstruction)
 _SPACES = re.compile(r"\s+")
 _MAX_DEPTH = 400  # deeper nesting is not an article; stop rather than exhaust the stack
 
@@ -73,39 +71,39 @@ class _Builder:
         return self.lines
 
 
-def flatten(root: Tag) -> list[Line]:
+def flatten(root: Element) -> list[Line]:
     """The non-empty lines of ``root`` in reading order."""
     builder = _Builder()
     _walk(root, builder, "p", 0)
     return builder.finish()
 
 
-def _walk(node: Tag, out: _Builder, block: str, depth: int) -> None:
+def _walk(node: Element, out: _Builder, block: str, depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
-    previous: object = None
-    for child in node.children:
-        if isinstance(child, _SKIPPED):
-            continue
-        if isinstance(child, NavigableString):
-            out.add(Segment(str(child)))
-        elif isinstance(child, Tag):
-            if child.name in _BOXES and isinstance(previous, Tag) and previous.name in _BOXES:
+    if node.text:
+        out.add(Segment(node.text))
+    box_before = False  # the node just before is an inline box, with no text between
+    for child in node:
+        if isinstance(child.tag, str):  # comments are not shown; their tails are
+            if box_before and child.tag in _BOXES:
                 out.add(Segment(" "))  # <span>3</span><span>Sulje</span> is not "3Sulje"
             _walk_tag(child, out, block, depth)
-        previous = child
+            box_before = child.tag in _BOXES
+        if child.tail:
+            out.add(Segment(child.tail))
+            box_before = False
 
 
-def _walk_tag(tag: Tag, out: _Builder, block: str, depth: int) -> None:
-    name = tag.name.lower()
+def _walk_tag(element: Element, out: _Builder, block: str, depth: int) -> None:
+    name = str(element.tag).lower()
     if name == "br":
         out.newline(block, after_br=True)
-    elif name == "a" and tag.get("href"):
-        href = tag.get("href")
-        out.add(Segment(tag.get_text(" "), href if isinstance(href, str) else None))
+    elif name == "a" and element.get("href"):
+        out.add(Segment(text_of(element, " "), element.get("href")))
     elif name in BLOCK_TAGS:
         out.newline(name)
-        _walk(tag, out, name, depth + 1)
+        _walk(element, out, name, depth + 1)
         out.newline(block)
     else:
-        _walk(tag, out, block, depth + 1)
+        _walk(element, out, block, depth + 1)

@@ -12,10 +12,9 @@ import logging
 import re
 
 import trafilatura
-from bs4 import Tag
 
-from syndicator.extract.page import parse_fragment
 from syndicator.extract.readmore import LABEL
+from syndicator.extract.tree import Element, drop, gone, parse_fragment, text_of
 
 __all__ = ["densest_block", "fuller_body", "generic_body"]
 
@@ -31,26 +30,28 @@ _MAX_UNAGREED = 200  # characters; a longer block is prose, kept
 _FAR_LESS = 3.0  # ours this many times trafilatura's: ours held the page, not the article
 
 
-def densest_block(root: Tag) -> Tag | None:
+def densest_block(root: Element) -> Element | None:
     """The element holding the most paragraph text directly: a layout's content cell.
 
     Cheap and predictable, tried before trafilatura on pages without a known body markup.
     """
-    totals: dict[int, tuple[Tag, int, int]] = {}
-    for paragraph in root.find_all("p"):
-        parent = paragraph.parent
-        length = len(paragraph.get_text(" ", strip=True))
-        if not isinstance(parent, Tag) or length < _MIN_PARAGRAPH:
+    totals: dict[Element, tuple[int, int]] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        length = len(text_of(paragraph, " ", strip=True))
+        if parent is None or length < _MIN_PARAGRAPH:
             continue
-        _, chars, count = totals.get(id(parent), (parent, 0, 0))
-        totals[id(parent)] = (parent, chars + length, count + 1)
-    ranked = sorted(totals.values(), key=lambda entry: entry[1], reverse=True)
-    if not ranked or ranked[0][2] < _MIN_BLOCK or ranked[0][0].name in ("body", "html"):
+        chars, count = totals.get(parent, (0, 0))
+        totals[parent] = (chars + length, count + 1)
+    ranked = sorted(totals.items(), key=lambda entry: entry[1][0], reverse=True)
+    if not ranked or ranked[0][1][1] < _MIN_BLOCK or ranked[0][0].tag == "html":
         return None
     return ranked[0][0]
 
 
-def fuller_body(ours: int, html: str, url: str, title: str, body: Tag | None = None) -> Tag | None:
+def fuller_body(
+    ours: int, html: str, url: str, title: str, body: Element | None = None
+) -> Element | None:
     """trafilatura's body of the original page when it disagrees strongly with the ``ours``
     characters our candidate has (0: none), else None. Far more text: ours was a teaser
     card, an empty ``.entry-content`` or one fragment of several; far less: ours was a
@@ -58,41 +59,41 @@ def fuller_body(ours: int, html: str, url: str, title: str, body: Tag | None = N
     library = generic_body(html, url)
     if library is None:
         return None
-    for string in library.find_all(string=lambda text: _same(text, title)):
-        if isinstance(string.parent, Tag) and string.parent.name != "body":
-            string.parent.extract()  # trafilatura keeps the h1 as a <p>
-    theirs = len(library.get_text(" ", strip=True))
+    for element in list(library.iterdescendants()):
+        if _same(element.text, title) and not gone(element):
+            drop(element)  # trafilatura keeps the h1 as a <p>
+    theirs = len(text_of(library, " ", strip=True))
     if theirs and (not ours or (theirs > _FAR_MORE * ours and theirs - ours > _MIN_GAIN)):
         return library
     if theirs > _SUBSTANTIAL and ours > _FAR_LESS * theirs:
         return library  # ours was a whole-page wrapper: sidebars and footers came with it
     if body is not None and theirs > _SUBSTANTIAL:
-        _keep_agreed(body, " ".join(library.get_text(" ").split()))
+        _keep_agreed(body, " ".join(text_of(library, " ").split()))
     return None
 
 
-def _keep_agreed(body: Tag, theirs: str) -> None:
+def _keep_agreed(body: Element, theirs: str) -> None:
     """Drop the short link-led blocks of ours that trafilatura left out: related links,
     "most read" items, widget labels. Prose is kept whatever trafilatura says."""
-    for block in body.find_all(_AGREED_BLOCKS):
-        if block.__dict__.get("_decomposed", False) is True or block.find(_AGREED_BLOCKS):
+    for block in list(body.iterdescendants(*_AGREED_BLOCKS)):
+        if gone(block) or next(block.iterdescendants(*_AGREED_BLOCKS), None) is not None:
             continue
-        text = " ".join(block.get_text(" ").split())
+        text = " ".join(text_of(block, " ").split())
         if not text or len(text) > _MAX_UNAGREED or text in theirs:
             continue
-        links = block.find_all("a")
+        links = list(block.iter("a"))
         if any(_PRODUCT_LINK.search(str(a.get("href") or "")) for a in links):
             continue  # attachments and contacts are ours to keep
-        linked = sum(len(a.get_text(strip=True)) for a in links)
+        linked = sum(len(text_of(a, strip=True)) for a in links)
         if linked * 2 >= len(text.replace(" ", "")) and not LABEL.search(text):
-            block.decompose()
+            drop(block)
 
 
 def _same(text: str | None, title: str) -> bool:
     return bool(text and title) and " ".join(str(text).split()) == title
 
 
-def generic_body(cleaned_html: str, url: str) -> Tag | None:
+def generic_body(cleaned_html: str, url: str) -> Element | None:
     """The main text of ``cleaned_html`` as a ``<body>`` element, or None."""
     try:
         result = trafilatura.extract(
@@ -112,4 +113,4 @@ def generic_body(cleaned_html: str, url: str) -> Tag | None:
     if not isinstance(result, str) or not result.strip():
         return None
     body = parse_fragment(result)
-    return body if body.get_text(strip=True) else None
+    return body if text_of(body, strip=True) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bs4 import Tag
+from syndicator.extract.tree import Element, classes, elements, find_parent
 
 __all__ = ["BODY_RULES", "TITLE_RULES", "Rule", "first_matches"]
 
@@ -22,14 +22,14 @@ class Rule:
     attr: tuple[str, str] | None = None
     inside: str | None = None  # the tag name of an ancestor
 
-    def matches(self, tag: Tag, classes: list[str]) -> bool:
-        if self.name is not None and tag.name != self.name:
+    def matches(self, element: Element, tokens: list[str]) -> bool:
+        if self.name is not None and element.tag != self.name:
             return False
-        if self.cls is not None and self.cls not in classes:
+        if self.cls is not None and self.cls not in tokens:
             return False
-        if self.attr is not None and tag.get(self.attr[0]) != self.attr[1]:
+        if self.attr is not None and element.get(self.attr[0]) != self.attr[1]:
             return False
-        return self.inside is None or tag.find_parent(self.inside) is not None
+        return self.inside is None or find_parent(element, self.inside) is not None
 
 
 TITLE_RULES = (
@@ -53,15 +53,14 @@ BODY_RULES = (
 )
 
 
-def first_matches(root: Tag, rules: tuple[Rule, ...]) -> list[tuple[Rule, Tag]]:
+def first_matches(root: Element, rules: tuple[Rule, ...]) -> list[tuple[Rule, Element]]:
     """For each rule that matches, its first element in document order; in rule order."""
-    first: dict[int, Tag] = {}
-    for tag in root.find_all(True):
-        value = tag.get("class")
-        classes = value if isinstance(value, list) else []
+    first: dict[int, Element] = {}
+    for element in elements(root):
+        tokens = classes(element)
         for index, rule in enumerate(rules):
-            if index not in first and rule.matches(tag, classes):
-                first[index] = tag
+            if index not in first and rule.matches(element, tokens):
+                first[index] = element
         if len(first) == len(rules):
             break
     return [(rules[index], first[index]) for index in sorted(first)]

@@ -1,4 +1,4 @@
-"""Parsing, safe CSS selection and boilerplate removal.
+"""Boilerplate removal.
 
 Boilerplate goes before anything else is read from the body: a cookie banner's "Lue lisää"
 link or a related-news list must never look like part of the release.
@@ -7,28 +7,33 @@ link or a related-news list must never look like part of the release.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterable
 from itertools import islice
 
-import soupsieve
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+import lxml.etree as etree
 
-__all__ = [
-    "gone",
-    "holds_article",
-    "parse_fragment",
-    "parse_page",
-    "remove_boilerplate",
-    "select_all",
-    "select_one",
-]
+from syndicator.extract.tree import (
+    Element,
+    attr,
+    children,
+    classes,
+    drop,
+    find,
+    find_parent,
+    gone,
+    select_all,
+    strings,
+    text_of,
+)
+
+__all__ = ["holds_article", "remove_boilerplate"]
 
 _DROPPED_TAGS = frozenset([
     "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
     "object", "embed", "svg", "canvas", "button", "select", "input", "textarea", "dialog",
     "link", "meta", "math",
 ])  # fmt: skip
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _DROPPED_ROLES = frozenset({"navigation", "contentinfo", "dialog", "alertdialog"})
 # Matched against each class token and the id, whole-word-ish, case-insensitive.
 _BOILERPLATE_TOKEN = re.compile(
@@ -81,58 +86,32 @@ _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "spa
 _WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
 _SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
-_Finder = Callable[[Tag], Tag | None]
+_Finder = Callable[[Element], Element | None]
+# the elements that mean "the article is in here" (see :func:`holds_article`)
+_GUARDS = etree.XPath(
+    "descendant::*[self::main or self::h1 or @itemprop='articleBody'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')][1]"
+)
 
 
-def parse_page(html: str) -> BeautifulSoup:
-    """BeautifulSoup over lxml, quiet about input that looks like a file name or XML."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(html, "lxml")
-
-
-def parse_fragment(html: str) -> Tag:
-    """The ``<body>`` of a fragment (or the whole soup if lxml made none)."""
-    soup = parse_page(html)
-    body = soup.body
-    return body if body is not None else soup
-
-
-def select_one(root: Tag, selector: str | None) -> Tag | None:
-    """First match, or None; an invalid selector from the config matches nothing."""
-    if not selector:
-        return None
-    try:
-        return root.select_one(selector)
-    except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError):
-        return None
-
-
-def select_all(root: Tag, selector: str | None) -> list[Tag]:
-    if not selector:
-        return []
-    try:
-        return list(root.select(selector))
-    except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError):
-        return []
-
-
-def remove_boilerplate(root: Tag, extra: Iterable[str] = ()) -> None:
+def remove_boilerplate(root: Element, extra: Iterable[str] = ()) -> None:
     """Drop scripts, navigation, banners, share widgets and related lists in place.
 
-    One walk over the tree decides by tag, attributes and class tokens; one walk over its
-    strings finds banners and widgets by their words. The page is the hot path.
+    One walk over the tree decides by tag, attributes and class tokens (a dropped subtree is
+    not walked into); one pass over its strings finds banners and widgets by their words.
     """
-    for tag in root.find_all(True):
-        if not gone(tag) and _is_dropped(tag):
-            tag.decompose()
+    stack = list(reversed(children(root)))
+    while stack:
+        element = stack.pop()
+        if _is_dropped(element):
+            drop(element)
+        else:
+            stack.extend(reversed(children(element)))
     for selector in extra:
-        for tag in select_all(root, selector):
-            _drop(tag)
-    for string in root.find_all(string=_SIGNAL_WORDS):
-        parent = getattr(string, "parent", None)  # None once an earlier drop took it
-        if not isinstance(parent, Tag) or gone(parent):
+        for element in select_all(root, selector):
+            _drop(element)
+    for string, parent in _signal_strings(root):
+        if gone(parent):
             continue
         for words, container in _BY_TEXT:
             if words.search(string) and (found := container(parent)) is not None:
@@ -140,119 +119,149 @@ def remove_boilerplate(root: Tag, extra: Iterable[str] = ()) -> None:
                 break
 
 
-def gone(tag: Tag) -> bool:
-    """Decomposed already. (``Tag.decomposed`` searches the subtree for a ``<_decomposed>``.)"""
-    return tag.__dict__.get("_decomposed", False) is True
+def _signal_strings(root: Element) -> list[tuple[str, Element]]:
+    """The strings that may name a banner or a widget, with the element holding each, in
+    document order; listed before anything is dropped."""
+    found: list[tuple[str, Element]] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if isinstance(element.tag, str) and element.text and _SIGNAL_WORDS.search(element.text):
+                found.append((element.text, element))
+        elif element is not root and element.tail and _SIGNAL_WORDS.search(element.tail):
+            parent = element.getparent()
+            if parent is not None:
+                found.append((element.tail, parent))
+    return found
 
 
-def _is_dropped(tag: Tag) -> bool:
-    name = tag.name
+def _is_dropped(element: Element) -> bool:
+    name = element.tag
+    if not isinstance(name, str):
+        return False  # a comment: nothing shown
     if name in _NEVER_DROPPED:
         return False
     if name in _DROPPED_TAGS:
         # ASP.NET and SharePoint wrap the whole page in <form id="aspnetForm">
-        return name not in _WRAPPERS or not holds_article(tag)
-    attrs = tag.attrs
+        return name not in _WRAPPERS or not holds_article(element)
+    attrs = element.attrib
     if attrs.get("role") in _DROPPED_ROLES or "hidden" in attrs:
         return True
     if str(attrs.get("aria-modal", "")).lower() == "true":
         return True
-    if name == "header" and tag.find("h1") is None and tag.find_parent("article") is None:
+    if _hidden(element) and not holds_article(element):
         return True
-    return _is_boilerplate(tag)
+    if name == "header" and find(element, "h1") is None and find_parent(element, "article") is None:
+        return True
+    return _is_boilerplate(element)
 
 
-def _cookie_banner(start: Tag) -> Tag | None:
+def _hidden(element: Element) -> bool:
+    """Not shown to a reader: ``display: none``, ``visibility: hidden``, or ``aria-hidden``
+    text (themes mark the featured image's link ``aria-hidden``: an image is kept)."""
+    style = element.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    if element.get("aria-hidden") != "true" or element.tag == "img":
+        return False
+    return next(element.iter("img"), None) is None
+
+
+def _cookie_banner(start: Element) -> Element | None:
     """The largest small container around ``start`` that keeps talking about cookies."""
-    best: Tag | None = None
-    for tag in (start, *islice(start.parents, 8)):
-        if tag.name in _NEVER_DROPPED:
+    best: Element | None = None
+    for element in (start, *islice(start.iterancestors(), 8)):
+        if element.tag in _NEVER_DROPPED:
             break
-        text = _short_text(tag, _MAX_BANNER_TEXT)
+        text = _short_text(element, _MAX_BANNER_TEXT)
         if text is None:
             break
-        if tag.name in _CONTAINERS and len(_COOKIE_WORD.findall(text)) >= _COOKIE_WORDS:
-            best = tag
+        if element.tag in _CONTAINERS and len(_COOKIE_WORD.findall(text)) >= _COOKIE_WORDS:
+            best = element
     return best if best is not None and not holds_article(best) else None
 
 
-def _share_widget(start: Tag) -> Tag | None:
+def _share_widget(start: Element) -> Element | None:
     """ "Jaa: Facebook X LinkedIn": a label followed by nothing but links."""
-    for tag in (start, *islice(start.parents, 3)):
-        if tag.name in _NEVER_DROPPED:
+    for element in (start, *islice(start.iterancestors(), 3)):
+        if element.tag in _NEVER_DROPPED:
             return None
-        if tag.name in _CONTAINERS or tag.name == "p":
-            text = _short_text(tag, _MAX_WIDGET_TEXT)
+        if element.tag in _CONTAINERS or element.tag == "p":
+            text = _short_text(element, _MAX_WIDGET_TEXT)
             if text is None:
                 return None
-            links = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
+            links = _link_text(element)
             plain = len(text) - len(links)
-            return tag if links and plain <= _MAX_SHARE_LABEL else None
+            return element if links and plain <= _MAX_SHARE_LABEL else None
     return None
 
 
-def _back_link(start: Tag) -> Tag | None:
+def _back_link(start: Element) -> Element | None:
     """The link, or the paragraph that holds nothing else."""
-    link = start if start.name == "a" else start.find_parent("a")
-    if not isinstance(link, Tag):
+    link = start if start.tag == "a" else find_parent(start, "a")
+    if link is None:
         return None
-    holder = link.parent
-    alone = isinstance(holder, Tag) and holder.name in ("p", "div", "li", "span")
-    if alone and isinstance(holder, Tag):
+    holder = link.getparent()
+    if holder is not None and holder.tag in ("p", "div", "li", "span"):
         text = _short_text(holder, _MAX_WIDGET_TEXT)
         if text is not None and text == _short_text(link, _MAX_WIDGET_TEXT):
             return holder
     return link
 
 
-def _credit(start: Tag) -> Tag | None:
+def _credit(start: Element) -> Element | None:
     """The short caption or credit element around a "Foto: …" / "© …" string."""
-    for tag in (start, *islice(start.parents, 2)):
-        if tag.name in _NEVER_DROPPED:
+    for element in (start, *islice(start.iterancestors(), 2)):
+        if element.tag in _NEVER_DROPPED:
             return None
-        if tag.name in _CREDIT_HOLDERS:
-            text = _short_text(tag, _MAX_CREDIT)
-            return tag if text is not None and _CREDIT.search(text) else None
+        if element.tag in _CREDIT_HOLDERS:
+            text = _short_text(element, _MAX_CREDIT)
+            return element if text is not None and _CREDIT.search(text) else None
     return None
 
 
-def _related(start: Tag) -> Tag | None:
+def _related(start: Element) -> Element | None:
     """A "more stories" heading; the list or link box after it goes with it."""
     heading = start
-    while heading.parent is not None and heading.name in ("strong", "b", "span"):
-        if heading.parent.name in _NEVER_DROPPED or _short_text(heading.parent, 60) is None:
+    while (parent := heading.getparent()) is not None and heading.tag in ("strong", "b", "span"):
+        if parent.tag in _NEVER_DROPPED or _short_text(parent, 60) is None:
             break
-        heading = heading.parent
-    if heading.name not in _RELATED_HOLDERS or heading.name in _NEVER_DROPPED:
+        heading = parent
+    if heading.tag not in _RELATED_HOLDERS or heading.tag in _NEVER_DROPPED:
         return None
-    after = heading.find_next_sibling(True)
-    if isinstance(after, Tag) and _link_box(after):
-        after.decompose()
+    after = heading.getnext()
+    while after is not None and not isinstance(after.tag, str):
+        after = after.getnext()
+    if after is not None and _link_box(after):
+        drop(after)
     return heading
 
 
-def _link_box(tag: Tag) -> bool:
+def _link_box(element: Element) -> bool:
     """A list of links, or a box holding nothing but links."""
-    if tag.name not in ("ul", "ol", "div", "p") or tag.find("a") is None:
+    if element.tag not in ("ul", "ol", "div", "p") or find(element, "a") is None:
         return False
-    return tag.name in ("ul", "ol") or _links_only(tag)
+    return element.tag in ("ul", "ol") or _links_only(element)
 
 
-def _links_only(tag: Tag) -> bool:
-    text = _short_text(tag, _MAX_WIDGET_TEXT)
-    links = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
+def _links_only(element: Element) -> bool:
+    text = _short_text(element, _MAX_WIDGET_TEXT)
+    links = _link_text(element)
     return text is not None and len(text) - len(links) <= _MAX_SHARE_LABEL
 
 
-def _short_text(tag: Tag, limit: int) -> str | None:
-    """``tag``'s text (spaces squeezed) when at most ``limit`` characters, else None.
+def _link_text(element: Element) -> str:
+    return " ".join(text_of(a, " ", strip=True) for a in element.iter("a"))
+
+
+def _short_text(element: Element, limit: int) -> str | None:
+    """``element``'s text (spaces squeezed) when at most ``limit`` characters, else None.
 
     Stops reading at the limit: a banner check on a string deep in a huge box must not read
     the whole box once per string.
     """
     pieces: list[str] = []
     size = 0
-    for string in tag.strings:
+    for string in strings(element):
         size += len(string)
         if size > limit:
             return None
@@ -260,39 +269,24 @@ def _short_text(tag: Tag, limit: int) -> str | None:
     return " ".join(" ".join(pieces).split())
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    ids = [token for token in _tokens(tag.get("id")) if len(_WORDS.split(token)) < _SLUG_WORDS]
-    tokens = [*_tokens(tag.get("class")), *ids]
+def _is_boilerplate(element: Element) -> bool:
+    ids = [t for t in attr(element, "id").split() if len(_WORDS.split(t)) < _SLUG_WORDS]
+    tokens = [*classes(element), *ids]
     hit = any(
         _BOILERPLATE_TOKEN.search(token) and not _TAXONOMY_TOKEN.match(token) for token in tokens
     )
     # a wrapper named "social-theme" around the whole article is layout, not a widget
-    return hit and not holds_article(tag)
+    return hit and not holds_article(element)
 
 
-def holds_article(tag: Tag) -> bool:
-    """``tag`` holds the article (``main``, the headline, the content box)."""
-    return tag.find(_is_guard) is not None
+def holds_article(element: Element) -> bool:
+    """``element`` holds the article (``main``, the headline, the content box)."""
+    return bool(_GUARDS(element))
 
 
-def _is_guard(tag: Tag) -> bool:
-    if tag.name in ("main", "h1") or tag.get("itemprop") == "articleBody":
-        return True
-    classes = tag.get("class")
-    return isinstance(classes, list) and "entry-content" in classes
-
-
-def _tokens(value: object) -> list[str]:
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return []
-
-
-def _drop(tag: Tag) -> None:
-    if not gone(tag):
-        tag.decompose()
+def _drop(element: Element) -> None:
+    if not gone(element):
+        drop(element)
 
 
 _BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (

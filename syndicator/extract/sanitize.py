@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import nh3
 
 from syndicator.extract.blocks import Line, flatten
-from syndicator.extract.page import parse_fragment
+from syndicator.extract.tree import parse_fragment
 from syndicator.urls import absolute_url, canonical_url
 
 __all__ = ["html_to_text", "lines_to_text", "sanitize_html"]
