@@ -183,11 +183,14 @@ def _near_title(region: Element | None, lang: str | None) -> datetime | None:
 
 
 def _text(element: Element, separator: str, *, strip: bool = False) -> str:
-    """bs4's ``get_text``, the text the label and date searches were tuned on. Unlike
-    :func:`tree.text_of`, it leaves out script, style, template and ruby annotation text, and
-    bs4 kept a string of ASCII whitespace alone between tags as one "\\n" (" " without a
-    newline) outside ``<pre>`` and ``<textarea>``."""
-    hidden = next(element.iterdescendants(*_HIDDEN), None) is not None
+    """bs4's ``get_text``, which the label and date searches were tuned on: the strings of a
+    script, style, template, rt or rp (below ``element`` or around it) are not text, and a
+    string of ASCII whitespace alone between tags counts as one "\\n" (" " without a newline)
+    outside ``<pre>`` and ``<textarea>``."""
+    hidden = any(True for _ in element.iterdescendants(*_HIDDEN)) or any(
+        True
+        for _ in element.iterancestors(*_HIDDEN)  # bs4: all text under <template> is hidden
+    )
     if strip and not hidden:
         return tree.text_of(element, separator, strip=True)
     found = _VISIBLE_TEXT(element)
