@@ -88,10 +88,11 @@ def _from_switchers(root: Element) -> Iterator[tuple[str | None, str, str]]:
     """Links inside a language switcher first, then links labelled "På svenska" & co."""
     in_switcher: list[Element] = []
     labelled: list[Element] = []
+    boxes: dict[Element, bool] = {}  # switcher or not, by ancestor: anchors share them
     for anchor in root.iter("a"):
         if anchor.get("href") is None:
             continue
-        if _in_switcher(anchor):
+        if _in_switcher(anchor, boxes):
             in_switcher.append(anchor)
         elif _is_switch_label(_only_string(anchor)):
             labelled.append(anchor)
@@ -101,11 +102,14 @@ def _from_switchers(root: Element) -> Iterator[tuple[str | None, str, str]]:
         yield _anchor_language(anchor, href, label), href, label
 
 
-def _in_switcher(anchor: Element) -> bool:
+def _in_switcher(anchor: Element, boxes: dict[Element, bool]) -> bool:
     for depth, parent in enumerate(anchor.iterancestors()):
         if depth >= _SWITCHER_DEPTH or parent.tag in ("body", "html"):
             return False
-        if _SWITCHER_CLASS.search(" ".join(tree.classes(parent))):
+        if (marked := boxes.get(parent)) is None:
+            names = " ".join(tree.classes(parent))
+            marked = boxes[parent] = bool(names) and _SWITCHER_CLASS.search(names) is not None
+        if marked:
             return True
     return False
 

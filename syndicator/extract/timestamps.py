@@ -48,10 +48,12 @@ _MARKUP_CANDIDATES = etree.XPath(
 _CLASSED = etree.XPath("descendant::*[@class]")
 # bs4's get_text leaves out the strings of <script>, <style>, <template>, <rt> and <rp>
 _HIDDEN = ("script", "style", "template", "rt", "rp")
-_VISIBLE_TEXT = etree.XPath(
+_VISIBLE = (
     "descendant::text()[not(ancestor::script or ancestor::style or ancestor::template or "
     "ancestor::rt or ancestor::rp)]"
 )
+_VISIBLE_TEXT = etree.XPath(_VISIBLE, smart_strings=False)
+_VISIBLE_NODES = etree.XPath(_VISIBLE)  # strings that know their parent: for <pre>
 _KEEPS_SPACE = ("pre", "textarea")
 _ASCII_SPACE = " \n\t\f\r"
 
@@ -193,13 +195,14 @@ def _text(element: Element, separator: str, *, strip: bool = False) -> str:
     )
     if strip and not hidden:
         return tree.text_of(element, separator, strip=True)
-    found = _VISIBLE_TEXT(element)
+    keeps = not strip and (
+        any(True for _ in element.iter(*_KEEPS_SPACE))
+        or any(True for _ in element.iterancestors(*_KEEPS_SPACE))
+    )
+    found = (_VISIBLE_NODES if keeps else _VISIBLE_TEXT)(element)
     nodes = [node for node in found if isinstance(node, str)] if isinstance(found, list) else []
     if strip:
         return separator.join(part for node in nodes if (part := node.strip()))
-    keeps = any(True for _ in element.iter(*_KEEPS_SPACE)) or any(
-        True for _ in element.iterancestors(*_KEEPS_SPACE)
-    )
     return separator.join(_collapsed(node, keeps) for node in nodes)
 
 
