@@ -12,32 +12,35 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
-
+from syndicator.extract import tree
+from syndicator.extract.tree import Element
 from syndicator.routing import category_key
 
 __all__ = ["MAX_CATEGORIES", "find_categories"]
 
 MAX_CATEGORIES = 40
 _MAX_LENGTH = 100
+# bs4 kept every string under these out of get_text, with the tags inside
+_INERT = ("template", "script", "style", "rt", "rp")
 _META = frozenset({"article:section", "article:tag"})
 _CLASS = re.compile(r"^(?:category|tag)-(?!\d+$)([\w-]+)$")
 
 
-def find_categories(soup: BeautifulSoup) -> tuple[str, ...]:
+def find_categories(root: Element) -> tuple[str, ...]:
     names: list[str] = []
     slugs: list[str] = []
-    for tag in soup.find_all(["meta", "a", "body", "article"]):
-        if tag.name == "meta":
-            key = str(tag.get("property") or tag.get("name") or "").lower()
+    for tag in root.iter("meta", "a", "body", "article"):
+        if tag.tag == "meta":
+            key = (tag.get("property") or tag.get("name") or "").lower()
             if key in _META:
-                names.append(_attribute(tag, "content"))
-        elif tag.name == "a":
-            if "tag" in _attribute(tag, "rel").lower().split():
-                names.append(tag.get_text(" ", strip=True))
+                names.append(tree.attr(tag, "content"))
+        elif tag.tag == "a":
+            if "tag" in tree.attr(tag, "rel").lower().split():
+                names.append(_text(tag))
         else:
-            classes = _attribute(tag, "class").split()
-            slugs += [match.group(1) for token in classes if (match := _CLASS.match(token))]
+            slugs += [
+                match.group(1) for token in tree.classes(tag) if (match := _CLASS.match(token))
+            ]
     return _distinct([*names, *slugs])
 
 
@@ -53,8 +56,8 @@ def _distinct(found: list[str]) -> tuple[str, ...]:
     return tuple(kept[:MAX_CATEGORIES])
 
 
-def _attribute(tag: Tag, name: str) -> str:
-    value = tag.get(name)
-    if isinstance(value, list):
-        return " ".join(value)
-    return value or ""
+def _text(anchor: Element) -> str:
+    """The anchor's text; none inside ``<template>`` & co. (inert: bs4's get_text gave none)."""
+    if any(True for _ in anchor.iterancestors(*_INERT)):
+        return ""
+    return tree.text_of(anchor, " ", strip=True)

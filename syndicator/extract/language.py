@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
+from syndicator.extract import tree
 from syndicator.extract.detect import DEFAULT_LANGUAGES, identify_language
 from syndicator.extract.metadata import PageMeta
+from syndicator.extract.tree import Element
 from syndicator.locales import normalise_lang
 from syndicator.model import Link
 from syndicator.urls import absolute_url, canonical_url
@@ -28,6 +28,8 @@ _SWITCHER_CLASS = re.compile(
     r"lang-switch|language-switch|wpml-ls|(?:^|\s)(?:pll-switcher|lang-item|lang-menu)(?:\s|$)"
 )
 _SWITCHER_DEPTH = 6
+# bs4 kept every string under these out of get_text, with the tags inside
+_INERT = ("template", "script", "style", "rt", "rp")
 _SWITCH_LABELS = {
     "suomeksi": "fi", "suomi": "fi", "på finska": "fi", "finska": "fi", "in finnish": "fi",
     "finnish": "fi", "på svenska": "sv", "svenska": "sv", "ruotsiksi": "sv", "in swedish": "sv",
@@ -55,16 +57,14 @@ def page_language(meta: PageMeta, url: str, hint: str | None, text: str) -> str 
     )
 
 
-def alternates(
-    soup: BeautifulSoup, meta: PageMeta, page_url: str, own: str | None
-) -> tuple[Link, ...]:
+def alternates(root: Element, meta: PageMeta, page_url: str, own: str | None) -> tuple[Link, ...]:
     """Other language versions: ``hreflang`` links first, language switchers second.
 
     Read before boilerplate removal: switchers live in the site header.
     """
     own_url = canonical_url(page_url)
     found: dict[str, Link] = {}
-    for lang, href, label in (*_from_hreflang(meta), *_from_switchers(soup)):
+    for lang, href, label in (*_from_hreflang(meta), *_from_switchers(root)):
         url = absolute_url(href, page_url)
         if lang is None or lang == own or url is None:
             continue
@@ -84,41 +84,57 @@ def _from_hreflang(meta: PageMeta) -> Iterator[tuple[str | None, str, str]]:
         yield normalise_lang(code), href, ""
 
 
-def _from_switchers(soup: BeautifulSoup) -> Iterator[tuple[str | None, str, str]]:
+def _from_switchers(root: Element) -> Iterator[tuple[str | None, str, str]]:
     """Links inside a language switcher first, then links labelled "På svenska" & co."""
-    in_switcher: list[Tag] = []
-    labelled: list[Tag] = []
-    for anchor in soup.find_all("a", href=True):
-        if _in_switcher(anchor):
+    in_switcher: list[Element] = []
+    labelled: list[Element] = []
+    boxes: dict[Element, bool] = {}  # switcher or not, by ancestor: anchors share them
+    for anchor in root.iter("a"):
+        if anchor.get("href") is None:
+            continue
+        if _in_switcher(anchor, boxes):
             in_switcher.append(anchor)
-        elif _is_switch_label(anchor.string):
+        elif _is_switch_label(_only_string(anchor)):
             labelled.append(anchor)
     for anchor in (*in_switcher, *labelled):
-        href = anchor.get("href")
-        if not isinstance(href, str):
-            continue
-        label = anchor.get_text(" ", strip=True)
+        href = tree.attr(anchor, "href")
+        label = _text(anchor)
         yield _anchor_language(anchor, href, label), href, label
 
 
-def _in_switcher(anchor: Tag) -> bool:
-    for depth, parent in enumerate(anchor.parents):
-        if depth >= _SWITCHER_DEPTH or parent.name in ("body", "html"):
+def _in_switcher(anchor: Element, boxes: dict[Element, bool]) -> bool:
+    for depth, parent in enumerate(anchor.iterancestors()):
+        if depth >= _SWITCHER_DEPTH or parent.tag in ("body", "html"):
             return False
-        classes = parent.get("class")
-        if isinstance(classes, list) and _SWITCHER_CLASS.search(" ".join(classes)):
+        if (marked := boxes.get(parent)) is None:
+            names = " ".join(tree.classes(parent))
+            marked = boxes[parent] = bool(names) and _SWITCHER_CLASS.search(names) is not None
+        if marked:
             return True
     return False
+
+
+def _only_string(element: Element) -> str | None:
+    """The one string ``element`` holds, alone or through one-child descendants (bs4's
+    ``.string``): ``<a><span>På svenska</span></a>`` has one, ``<a><img>Svenska</a>`` none."""
+    while True:
+        kids = list(element)  # comments count: bs4 holds them as strings
+        if element.text:
+            return None if kids else element.text
+        if len(kids) != 1 or kids[0].tail:
+            return None
+        element = kids[0]
+        if not isinstance(element.tag, str):  # a comment alone is bs4's string too
+            return element.text or None
 
 
 def _is_switch_label(text: str | None) -> bool:
     return bool(text) and (text or "").strip().lower() in _SWITCH_LABELS
 
 
-def _anchor_language(anchor: Tag, href: str, label: str) -> str | None:
+def _anchor_language(anchor: Element, href: str, label: str) -> str | None:
     for attribute in ("hreflang", "lang"):
-        value = anchor.get(attribute)
-        if isinstance(value, str) and (code := normalise_lang(value)):
+        if (value := anchor.get(attribute)) is not None and (code := normalise_lang(value)):
             return code
     return _SWITCH_LABELS.get(label.lower()) or url_language(href)
 
@@ -127,3 +143,10 @@ def _is_language_root(url: str) -> bool:
     path = urlsplit(url).path.strip("/").lower()
     stem = path.split(".", 1)[0] if "/" not in path else path  # "svenska.html", "en/"
     return stem in ("", "index") or stem in _URL_PREFIXES or stem in _SWITCH_LABELS
+
+
+def _text(anchor: Element) -> str:
+    """The anchor's text; none inside ``<template>`` & co. (inert: bs4's get_text gave none)."""
+    if any(True for _ in anchor.iterancestors(*_INERT)):
+        return ""
+    return tree.text_of(anchor, " ", strip=True)

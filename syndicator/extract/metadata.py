@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Tag
+from syndicator.extract import tree
+from syndicator.extract.tree import Element
 
 __all__ = ["PageMeta", "read_meta"]
 
@@ -21,7 +22,7 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle"})
 _MAX_JSON_LD = 200_000
-_HEAD_TAGS = ["meta", "link", "script", "title"]
+_HEAD_TAGS = ("meta", "link", "script", "title")
 _LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
 
 
@@ -45,14 +46,15 @@ class PageMeta:
     ld_article: bool = False  # JSON-LD says the page is one article (NewsArticle, BlogPosting)
 
 
-def read_meta(soup: BeautifulSoup) -> PageMeta:
+def read_meta(root: Element) -> PageMeta:
+    """What the page at ``root`` (the ``<html>`` of :func:`tree.parse_page`) says about itself."""
     tags = _HeadTags()
-    for tag in soup.find_all(_HEAD_TAGS):  # one walk for <meta>, <link>, JSON-LD and <title>
+    for tag in root.iter(*_HEAD_TAGS):  # one walk for <meta>, <link>, JSON-LD and <title>
         tags.add(tag)
     metas, links = tags.metas, tags.links
     ld_published, ld_modified, ld_article = _json_ld_dates(tags.scripts)
-    html = soup.find("html")
-    body = soup.find("body")
+    html = root if root.tag == "html" else tree.find(root, "html")
+    body = tree.find(root, "body")
     return PageMeta(
         html_lang=_attr(html, "lang") or _attr(html, "xml:lang"),
         og_locale=metas.get("og:locale"),
@@ -80,55 +82,50 @@ class _HeadTags:
         self.metas: dict[str, str] = {}
         self.links: dict[str, str] = {}
         self.hreflang: list[tuple[str, str]] = []
-        self.scripts: list[Tag] = []
+        self.scripts: list[Element] = []
         self.title = ""
         self._titled = False
 
-    def add(self, tag: Tag) -> None:
-        if tag.name == "meta":
+    def add(self, tag: Element) -> None:
+        if tag.tag == "meta":
             key = (_attr(tag, "property") or _attr(tag, "name") or _attr(tag, "itemprop")).lower()
             if key and (content := _attr(tag, "content")):
                 self.metas.setdefault(key, content)
-        elif tag.name == "link":
+        elif tag.tag == "link":
             self._link(tag)
-        elif tag.name == "script":
+        elif tag.tag == "script":
             if _LD_JSON.search(_attr(tag, "type")):
                 self.scripts.append(tag)
         elif not self._titled:  # the first <title>
             self._titled = True
-            self.title = tag.get_text(" ", strip=True)
+            self.title = tree.text_of(tag, " ", strip=True)
 
-    def _link(self, tag: Tag) -> None:
+    def _link(self, tag: Element) -> None:
         href = _attr(tag, "href")
         rels = _attr(tag, "rel").lower().split()
         for rel in rels:
             if href:
                 self.links.setdefault(rel, href)
         code = _attr(tag, "hreflang")
-        if "alternate" in rels and href and code and tag.has_attr("hreflang"):
+        if "alternate" in rels and href and code:
             self.hreflang.append((code, href))
 
 
-def _attr(tag: object, name: str) -> str:
-    if not isinstance(tag, Tag):
-        return ""
-    value = tag.get(name)
-    if isinstance(value, list):
-        return " ".join(value)
-    return (value or "").strip()
+def _attr(tag: Element | None, name: str) -> str:
+    return "" if tag is None else tree.attr(tag, name).strip()
 
 
 def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[key] for key in keys if values.get(key)), None)
 
 
-def _json_ld_dates(scripts: list[Tag]) -> tuple[str | None, str | None, bool]:
+def _json_ld_dates(scripts: list[Element]) -> tuple[str | None, str | None, bool]:
     """Published and modified, and whether a node is an article."""
     published: str | None = None
     modified: str | None = None
     article = False
     for script in scripts:
-        raw = script.string or script.get_text()
+        raw = tree.text_of(script)  # script content is one raw text node
         if not raw or len(raw) > _MAX_JSON_LD:
             continue
         try:
