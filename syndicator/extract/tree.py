@@ -148,9 +148,13 @@ def gone(element: Element) -> bool:
 
 @lru_cache(maxsize=512)
 def compile_selector(selector: str) -> etree.XPath:
-    """``selector`` (CSS) as a compiled XPath; ``SelectorError`` when it is not valid CSS."""
+    """``selector`` (CSS) as a compiled XPath; ``SelectorError`` when it is not valid CSS.
+
+    Nothing inside a ``<template>`` matches: its contents are not part of the document
+    (soupsieve, BeautifulSoup's CSS, stops at one too).
+    """
     try:
-        return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+        return etree.XPath(f"({_TRANSLATOR.css_to_xpath(selector)})[not(ancestor::template)]")
     except etree.XPathError as exc:  # a translation cssselect accepts but lxml cannot run
         raise SelectorError(str(exc)) from exc
 
