@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from bs4 import Tag
-
+from syndicator.extract import tree
+from syndicator.extract.tree import Element
 from syndicator.model import Attachment, Image
 from syndicator.urls import absolute_url, canonical_url
 
@@ -37,21 +37,20 @@ _MIME_TYPES = {
 }
 
 
-def resolve_lazy_images(root: Tag, base_url: str) -> None:
+def resolve_lazy_images(root: Element, base_url: str) -> None:
     """Give every ``<img>`` its real, absolute ``src`` (or drop it when it has none)."""
-    for img in root.find_all("img"):
+    for img in list(root.iterdescendants("img")):  # listed first: the loop drops some
         src = _real_source(img)
         url = absolute_url(src, base_url) if src else None
         if url is None or _is_pixel(img):
-            img.decompose()  # nothing to show, or a tracking pixel
+            tree.drop(img)  # nothing to show, or a tracking pixel
             continue
-        img["src"] = url
+        img.set("src", url)
         for attribute in (*_LAZY_SRC, *_LAZY_SRCSET, "sizes", "loading"):
-            if attribute in img.attrs:
-                del img[attribute]
+            img.attrib.pop(attribute, None)
 
 
-def _real_source(img: Tag) -> str | None:
+def _real_source(img: Element) -> str | None:
     for attribute in _LAZY_SRC:
         if value := _attr(img, attribute):
             return value
@@ -80,13 +79,13 @@ def _largest(srcset: str) -> str | None:
 
 
 def find_images(
-    root: Tag | None, og_image: str | None, og_alt: str, base_url: str
+    root: Element | None, og_image: str | None, og_alt: str, base_url: str
 ) -> tuple[Image, ...]:
     """``og:image`` first, then the body's pictures (figure captions stand in for alt)."""
     images: list[Image] = []
     if og_image and (url := absolute_url(og_image, base_url)):
         images.append(Image(url, og_alt))
-    for img in root.find_all("img") if root is not None else ():
+    for img in root.iterdescendants("img") if root is not None else ():
         src = _attr(img, "src")
         url = absolute_url(src, base_url) if src else None
         if url is None or _is_pixel(img):
@@ -95,14 +94,14 @@ def find_images(
     return _unique_images(images)
 
 
-def _is_pixel(img: Tag) -> bool:
+def _is_pixel(img: Element) -> bool:
     return _attr(img, "width") in ("0", "1") or _attr(img, "height") in ("0", "1")
 
 
-def _caption(img: Tag) -> str:
-    figure = img.find_parent("figure")
-    caption = figure.find("figcaption") if figure is not None else None
-    return caption.get_text(" ", strip=True) if isinstance(caption, Tag) else ""
+def _caption(img: Element) -> str:
+    figure = tree.find_parent(img, "figure")
+    caption = tree.find(figure, "figcaption") if figure is not None else None
+    return tree.text_of(caption, " ", strip=True) if caption is not None else ""
 
 
 def _unique_images(images: list[Image]) -> tuple[Image, ...]:
@@ -114,10 +113,12 @@ def _unique_images(images: list[Image]) -> tuple[Image, ...]:
     return tuple(by_url.values())
 
 
-def find_attachments(root: Tag | None, base_url: str) -> tuple[Attachment, ...]:
+def find_attachments(root: Element | None, base_url: str) -> tuple[Attachment, ...]:
     """Links to documents (PDF, Office, OpenDocument, CSV, ZIP) in the body."""
     found: dict[str, Attachment] = {}
-    for anchor in root.find_all("a", href=True) if root is not None else ():
+    for anchor in root.iterdescendants("a") if root is not None else ():
+        if anchor.get("href") is None:
+            continue
         url = absolute_url(_attr(anchor, "href"), base_url)
         if url is None:
             continue
@@ -125,14 +126,11 @@ def find_attachments(root: Tag | None, base_url: str) -> tuple[Attachment, ...]:
         if "/" in extension or extension not in _MIME_TYPES:
             continue
         key = canonical_url(url)
-        title = anchor.get_text(" ", strip=True) or _attr(anchor, "title")
+        title = tree.text_of(anchor, " ", strip=True) or _attr(anchor, "title")
         if key not in found:
             found[key] = Attachment(key, title, _MIME_TYPES[extension])
     return tuple(found.values())
 
 
-def _attr(tag: Tag, name: str) -> str:
-    value = tag.get(name)
-    if isinstance(value, list):
-        value = " ".join(value)
-    return (value or "").strip()
+def _attr(element: Element, name: str) -> str:
+    return tree.attr(element, name).strip()

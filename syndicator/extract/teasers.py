@@ -8,10 +8,13 @@ plain links and a contact list ``mailto:`` ones, so neither is taken for one.
 
 from __future__ import annotations
 
-from bs4 import Tag
+from collections.abc import Iterator
 
-from syndicator.extract.page import gone, holds_article
+import lxml.etree as etree
+
+from syndicator.extract import tree
 from syndicator.extract.readmore import LABEL
+from syndicator.extract.tree import Element
 
 __all__ = ["drop_teaser_lists"]
 
@@ -22,18 +25,22 @@ _MAX_TEASER = 400  # characters; a longer item is prose
 _MIN_TEASERS = 2
 _ITEM_DEPTH = 4  # from a link up to its item
 _PROSE = 80  # characters: a paragraph of running text, not a label
+# What holds the article (``main``, the headline, the content box), as page.holds_article.
+_GUARD = etree.XPath(
+    "descendant::*[self::main or self::h1 or @itemprop = 'articleBody'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')][1]"
+)
 
 
-def drop_teaser_lists(root: Tag) -> int:
+def drop_teaser_lists(root: Element) -> int:
     """Drop every teaser list (with its heading) that does not hold the article; count them."""
     dropped = 0
     for parent in _candidates(root):
-        if gone(parent):
+        if tree.gone(parent):
             continue
-        children = [child for child in parent.find_all(True, recursive=False)]
-        items = [child for child in children if child.name not in _HEADINGS]
+        items = [child for child in tree.children(parent) if child.tag not in _HEADINGS]
         teasers = sum(1 for item in items if _is_teaser(item))
-        if teasers < _MIN_TEASERS or teasers * 2 < len(items) or holds_article(parent):
+        if teasers < _MIN_TEASERS or teasers * 2 < len(items) or _holds_article(parent):
             continue
         if _in_running_text(parent):
             continue
@@ -42,80 +49,92 @@ def drop_teaser_lists(root: Tag) -> int:
     return dropped
 
 
-def _in_running_text(parent: Tag) -> bool:
+def _holds_article(element: Element) -> bool:
+    return bool(_GUARD(element))
+
+
+def _in_running_text(parent: Element) -> bool:
     """A ``<ul>`` with prose paragraphs on both sides is part of the text ("the plans:
     **A** does this, **B** that"), however bold its links."""
-    if parent.name not in ("ul", "ol"):
+    if parent.tag not in ("ul", "ol"):
         return False
-    before = parent.find_previous_sibling(True)
-    after = parent.find_next_sibling(True)
+    sides = (_sibling(parent.itersiblings(preceding=True)), _sibling(parent.itersiblings()))
     return all(
-        isinstance(side, Tag) and side.name == "p" and len(side.get_text(strip=True)) >= _PROSE
-        for side in (before, after)
+        side is not None and side.tag == "p" and len(tree.text_of(side, strip=True)) >= _PROSE
+        for side in sides
     )
 
 
-def _candidates(root: Tag) -> list[Tag]:
+def _sibling(siblings: Iterator[Element]) -> Element | None:
+    """The first element among ``siblings`` (comments skipped)."""
+    return next((s for s in siblings if isinstance(s.tag, str)), None)
+
+
+def _candidates(root: Element) -> list[Element]:
     """Parents of the items that hold a link: far fewer than all containers."""
-    seen: dict[int, Tag] = {}
-    for link in root.find_all("a", href=True):
-        node: Tag | None = link
+    seen: dict[int, Element] = {}
+    for link in root.iterdescendants("a"):
+        if link.get("href") is None:
+            continue
+        node: Element | None = link
         for _ in range(_ITEM_DEPTH):
-            if node is None or node.parent is None:
+            parent = node.getparent() if node is not None else None
+            if node is None or parent is None:
                 break
-            if node.name in _ITEMS and isinstance(node.parent, Tag):
-                seen.setdefault(id(node.parent), node.parent)
-            node = node.parent
+            if node.tag in _ITEMS:
+                seen.setdefault(id(parent), parent)
+            node = parent
     return list(seen.values())
 
 
-def _is_teaser(item: Tag) -> bool:
-    if item.name not in _ITEMS or _longer(item, _MAX_TEASER):
+def _is_teaser(item: Element) -> bool:
+    if item.tag not in _ITEMS or _longer(item, _MAX_TEASER):
         return False
-    links = [a for a in item.find_all("a", href=True) if _is_page_link(a)]
+    links = [a for a in item.iterdescendants("a") if a.get("href") is not None]
+    links = [a for a in links if _is_page_link(a)]
     if not links:
         return False
     for link in links:
-        if LABEL.fullmatch(link.get_text(" ", strip=True).rstrip("»›→ ")):
+        if LABEL.fullmatch(tree.text_of(link, " ", strip=True).rstrip("»›→ ")):
             return True
-        if link.find(_TITLES) is not None or _titled(link, item):
+        if next(link.iterdescendants(*_TITLES), None) is not None or _titled(link, item):
             return True
     return False
 
 
-def _longer(item: Tag, limit: int) -> bool:
+def _longer(item: Element, limit: int) -> bool:
     """More than ``limit`` characters of text, reading no further than that."""
     size = 0
-    for string in item.strings:
+    for string in tree.strings(item):
         size += len(string.strip())
         if size > limit:
             return True
     return False
 
 
-def _titled(link: Tag, item: Tag) -> bool:
+def _titled(link: Element, item: Element) -> bool:
     """``link`` sits in a heading or bold text inside ``item`` (not climbing to the root)."""
-    for parent in link.parents:
+    for parent in link.iterancestors():
         if parent is item:
-            return item.name in _TITLES
-        if parent.name in _TITLES:
+            return item.tag in _TITLES
+        if parent.tag in _TITLES:
             return True
     return False
 
 
-def _is_page_link(link: Tag) -> bool:
-    href = str(link.get("href") or "").strip().lower()
+def _is_page_link(link: Element) -> bool:
+    href = tree.attr(link, "href").strip().lower()
     return not href.startswith(("mailto:", "tel:", "#", "javascript:"))
 
 
-def _drop_with_heading(parent: Tag) -> None:
-    heading = parent.find_previous_sibling(True)
-    container = parent.parent
-    if isinstance(heading, Tag) and heading.name in _HEADINGS:
-        heading.decompose()
-    if isinstance(container, Tag) and container.name in ("div", "section", "aside"):
-        rest = [c for c in container.find_all(True, recursive=False) if c is not parent]
-        if all(child.name in _HEADINGS for child in rest):
-            container.decompose()
+def _drop_with_heading(parent: Element) -> None:
+    heading = _sibling(parent.itersiblings(preceding=True))
+    container = parent.getparent()
+    if heading is not None and heading.tag in _HEADINGS:
+        tree.drop(heading)
+    if container is not None and container.tag in ("div", "section", "aside"):
+        rest = [c for c in tree.children(container) if c is not parent]
+        if all(child.tag in _HEADINGS for child in rest):
+            tree.drop(container)
             return
-    parent.decompose()
+    tree.drop(parent)

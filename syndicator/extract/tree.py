@@ -42,6 +42,8 @@ Element: TypeAlias = HtmlElement
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True, huge_tree=False)
 _TRANSLATOR = GenericTranslator()
 _EMPTY = "<html><body></body></html>"
+# BeautifulSoup keeps their strings apart from the text (Script, Stylesheet, RubyTextString…)
+_HIDDEN = ("script", "style", "template", "rt", "rp")
 
 
 def parse_page(html: str) -> Element:
@@ -93,15 +95,32 @@ def find_parent(element: Element, name: str) -> Element | None:
 
 
 def strings(element: Element) -> Iterator[str]:
-    """The text nodes of ``element`` in order (its own tail not included)."""
-    return element.itertext()  # type: ignore[no-any-return]
+    """The text nodes of ``element`` in order (its own tail not included).
+
+    Like BeautifulSoup's ``.strings``, the code and ruby annotations inside it are not text:
+    the strings of a ``<script>``, ``<style>``, ``<template>``, ``<rt>`` or ``<rp>`` below
+    ``element`` are skipped (asked of one such element, its own strings are given).
+    """
+    if element.tag in _HIDDEN or next(element.iterdescendants(*_HIDDEN), None) is None:
+        return element.itertext()  # type: ignore[no-any-return]
+    return _visible_strings(element)
+
+
+def _visible_strings(element: Element) -> Iterator[str]:
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _HIDDEN:
+            yield from _visible_strings(child)
+        if child.tail:
+            yield child.tail
 
 
 def text_of(element: Element, separator: str = "", *, strip: bool = False) -> str:
     """BeautifulSoup's ``get_text(separator, strip=strip)``: the text nodes joined."""
     if strip:
-        return separator.join(part for s in element.itertext() if (part := s.strip()))
-    return separator.join(element.itertext())
+        return separator.join(part for s in strings(element) if (part := s.strip()))
+    return separator.join(strings(element))
 
 
 def attr(element: Element, name: str) -> str:
@@ -129,9 +148,13 @@ def gone(element: Element) -> bool:
 
 @lru_cache(maxsize=512)
 def compile_selector(selector: str) -> etree.XPath:
-    """``selector`` (CSS) as a compiled XPath; ``SelectorError`` when it is not valid CSS."""
+    """``selector`` (CSS) as a compiled XPath; ``SelectorError`` when it is not valid CSS.
+
+    Nothing inside a ``<template>`` matches: its contents are not part of the document
+    (soupsieve, BeautifulSoup's CSS, stops at one too).
+    """
     try:
-        return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+        return etree.XPath(f"({_TRANSLATOR.css_to_xpath(selector)})[not(ancestor::template)]")
     except etree.XPathError as exc:  # a translation cssselect accepts but lxml cannot run
         raise SelectorError(str(exc)) from exc
 

@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bs4 import BeautifulSoup
-
+from syndicator.extract.tree import Element
 from syndicator.urls import absolute_url
 
 __all__ = ["HubLink", "choose_hub", "feed_links", "header_links", "html_links"]
@@ -48,13 +47,12 @@ def feed_links(links: Iterable[Mapping[str, Any]], base: str) -> list[Rel]:
     )
 
 
-def html_links(soup: BeautifulSoup, base: str) -> list[Rel]:
-    """``(rel, url)`` of the ``<link>`` elements of an HTML document."""
+def html_links(root: Element, base: str) -> list[Rel]:
+    """``(rel, url)`` of the ``<link>`` elements of an HTML document (its ``<html>`` root)."""
     pairs: list[tuple[str, str]] = []
-    for element in soup.find_all("link"):
-        rel, href = element.get("rel"), element.get("href")
-        rels = rel if isinstance(rel, list) else str(rel or "").split()
-        pairs.extend((str(one), str(href or "")) for one in rels)
+    for element in root.iter("link"):
+        href = element.get("href") or ""
+        pairs.extend((one, href) for one in (element.get("rel") or "").split())
     return _resolved(pairs, base)
 
 

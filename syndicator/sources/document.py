@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
-from syndicator.extract.page import parse_page
+from syndicator.extract import tree
 from syndicator.model import Link
 
 __all__ = ["fragment_text", "synthesize_document"]
@@ -28,7 +28,7 @@ def fragment_text(markup: str) -> str:
     """Visible text of an HTML fragment, entities decoded, whitespace collapsed."""
     if not markup:
         return ""
-    return " ".join(parse_page(markup).get_text(" ").split())
+    return " ".join(tree.text_of(tree.parse_page(markup), " ").split())
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import soupsieve
-from bs4 import BeautifulSoup, Tag
-from pydantic import Field, field_validator
+from cssselect import SelectorError
+from pydantic import Field, ValidationInfo, field_validator
 
 from syndicator.configbase import Frozen, SourceBase, Url
+from syndicator.extract import tree
 from syndicator.extract.dates import parse_date
-from syndicator.extract.page import parse_page
+from syndicator.extract.tree import Element
 from syndicator.http import Fetcher, Validators
 from syndicator.hubs.discovery import HubLink, Rel, html_links
 from syndicator.model import Candidate, Link
@@ -40,12 +40,14 @@ class ListingSelectors(Frozen):
 
     @field_validator("*")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
+    def _compiles(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None:
             try:
-                soupsieve.compile(value)
-            except soupsieve.SelectorSyntaxError as exc:
-                raise ValueError(f"not a valid CSS selector: {exc}") from None
+                tree.compile_selector(value)
+            except SelectorError as exc:
+                raise ValueError(
+                    f"{info.field_name}: not a valid CSS selector {value!r}: {exc}"
+                ) from None
         return value
 
 
@@ -112,25 +114,25 @@ async def _read_listing(
 
 def read_page(text: str, url: str, source: Config) -> ListingPage:
     """One listing page's items and its next page (in a parse worker)."""
-    soup = parse_page(text)
-    items = tuple(_items(soup, url, source))
-    return ListingPage(items, _next_page(soup, url, source.selectors), tuple(html_links(soup, url)))
+    root = tree.parse_page(text)
+    items = tuple(_items(root, url, source))
+    return ListingPage(items, _next_page(root, url, source.selectors), tuple(html_links(root, url)))
 
 
-def _items(soup: BeautifulSoup, base: str, source: Config) -> list[Candidate]:
+def _items(root: Element, base: str, source: Config) -> list[Candidate]:
     selectors, found = source.selectors, []
-    for item in soup.select(selectors.item):
-        link = item if item.name == "a" else item.select_one(selectors.link)
+    for item in tree.select_all(root, selectors.item):
+        link = item if item.tag == "a" else tree.select_one(item, selectors.link)
         url = _absolute(link, base)
         if url is None:
             continue
-        title = _text(item.select_one(selectors.title)) if selectors.title else ""
+        title = _text(tree.select_one(item, selectors.title)) if selectors.title else ""
         found.append(
             Candidate(
                 url=url,
                 title=title or _text(link) or None,
                 published=_date(item, selectors.date, source.language),
-                teaser=_text(item.select_one(selectors.teaser)) if selectors.teaser else "",
+                teaser=_text(tree.select_one(item, selectors.teaser)) if selectors.teaser else "",
                 lang=source.language,
                 read_more=_read_more(item, selectors.read_more, base),
             )
@@ -138,25 +140,23 @@ def _items(soup: BeautifulSoup, base: str, source: Config) -> list[Candidate]:
     return found
 
 
-def _text(element: Tag | None) -> str:
-    return " ".join(element.get_text(" ").split()) if element is not None else ""
+def _text(element: Element | None) -> str:
+    return " ".join(tree.text_of(element, " ").split()) if element is not None else ""
 
 
-def _attr(element: Tag | None, name: str) -> str | None:
+def _attr(element: Element | None, name: str) -> str | None:
     value = element.get(name) if element is not None else None
-    if isinstance(value, list):
-        value = " ".join(value)
     return value.strip() if value else None
 
 
-def _absolute(link: Tag | None, base: str) -> str | None:
+def _absolute(link: Element | None, base: str) -> str | None:
     href = _attr(link, "href")
     absolute = absolute_url(href, base) if href else None
     return canonical_url(absolute) if absolute else None
 
 
-def _date(item: Tag, selector: str | None, lang: str | None) -> datetime | None:
-    element = item.select_one(selector) if selector else None
+def _date(item: Element, selector: str | None, lang: str | None) -> datetime | None:
+    element = tree.select_one(item, selector)
     if element is None:
         return None
     for text in (_attr(element, "datetime"), _attr(element, "content"), _text(element)):
@@ -165,22 +165,18 @@ def _date(item: Tag, selector: str | None, lang: str | None) -> datetime | None:
     return None
 
 
-def _read_more(item: Tag, selector: str | None, base: str) -> tuple[Link, ...]:
-    if not selector:
-        return ()
+def _read_more(item: Element, selector: str | None, base: str) -> tuple[Link, ...]:
     links = []
-    for anchor in item.select(selector):
-        link = anchor if anchor.name == "a" else anchor.select_one("a[href]")
+    for anchor in tree.select_all(item, selector):
+        link = anchor if anchor.tag == "a" else tree.select_one(anchor, "a[href]")
         url = _absolute(link, base)
         if url is not None:
             links.append(Link(url=url, label=_text(link)))
     return tuple(links)
 
 
-def _next_page(soup: BeautifulSoup, base: str, selectors: ListingSelectors) -> str | None:
-    if not selectors.next_page:
-        return None
-    element = soup.select_one(selectors.next_page)
-    link = element if element is None or element.name == "a" else element.select_one("a[href]")
+def _next_page(root: Element, base: str, selectors: ListingSelectors) -> str | None:
+    element = tree.select_one(root, selectors.next_page)
+    link = element if element is None or element.tag == "a" else tree.select_one(element, "a[href]")
     href = _attr(link, "href")
     return absolute_url(href, base) if href else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from syndicator.extract.page import parse_page
 from syndicator.extract.teasers import drop_teaser_lists
+from syndicator.extract.tree import parse_page, text_of
 
 RELATED = (
     '<div class="aiheesta"><h3>Aiemmin aiheesta</h3><ul>'
@@ -37,9 +37,9 @@ CONTACTS = (
     ],
 )
 def test_teaser_lists(html: str, gone: str, count: int) -> None:
-    soup = parse_page(f"<main><h1>Otsikko</h1><p>Teksti.</p>{html}</main>")
-    assert drop_teaser_lists(soup) == count
-    text = soup.get_text(" ")
+    root = parse_page(f"<main><h1>Otsikko</h1><p>Teksti.</p>{html}</main>")
+    assert drop_teaser_lists(root) == count
+    text = text_of(root, " ")
     assert "Otsikko" in text
     if gone:
         assert gone not in text
