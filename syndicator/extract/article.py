@@ -144,7 +144,9 @@ def _extract(
     body_html = sanitize_html(inner_html(body.element), page_url)
     lines = flatten(body.element)
     text = lines_to_text(lines)  # what html_to_text(body_html) says, without parsing it again
-    title = title or _first_heading(lines) or _first_words(text)  # no <title>, og:title, h1
+    title = title or _first_heading(lines)  # no <title>, og:title or h1
+    if not title and fuller is None:  # our own body, not a library's guess from a bare page
+        title = _first_words(text)
     if not title:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if not text or _clean(text) == title:  # a lone headline is not an article
