@@ -33,7 +33,6 @@ _DROPPED_TAGS = frozenset([
     "object", "embed", "svg", "canvas", "button", "select", "input", "textarea", "dialog",
     "link", "meta", "math",
 ])  # fmt: skip
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _DROPPED_ROLES = frozenset({"navigation", "contentinfo", "dialog", "alertdialog"})
 # Matched against each class token and the id, whole-word-ish, case-insensitive.
 _BOILERPLATE_TOKEN = re.compile(
@@ -156,11 +155,9 @@ def _is_dropped(element: Element) -> bool:
 
 
 def _hidden(element: Element) -> bool:
-    """Not shown to a reader: ``display: none``, ``visibility: hidden``, or ``aria-hidden``
-    text (themes mark the featured image's link ``aria-hidden``: an image is kept)."""
-    style = element.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
+    """``aria-hidden`` text: icons, duplicated labels. An image is kept (themes mark the
+    featured image's link ``aria-hidden``). ``display: none`` is not a sign: paywalled and
+    tabbed articles hide their full text that way."""
     if element.get("aria-hidden") != "true" or element.tag == "img":
         return False
     return next(element.iter("img"), None) is None
