@@ -218,7 +218,8 @@ async def _extract(
                                      candidate, tuple(poll.languages),
                                      source.organisation)  # fmt: skip
     except ExtractError as exc:
-        if exc.code.startswith("parse."):  # over budget: remember it, do not parse it again
+        if exc.code.startswith("parse.") or exc.code == "extract.too_complex":
+            # over budget or too deep: remember it, do not parse the same page again
             await offload(poll.store.record_page_failure, url, source=source.name,
                           error_code=exc.code, error=exc.message, content_hash=content_digest(html),
                           validators=validators or (None, None), now=now)  # fmt: skip

@@ -32,7 +32,8 @@ from syndicator.web import create_app
 from tests.hosts import TrickleHost
 
 WEB = "http://t"
-NESTED = "<html><body>" + "<div>" * 100_000 + "Syvä" + "</div>" * 100_000 + "</body></html>"
+# 150,000 paragraphs (1.7 MB): seconds of work for the generic fallback, over a 1 s budget
+HEAVY = "<html><body><main>" + "<p>Sana</p>" * 150_000 + "</main></body></html>"
 
 
 @pytest.fixture
@@ -200,7 +201,7 @@ async def test_a_page_over_its_parse_budget_is_remembered_and_the_loop_keeps_tic
 ) -> None:
     sample, handle = site
     sample.override("/raskas/", _listing("/tiedote/syva/"))
-    sample.override("/tiedote/syva/", NESTED.encode())
+    sample.override("/tiedote/syva/", HEAVY.encode())
     sources = demo_source("heavy", f"{handle.url}raskas/", "fi", catch_up=False)
     config = _config(tmp_path, sources, 'parse_timeout = "1s"\nparse_workers = 1')
     lags: list[float] = []

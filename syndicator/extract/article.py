@@ -37,6 +37,7 @@ from syndicator.extract.teasers import drop_teaser_lists
 from syndicator.extract.timestamps import find_dates
 from syndicator.extract.tree import (
     Element,
+    TooDeep,
     drop,
     find,
     gone,
@@ -104,7 +105,7 @@ def extract_article(
         return _extract(html, url, profile or ArticleProfile(), language, first_seen)
     except ExtractError:
         raise
-    except (RecursionError, MemoryError) as exc:
+    except (RecursionError, MemoryError, TooDeep) as exc:
         raise ExtractError(f"{url}: page too deeply nested", code="extract.too_complex") from exc
     except Exception as exc:
         # The one boundary of this stage: a parser or library bug on a strange page must
@@ -117,7 +118,7 @@ def _extract(
 ) -> Article:
     if not isinstance(html, str) or not html.strip():
         raise ExtractError(f"{url}: empty page", code="extract.no_article")
-    soup = parse_page(html)
+    soup = parse_page(html, complete=True)
     meta = read_meta(soup)
     page_url = _page_url(meta, url)
     other_versions = alternates(soup, meta, page_url, page_language(meta, page_url, hint, ""))

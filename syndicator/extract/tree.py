@@ -8,6 +8,7 @@ nodes too; :func:`elements` skips them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
@@ -20,6 +21,7 @@ from lxml.html import HtmlElement
 
 __all__ = [
     "Element",
+    "TooDeep",
     "attr",
     "children",
     "classes",
@@ -39,27 +41,44 @@ __all__ = [
 ]
 
 Element: TypeAlias = HtmlElement
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True, huge_tree=False)
+_PARSERS = threading.local()  # an lxml parser is not to be shared between threads
+_TOO_DEEP = "Excessive depth"  # libxml2 stops at 256 nested elements without XML_PARSE_HUGE
 _TRANSLATOR = GenericTranslator()
 _EMPTY = "<html><body></body></html>"
 # BeautifulSoup keeps their strings apart from the text (Script, Stylesheet, RubyTextString…)
 _HIDDEN = ("script", "style", "template", "rt", "rp")
 
 
-def parse_page(html: str) -> Element:
+class TooDeep(ValueError):
+    """The page nests elements deeper than the parser follows; what lies deeper is lost."""
+
+
+def parse_page(html: str, *, complete: bool = False) -> Element:
     """The ``<html>`` element of ``html``, whatever it holds (a fragment gets a body).
 
     Parsed from UTF-8 bytes with the encoding fixed: the text is already decoded, and an
     ``<?xml encoding=…?>`` or ``<meta charset>`` inside must not decode it a second time.
+    ``complete``: raise :class:`TooDeep` rather than return a tree cut at the depth limit.
     """
     data = html.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
     if not data.strip():
         data = _EMPTY.encode()
+    parser = _parser()
     try:
-        root = lxml.html.document_fromstring(data, parser=_PARSER)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring(_EMPTY.encode(), parser=_PARSER)
+        root = lxml.html.document_fromstring(_EMPTY.encode(), parser=parser)
+    if complete and any(_TOO_DEEP in error.message for error in parser.error_log):
+        raise TooDeep("elements nested deeper than 256 levels")
     return root
+
+
+def _parser() -> lxml.html.HTMLParser:
+    parser: lxml.html.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
+        _PARSERS.parser = parser
+    return parser
 
 
 def parse_fragment(html: str) -> Element:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +103,17 @@ def test_odd_profile_selectors(title: str, body: str) -> None:
 
 def test_deep_nesting() -> None:
     _check("<div>" * 5000 + "<h1>Otsikko</h1><p>Teksti.</p>" + "</div>" * 5000)
+
+
+def test_a_page_deeper_than_the_parser_follows_is_too_complex_not_an_empty_article() -> None:
+    """lxml cuts the tree at 256 levels: what lies deeper would be lost without a word."""
+    deep = "<div>" * 300 + "<p>Syvä teksti.</p>" + "</div>" * 300
+    html = f'<html><body><h1 class="entry-title">Otsikko</h1><div class="entry-content">{deep}'
+    with pytest.raises(ExtractError) as caught:
+        extract_article(html + "</div></body></html>", URL, language="fi")
+    assert caught.value.code == "extract.too_complex"
+    shallow = html.replace("<div>" * 300, "<div>" * 200).replace("</div>" * 300, "</div>" * 200)
+    assert extract_article(shallow + "</div></body></html>", URL, language="fi").text
 
 
 def test_a_body_holding_only_a_nul_reference_is_no_article() -> None:
