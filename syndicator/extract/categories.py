@@ -20,8 +20,6 @@ __all__ = ["MAX_CATEGORIES", "find_categories"]
 
 MAX_CATEGORIES = 40
 _MAX_LENGTH = 100
-# bs4 kept every string under these out of get_text, with the tags inside
-_INERT = ("template", "script", "style", "rt", "rp")
 _META = frozenset({"article:section", "article:tag"})
 _CLASS = re.compile(r"^(?:category|tag)-(?!\d+$)([\w-]+)$")
 
@@ -36,7 +34,7 @@ def find_categories(root: Element) -> tuple[str, ...]:
                 names.append(tree.attr(tag, "content"))
         elif tag.tag == "a":
             if "tag" in tree.attr(tag, "rel").lower().split():
-                names.append(_text(tag))
+                names.append(tree.shown_text(tag))
         else:
             slugs += [
                 match.group(1) for token in tree.classes(tag) if (match := _CLASS.match(token))
@@ -54,10 +52,3 @@ def _distinct(found: list[str]) -> tuple[str, ...]:
             seen.add(key)
             kept.append(name)
     return tuple(kept[:MAX_CATEGORIES])
-
-
-def _text(anchor: Element) -> str:
-    """The anchor's text; none inside ``<template>`` & co. (inert: bs4's get_text gave none)."""
-    if any(True for _ in anchor.iterancestors(*_INERT)):
-        return ""
-    return tree.text_of(anchor, " ", strip=True)

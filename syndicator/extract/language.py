@@ -28,8 +28,6 @@ _SWITCHER_CLASS = re.compile(
     r"lang-switch|language-switch|wpml-ls|(?:^|\s)(?:pll-switcher|lang-item|lang-menu)(?:\s|$)"
 )
 _SWITCHER_DEPTH = 6
-# bs4 kept every string under these out of get_text, with the tags inside
-_INERT = ("template", "script", "style", "rt", "rp")
 _SWITCH_LABELS = {
     "suomeksi": "fi", "suomi": "fi", "på finska": "fi", "finska": "fi", "in finnish": "fi",
     "finnish": "fi", "på svenska": "sv", "svenska": "sv", "ruotsiksi": "sv", "in swedish": "sv",
@@ -98,7 +96,7 @@ def _from_switchers(root: Element) -> Iterator[tuple[str | None, str, str]]:
             labelled.append(anchor)
     for anchor in (*in_switcher, *labelled):
         href = tree.attr(anchor, "href")
-        label = _text(anchor)
+        label = tree.shown_text(anchor)
         yield _anchor_language(anchor, href, label), href, label
 
 
@@ -143,10 +141,3 @@ def _is_language_root(url: str) -> bool:
     path = urlsplit(url).path.strip("/").lower()
     stem = path.split(".", 1)[0] if "/" not in path else path  # "svenska.html", "en/"
     return stem in ("", "index") or stem in _URL_PREFIXES or stem in _SWITCH_LABELS
-
-
-def _text(anchor: Element) -> str:
-    """The anchor's text; none inside ``<template>`` & co. (inert: bs4's get_text gave none)."""
-    if any(True for _ in anchor.iterancestors(*_INERT)):
-        return ""
-    return tree.text_of(anchor, " ", strip=True)

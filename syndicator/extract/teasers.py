@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import lxml.etree as etree
-
 from syndicator.extract import tree
+from syndicator.extract.page import holds_article
 from syndicator.extract.readmore import LABEL
 from syndicator.extract.tree import Element
 
@@ -25,11 +24,6 @@ _MAX_TEASER = 400  # characters; a longer item is prose
 _MIN_TEASERS = 2
 _ITEM_DEPTH = 4  # from a link up to its item
 _PROSE = 80  # characters: a paragraph of running text, not a label
-# What holds the article (``main``, the headline, the content box), as page.holds_article.
-_GUARD = etree.XPath(
-    "descendant::*[self::main or self::h1 or @itemprop = 'articleBody'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')][1]"
-)
 
 
 def drop_teaser_lists(root: Element) -> int:
@@ -40,17 +34,13 @@ def drop_teaser_lists(root: Element) -> int:
             continue
         items = [child for child in tree.children(parent) if child.tag not in _HEADINGS]
         teasers = sum(1 for item in items if _is_teaser(item))
-        if teasers < _MIN_TEASERS or teasers * 2 < len(items) or _holds_article(parent):
+        if teasers < _MIN_TEASERS or teasers * 2 < len(items) or holds_article(parent):
             continue
         if _in_running_text(parent):
             continue
         dropped += teasers
         _drop_with_heading(parent)
     return dropped
-
-
-def _holds_article(element: Element) -> bool:
-    return bool(_GUARD(element))
 
 
 def _in_running_text(parent: Element) -> bool:

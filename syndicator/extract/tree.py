@@ -36,6 +36,7 @@ __all__ = [
     "parse_page",
     "select_all",
     "select_one",
+    "shown_text",
     "strings",
     "text_of",
 ]
@@ -140,6 +141,14 @@ def text_of(element: Element, separator: str = "", *, strip: bool = False) -> st
     if strip:
         return separator.join(part for s in strings(element) if (part := s.strip()))
     return separator.join(strings(element))
+
+
+def shown_text(element: Element) -> str:
+    """``text_of(element, " ", strip=True)``, but "" inside a ``<template>``, ``<script>`` &
+    co.: inert markup, whose links nobody sees."""
+    if next(element.iterancestors(*_HIDDEN), None) is not None:
+        return ""
+    return text_of(element, " ", strip=True)
 
 
 def attr(element: Element, name: str) -> str:
