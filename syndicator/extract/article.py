@@ -232,7 +232,7 @@ def _site(url: str) -> str:
 def _title(soup: Element, profile: ArticleProfile, meta: PageMeta) -> str:
     found = select_one(soup, profile.title)
     candidates = [found] if found is not None else []
-    candidates += [tag for _, tag in first_matches(soup, TITLE_RULES)]
+    candidates += [tag for _, tag, _ in first_matches(soup, TITLE_RULES)]
     for found in candidates:
         if text := _clean(text_of(found, " ")):
             return text
@@ -252,9 +252,9 @@ def _clean(text: str) -> str:
 
 def _body(soup: Element, profile: ArticleProfile, page_url: str) -> _Body | None:
     found = select_one(soup, profile.body)
-    candidates = [(profile.body or "", found)] if found is not None else []
-    candidates += [(rule.css, tag) for rule, tag in first_matches(soup, BODY_RULES)]
-    for selector, found in candidates:
+    candidates = [(profile.body or "", found, False)] if found is not None else []
+    candidates += [(rule.css, tag, again) for rule, tag, again in first_matches(soup, BODY_RULES)]
+    for selector, found, again in candidates:
         if gone(found):  # inside a candidate stripped before
             continue
         _strip_title_block(found)
@@ -265,7 +265,8 @@ def _body(soup: Element, profile: ArticleProfile, page_url: str) -> _Body | None
             # a profile whose body selector no longer matches is a miss, even when a
             # generic selector still finds something
             missed = bool(profile.body) and selector != profile.body
-            return _Body(found, missed, named=selector not in _WRAPPER_RULES)
+            # one fragment of several is no sure body: trafilatura is asked for the rest
+            return _Body(found, missed, named=selector not in _WRAPPER_RULES and not again)
     dense = densest_block(soup)
     if dense is not None:
         _strip_title_block(dense)

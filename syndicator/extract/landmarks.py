@@ -53,14 +53,23 @@ BODY_RULES = (
 )
 
 
-def first_matches(root: Element, rules: tuple[Rule, ...]) -> list[tuple[Rule, Element]]:
-    """For each rule that matches, its first element in document order; in rule order."""
+def first_matches(root: Element, rules: tuple[Rule, ...]) -> list[tuple[Rule, Element, bool]]:
+    """For each rule that matches, its first element in document order, and whether the rule
+    matches again outside it (one fragment of several: ``.article__body`` per section); in
+    rule order."""
     first: dict[int, Element] = {}
+    again: set[int] = set()
     for element in elements(root):
         tokens = classes(element)
         for index, rule in enumerate(rules):
-            if index not in first and rule.matches(element, tokens):
+            if not rule.matches(element, tokens):
+                continue
+            if index not in first:
                 first[index] = element
-        if len(first) == len(rules):
-            break
-    return [(rules[index], first[index]) for index in sorted(first)]
+            elif index not in again and not _inside(element, first[index]):
+                again.add(index)
+    return [(rules[index], first[index], index in again) for index in sorted(first)]
+
+
+def _inside(element: Element, container: Element) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
