@@ -21,6 +21,8 @@ __all__ = ["densest_block", "fuller_body", "generic_body"]
 _log = logging.getLogger(__name__)
 _MIN_PARAGRAPH = 40  # characters; shorter <p> are captions, datelines, menus
 _MIN_BLOCK = 2  # paragraphs; one is a notice, not an article
+_SECTION_LEVELS = 5  # how far up the article's other sections may be
+_SECTION_GAIN = 1.3  # a level up holding this much more paragraph text holds more article
 _FAR_MORE = 2.0  # trafilatura's text this many times ours: ours was a fragment
 _MIN_GAIN = 250  # characters; less is a banner or a caption, not the missing article
 _SUBSTANTIAL = 1000  # characters of trafilatura's text that make it an article on its own
@@ -46,7 +48,21 @@ def densest_block(root: Element) -> Element | None:
     ranked = sorted(totals.items(), key=lambda entry: entry[1][0], reverse=True)
     if not ranked or ranked[0][1][1] < _MIN_BLOCK or ranked[0][0].tag == "html":
         return None
-    return ranked[0][0]
+    return _with_sections(ranked[0][0], {parent: chars for parent, (chars, _) in totals.items()})
+
+
+def _with_sections(best: Element, totals: dict[Element, int]) -> Element:
+    """The ancestor of ``best`` that also holds the article's other sections: climb while a
+    level up holds far more paragraph text (a post split into ``section`` boxes)."""
+    chains = {parent: set(parent.iterancestors()) for parent in totals}
+    block, held = best, totals[best]
+    for depth, ancestor in enumerate(best.iterancestors()):
+        if ancestor.tag in ("body", "html") or depth >= _SECTION_LEVELS:
+            break
+        within = sum(c for p, c in totals.items() if p is ancestor or ancestor in chains[p])
+        if within >= _SECTION_GAIN * held:
+            block, held = ancestor, within
+    return block
 
 
 def fuller_body(
