@@ -29,6 +29,8 @@ _SUBSTANTIAL = 1000  # characters of trafilatura's text that make it an article 
 _AGREED_BLOCKS = ["li", "h2", "h3", "h4", "h5", "h6", "p"]
 _PRODUCT_LINK = re.compile(r"^(?:mailto|tel):|\.(?:pdf|docx?|xlsx?|pptx?|odt|zip)(?:$|[?#])", re.I)
 _MAX_UNAGREED = 200  # characters; a longer block is prose, kept
+_EDGE_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "div", "dd")
+_PREFIX = 40  # characters: a block whose start trafilatura has is a block it has
 _FAR_LESS = 3.0  # ours this many times trafilatura's: ours held the page, not the article
 
 
@@ -84,8 +86,45 @@ def fuller_body(
     if theirs > _SUBSTANTIAL and ours > _FAR_LESS * theirs:
         return library  # ours was a whole-page wrapper: sidebars and footers came with it
     if body is not None and theirs > _SUBSTANTIAL:
-        _keep_agreed(body, " ".join(text_of(library, " ").split()))
+        agreed = " ".join(text_of(library, " ").split())
+        _keep_agreed(body, agreed)
+        _trim_edges(body, agreed)
     return None
+
+
+def _trim_edges(body: Element, theirs: str) -> None:
+    """Drop the blocks before the first and after the last one trafilatura also has: the
+    bylines, captions, author boxes, tag lists and "related" headings at an article's ends.
+    What lies between is ours (sections trafilatura missed), and so are attachments,
+    contacts and read-more links; at most a third of the text goes."""
+    leaves = [block for block in body.iterdescendants(*_EDGE_BLOCKS) if _leaf(block)]
+    budget = len(text_of(body, " ", strip=True)) // 3
+    for order in (leaves, leaves[::-1]):
+        for block in order:
+            if gone(block):
+                continue
+            text = " ".join(text_of(block, " ").split())
+            if not text:
+                continue
+            if _agrees(text, theirs) or _ours(block, text) or len(text) > budget:
+                break
+            budget -= len(text)
+            drop(block)
+
+
+def _leaf(block: Element) -> bool:
+    return next(block.iterdescendants(*_EDGE_BLOCKS), None) is None
+
+
+def _agrees(text: str, theirs: str) -> bool:
+    return text in theirs or (len(text) > _PREFIX and text[:_PREFIX] in theirs)
+
+
+def _ours(block: Element, text: str) -> bool:
+    """Attachments, contacts and read-more links: our product, whatever trafilatura says."""
+    if LABEL.search(text) or "@" in text:
+        return True
+    return any(_PRODUCT_LINK.search(str(a.get("href") or "")) for a in block.iter("a"))
 
 
 def _keep_agreed(body: Element, theirs: str) -> None:
