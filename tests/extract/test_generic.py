@@ -161,3 +161,57 @@ def test_link_lists_the_library_disagrees_with_are_dropped() -> None:
     text = extract_article(html, URL).text
     assert "11. The council agreed" in text
     assert "Other story" not in text
+
+
+# cause 1: a post split into section boxes (no known content class) is read whole
+def test_every_section_of_a_post_is_read_not_only_the_densest() -> None:
+    sections = "".join(  # 6 and 5 paragraphs: the library's whole is under twice one section
+        f'<div class="post__section"><div class="copy">{story(6 - n)}</div></div>' for n in range(2)
+    )
+    html = page(f'<div class="post"><h1>Harbour bridge</h1>{sections}</div>')
+    text = extract_article(html, URL).text
+    assert text.count("harbour bridge before the winter") == 6 + 5
+
+
+# cause 1: a content class found again outside its first match is one fragment of several
+def test_a_content_box_repeated_per_section_is_not_taken_alone() -> None:
+    first = "".join(f"<p>{n}. {PROSE}</p>" for n in range(4))
+    rest = "".join(f"<p>{n + 10}. {PROSE} Phase {n} follows.</p>" for n in range(12))
+    html = page(
+        f'<article><h1>Harbour bridge</h1><div class="article__body">{first}</div>'
+        f'<figure><img src="/bridge.jpg" alt="The bridge"></figure>'
+        f'<div class="article__body">{rest}</div></article>'
+    )
+    assert "Phase 11 follows." in extract_article(html, URL).text
+
+
+# cause 4: what sits at the article's ends and the library leaves out is not the article
+def test_the_ends_of_the_body_are_trimmed_to_what_the_library_also_has() -> None:
+    body = "".join(f"<p>{n}. {PROSE}</p>" for n in range(8))
+    ends = (  # an attachment is ours to keep: the trim stops there
+        '<p>Read the plans: <a href="/plans.pdf">plans.pdf</a></p><figure><img src="/bridge.jpg"'
+        ' alt="Bridge"><figcaption>The old harbour bridge in 1950.</figcaption></figure>'
+        '<div class="author-box"><p>Jane Doe writes about the harbour.</p></div>'
+    )
+    article = extract_article(page(f"<main><h1>Harbour bridge</h1>{body}{ends}</main>"), URL)
+    assert "7. The council agreed" in article.text
+    assert "harbour bridge in 1950" not in article.text and "Jane Doe" not in article.text
+    assert [a.url for a in article.attachments] == ["https://news.example.org/plans.pdf"]
+
+
+def test_paragraphs_straight_in_body_with_no_headline_are_an_article() -> None:
+    html = "<html><body>" + "".join(f"<p>{n}. {PROSE}</p>" for n in range(3)) + "</body></html>"
+    article = extract_article(html, URL)
+    assert article.text.count("harbour bridge") == 3
+    assert article.title.startswith("0. The council agreed on Tuesday") and len(article.title) < 110
+    assert article.title.endswith(" …") and article.title[:-2] in article.text  # cut at a word
+
+
+def test_aria_hidden_text_is_not_read_but_an_aria_hidden_image_link_is_kept() -> None:
+    html = page(
+        f'<article>{story()}<p><span aria-hidden="true">Icon label</span> Visible words.</p>'
+        '<a href="/big.jpg" aria-hidden="true"><img src="/big.jpg" alt="Bridge"></a></article>'
+    )
+    article = extract_article(html, URL)
+    assert "Visible words." in article.text and "Icon label" not in article.text
+    assert [image.url for image in article.images] == ["https://news.example.org/big.jpg"]
