@@ -177,7 +177,7 @@ def _extract(
         site_name=_clean(meta.site_name),
     )
     cleaned = clean_article(article)  # every shown text as every output will show it
-    if not cleaned.text:  # only what cleaning drops (U+FFFD from a "&#0;") was left
+    if not cleaned.text or not cleaned.title:  # only what cleaning drops (U+FFFD of "&#0;")
         raise ExtractError(f"{url}: the article has no text", code="extract.no_article")
     return cleaned
 

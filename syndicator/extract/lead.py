@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lxml.etree as etree
-from lxml.html import HtmlElement
 
 from syndicator.configbase import ArticleProfile
 from syndicator.extract import tree
@@ -53,7 +52,7 @@ def _marked_lead(root: Element, body: Element) -> str:
         order = 0
         found = path(top)
         for element in found if isinstance(found, list) else ():
-            if isinstance(element, HtmlElement) and (rank := _lead_rank(element)) < _NOT_LEAD:
+            if isinstance(element, etree._Element) and (rank := _lead_rank(element)) < _NOT_LEAD:
                 ranked.append((rank, place, order, element))
                 order += 1
     for _, _, _, element in sorted(ranked, key=lambda entry: entry[:3]):

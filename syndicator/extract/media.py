@@ -47,7 +47,7 @@ def resolve_lazy_images(root: Element, base_url: str) -> None:
             continue
         img.set("src", url)
         for attribute in (*_LAZY_SRC, *_LAZY_SRCSET, "sizes", "loading"):
-            img.attrib.pop(attribute, None)
+            img.attrib.pop(attribute, "")
 
 
 def _real_source(img: Element) -> str | None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import islice
 
 import lxml.etree as etree
 
 from syndicator.extract.tree import (
     Element,
-    attr,
     children,
-    classes,
     drop,
     find,
     find_parent,
@@ -267,13 +266,19 @@ def _short_text(element: Element, limit: int) -> str | None:
 
 
 def _is_boilerplate(element: Element) -> bool:
-    ids = [t for t in attr(element, "id").split() if len(_WORDS.split(t)) < _SLUG_WORDS]
-    tokens = [*classes(element), *ids]
-    hit = any(
-        _BOILERPLATE_TOKEN.search(token) and not _TAXONOMY_TOKEN.match(token) for token in tokens
-    )
+    names = element.get("class"), element.get("id")
+    if not any(names):
+        return False
+    ids = [t for t in (names[1] or "").split() if len(_WORDS.split(t)) < _SLUG_WORDS]
+    hit = any(map(_boilerplate_token, [*(names[0] or "").split(), *ids]))
     # a wrapper named "social-theme" around the whole article is layout, not a widget
     return hit and not holds_article(element)
+
+
+@lru_cache(maxsize=8192)
+def _boilerplate_token(token: str) -> bool:
+    """Pages repeat their class names hundreds of times: each is matched once."""
+    return bool(_BOILERPLATE_TOKEN.search(token)) and not _TAXONOMY_TOKEN.match(token)
 
 
 def holds_article(element: Element) -> bool:

@@ -12,7 +12,6 @@ from datetime import datetime, time
 from itertools import islice
 
 import lxml.etree as etree
-from lxml.html import HtmlElement
 
 from syndicator.configbase import ArticleProfile
 from syndicator.extract import tree
@@ -134,7 +133,7 @@ def _markup_candidates(region: Element) -> list[Element]:
 
 
 def _found(result: object) -> list[Element]:
-    return [e for e in result if isinstance(e, HtmlElement)] if isinstance(result, list) else []
+    return [e for e in result if isinstance(e, etree._Element)] if isinstance(result, list) else []
 
 
 def _is_published(element: Element) -> bool:
