@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import islice
+from typing import Any, cast
 
 import lxml.etree as etree
 
@@ -85,6 +86,7 @@ _WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold
 _SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
 _NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
 _Finder = Callable[[Element], Element | None]
+_TEXT_NODES = etree.XPath("//text()[normalize-space()]")  # the shown strings, in one C pass
 # the elements that mean "the article is in here" (see :func:`holds_article`)
 _GUARDS = etree.XPath(
     "descendant::*[self::main or self::h1 or @itemprop='articleBody'"
@@ -121,14 +123,13 @@ def _signal_strings(root: Element) -> list[tuple[str, Element]]:
     """The strings that may name a banner or a widget, with the element holding each, in
     document order; listed before anything is dropped."""
     found: list[tuple[str, Element]] = []
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        if event == "start":
-            if isinstance(element.tag, str) and element.text and _SIGNAL_WORDS.search(element.text):
-                found.append((element.text, element))
-        elif element is not root and element.tail and _SIGNAL_WORDS.search(element.tail):
-            parent = element.getparent()
+    for string in cast(list[Any], _TEXT_NODES(root)):  # "smart" strings: they know their node
+        if _SIGNAL_WORDS.search(string):
+            parent = string.getparent()  # the element whose text or tail it is
+            if string.is_tail:
+                parent = parent.getparent() if parent is not None else None
             if parent is not None:
-                found.append((element.tail, parent))
+                found.append((str(string), parent))
     return found
 
 
