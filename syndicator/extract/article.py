@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from urllib.parse import urlsplit
-
-import lxml.html
 
 from syndicator.configbase import ArticleProfile
 from syndicator.errors import ExtractError
 from syndicator.extract.blocks import Line, flatten
+from syndicator.extract.body import Body, find_body
 from syndicator.extract.categories import find_categories
 from syndicator.extract.contacts import find_contacts
-from syndicator.extract.dates import parse_date
 from syndicator.extract.displaytext import clean_article
-from syndicator.extract.fallback import densest_block, fuller_body, generic_body
+from syndicator.extract.fallback import fuller_body
 from syndicator.extract.landmarks import BODY_RULES, TITLE_RULES, first_matches
 from syndicator.extract.language import alternates, page_language
 from syndicator.extract.lead import find_lead
@@ -38,12 +34,9 @@ from syndicator.extract.timestamps import find_dates
 from syndicator.extract.tree import (
     Element,
     TooDeep,
-    drop,
     find,
-    gone,
     inner_html,
     parse_page,
-    select_all,
     select_one,
     text_of,
 )
@@ -61,32 +54,16 @@ _NOT_A_POST = frozenset({"error404", "archive", "search", "category", "tag"})
 _MAYBE_NOT_A_POST = frozenset({"blog", "home"})
 _LISTING_PROSE = 400  # characters of body left beside the teasers: a listing's intro is less
 _HEADINGS = frozenset({"h2", "h3", "h4"})
-_WRAPPER_RULES = frozenset({"main", "[role=main]"})  # the page, not the article
 # characters in a named content box that need no second opinion from trafilatura; 1000
 # gains the dev sets 0.001–0.003 F1 but takes the own corpus from 1.19× to 1.03× its speed
 _SURE_PROSE = 500
 _A_POST = frozenset({"single", "single-post", "article", "post-template-default"})
 _LISTING_TEASERS = 3
-# Inside a body taken as a whole <article>/<main>: the title and byline are not the text.
-_BODY_CHROME = "h1, header, .entry-header, .entry-meta, .post-meta, .byline, .posted-on, time"
-_BYLINE = re.compile(
-    r"julkaistu|päivitetty|publicerad|uppdaterad|published|updated|posted", re.IGNORECASE
-)
-_MAX_BYLINE = 120
 _MAX_TITLE = 100  # characters of a title made of the text's first words
-_TITLE_BLOCK_DEPTH = 8  # page builders wrap a headline in five or six boxes
-_BYLINE_CANDIDATES = 30  # bylines sit at the top; do not scan a long body
 _TITLE_SUFFIX = re.compile(r"\s+[–—|-]\s+[^–—|]+$")
 _POST_ID = re.compile(r"^postid-(\d+)$")
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)(?:&|$)")
 _ARTICLE_ID = re.compile(r"^post-(\d+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Body:
-    element: Element
-    generic: bool  # found by trafilatura, not by a selector
-    named: bool = False  # a content box by name (.entry-content, itemprop=articleBody)
 
 
 def extract_article(
@@ -127,15 +104,16 @@ def _extract(
     teasers = drop_teaser_lists(soup)
     if _listing(meta, teasers, prose=None):
         raise ExtractError(f"{url}: a listing, not an article", code="extract.no_article")
-    title = _title(soup, profile, meta)
+    found = first_matches(soup, TITLE_RULES + BODY_RULES)  # one walk for both
+    title = _title(soup, profile, meta, [tag for rule, tag, _ in found if rule in TITLE_RULES])
     published, updated = find_dates(soup, profile, meta, hint)
-    body = _body(soup, profile, page_url)
+    body = find_body(soup, profile, page_url, [match for match in found if match[0] in BODY_RULES])
     prose = len(text_of(body.element, " ", strip=True)) if body is not None else 0
     sure = body is not None and body.named and prose >= _SURE_PROSE  # no second opinion
     mine = body.element if body is not None else None
     fuller = None if profile.body or sure else fuller_body(prose, html, page_url, title, mine)
     if fuller is not None:
-        body = _Body(fuller, generic=True)  # the generic path: a second opinion
+        body = Body(fuller, generic=True)  # the generic path: a second opinion
     if body is None:
         raise ExtractError(f"{url}: no article on the page", code="extract.no_article")
     if body.generic:
@@ -229,10 +207,11 @@ def _site(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _title(soup: Element, profile: ArticleProfile, meta: PageMeta) -> str:
+def _title(soup: Element, profile: ArticleProfile, meta: PageMeta, usual: list[Element]) -> str:
+    """The profile's title, else the usual places (``usual``), og:title, h1, ``<title>``."""
     found = select_one(soup, profile.title)
     candidates = [found] if found is not None else []
-    candidates += [tag for _, tag, _ in first_matches(soup, TITLE_RULES)]
+    candidates += usual
     for found in candidates:
         if text := _clean(text_of(found, " ")):
             return text
@@ -248,68 +227,6 @@ def _title(soup: Element, profile: ArticleProfile, meta: PageMeta) -> str:
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
-
-
-def _body(soup: Element, profile: ArticleProfile, page_url: str) -> _Body | None:
-    found = select_one(soup, profile.body)
-    candidates = [(profile.body or "", found, False)] if found is not None else []
-    candidates += [(rule.css, tag, again) for rule, tag, again in first_matches(soup, BODY_RULES)]
-    for selector, found, again in candidates:
-        if gone(found):  # inside a candidate stripped before
-            continue
-        _strip_title_block(found)
-        if found.tag in ("article", "main") or selector == "[role=main]":
-            _strip_chrome(found)
-        _strip_bylines(found)
-        if text_of(found, strip=True):
-            # a profile whose body selector no longer matches is a miss, even when a
-            # generic selector still finds something
-            missed = bool(profile.body) and selector != profile.body
-            # one fragment of several is no sure body: trafilatura is asked for the rest
-            return _Body(found, missed, named=selector not in _WRAPPER_RULES and not again)
-    dense = densest_block(soup)
-    if dense is not None:
-        _strip_title_block(dense)
-        _strip_bylines(dense)
-        return _Body(dense, generic=True)
-    if not profile.body:
-        return None  # :func:`_compare` asks trafilatura
-    generic = generic_body(lxml.html.tostring(soup, encoding="unicode"), page_url)
-    return _Body(generic, generic=True) if generic is not None else None
-
-
-def _strip_chrome(body: Element) -> None:
-    """Title, byline and dateline of a body taken as a whole ``<article>``."""
-    for chrome in select_all(body, _BODY_CHROME):
-        if not gone(chrome):
-            drop(chrome)
-
-
-def _strip_title_block(body: Element) -> None:
-    """The headline and what sits beside it (category, date): the largest small box of it."""
-    h1 = find(body, "h1")
-    if h1 is None:
-        return
-    limit = len(text_of(h1, " ", strip=True)) + _MAX_BYLINE
-    block = h1
-    for depth, parent in enumerate(h1.iterancestors()):
-        if parent is body or depth >= _TITLE_BLOCK_DEPTH:
-            break
-        if len(text_of(parent, " ", strip=True)) > limit:
-            break
-        block = parent
-    drop(block)
-
-
-def _strip_bylines(body: Element) -> None:
-    """ "Julkaistu 8.9.2026 klo 13.45" lines near the top of the body."""
-    candidates = islice(body.iterdescendants("div", "p", "span", "li"), _BYLINE_CANDIDATES)
-    for element in list(candidates):
-        if gone(element):
-            continue
-        text = text_of(element, " ", strip=True)
-        if len(text) <= _MAX_BYLINE and _BYLINE.search(text) and parse_date(text) is not None:
-            drop(element)
 
 
 def _post_id(soup: Element, meta: PageMeta) -> str | None:
