@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 _DEFAULT_CONFIG = os.environ.get("SYNDICATOR_CONFIG", "feeds.toml")
+# Commands without --config (deliveries: per action).
+_WITHOUT_CONFIG = ("check-config", "config-schema", "extract", "demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.set_defaults(handler=handler)
-        if name not in ("check-config", "extract", "demo"):  # deliveries: per action
+        if name not in _WITHOUT_CONFIG:
             sub.add_argument("--config", default=_DEFAULT_CONFIG, help="path to feeds.toml")
         return sub
 
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("--dry-run", action="store_true", help="send nothing; log what would go")
     check = command("check-config", "validate feeds.toml; exit 2 on problems", _check_config)
     check.add_argument("path", nargs="?", default=_DEFAULT_CONFIG)
+    schema = command("config-schema", "print the JSON Schema of feeds.toml", _config_schema)
+    schema.add_argument("--output", help="write the schema to this file instead of stdout")
     extract = command("extract", "show what a poll would store for a page", _extract)
     extract.add_argument("target", help="URL or HTML file")
     extract.add_argument("--url", help="the page's URL when TARGET is a file")
@@ -162,6 +166,17 @@ def _check_config(args: argparse.Namespace) -> int:
     )
     for line in describe_groups(config.destinations):  # e-mail recipients by language
         print(f"  {line}")
+    return 0
+
+
+def _config_schema(args: argparse.Namespace) -> int:
+    from syndicator.configschema import render_schema
+
+    text = render_schema()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -20,6 +20,7 @@ from pydantic import (
     HttpUrl,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
 )
 
 __all__ = [
@@ -114,9 +115,27 @@ def _check_url(value: str) -> str:
         raise ValueError("not a valid http(s) URL") from None
 
 
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
-Url = Annotated[str, AfterValidator(_check_url)]
+def _duration_schema(number: dict[str, float]) -> WithJsonSchema:
+    """What ``parse_duration`` accepts, for ``config-schema`` (pydantic would say "number")."""
+    text = {"type": "string", "pattern": _DURATION.pattern}
+    bounded = {"type": "number", **number, "maximum": MAX_DURATION_S}
+    described = "seconds, or a duration such as 30s, 15m, 2h or 1d (at most 30d)"
+    return WithJsonSchema({"anyOf": [bounded, text], "description": described}, mode="validation")
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration), _duration_schema({"minimum": 0})]
+PositiveDuration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    AfterValidator(_positive),
+    _duration_schema({"exclusiveMinimum": 0}),
+]
+# The schema asks for the scheme only: pydantic's URL parser forgives much else (spaces, "https:x").
+Url = Annotated[
+    str,
+    AfterValidator(_check_url),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?:"}, mode="validation"),
+]
 DatabaseUrl = Annotated[str, AfterValidator(_check_database_url)]
 Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from syndicator.configbase import DestinationBase, Frozen, Lang
 
@@ -29,6 +31,7 @@ __all__ = [
 
 GROUP_SEPARATOR = "/"  # never in a configured name (configbase.Name), so a group cannot clash
 _NAME_MAX = 64  # deliveries.destination is VARCHAR(64)
+_ADDRESS = r"^[^@\s<>]+@[^@\s<>]+$"
 
 D = TypeVar("D", bound=DestinationBase)
 
@@ -36,13 +39,20 @@ D = TypeVar("D", bound=DestinationBase)
 class Recipient(Frozen):
     """``"a@b.example"`` or ``{address = "a@b.example", lang = "sv"}``."""
 
-    address: str = Field(pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    address: str = Field(pattern=_ADDRESS)
     lang: Lang | None = None  # preferred language of the releases this recipient gets
 
     @model_validator(mode="before")
     @classmethod
     def _plain(cls, value: Any) -> Any:
         return {"address": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # _plain takes a bare address too; pydantic's schema would only show the table.
+        return {"anyOf": [{"type": "string", "pattern": _ADDRESS}, handler(core_schema)]}
 
 
 def expand_destinations(destinations: Sequence[D]) -> tuple[D, ...]:
