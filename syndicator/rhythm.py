@@ -8,8 +8,11 @@ communications team takes over within a few weeks, while one odd week moves litt
 ``next_interval`` is pure. A slot's own interval follows the square-root law: polling at
 interval ``I`` through an hour that holds a share ``s`` of releases costs ``1 / I`` requests
 and ``s · I / 2`` expected delay, and for a fixed number of requests the total delay is least
-when ``I ∝ 1 / √s``. The busiest slot gets ``min_interval``, a slot with a quarter of its
-releases twice that, an empty slot ``max_interval``. The wait is then shortened so that no
+when ``I ∝ 1 / √s``. Shares are read from a smoothed histogram (``_smooth``: the same hour on
+similar days, the hours beside, a small floor): raw slots are too sparse, and without the
+smoothing the replay in ``bench/rhythm.py`` lost to a fixed interval of equal cost. The
+busiest slot gets ``min_interval``, one with a quarter of its releases twice that, and the
+longest wait is ``max_interval``. The wait is then shortened so that no
 release appearing in a later slot waits longer than that slot's own interval (a night poll
 at 07:50 is not pushed past the 08:00 rush). Until the history holds ``MIN_EVIDENCE``
 (decayed) releases the source's fixed interval applies, clamped into the bounds.
@@ -37,6 +40,9 @@ __all__ = [
 SLOTS = 7 * 24
 HALF_LIFE = timedelta(weeks=4)
 MIN_EVIDENCE = 8.0  # decayed releases before the histogram is trusted over the fixed interval
+POOL = 0.5  # share of a slot's estimate taken from the same hour on days of its kind
+BLUR = 0.5  # share taken from the hours either side
+FLOOR = 0.02  # share of all releases spread evenly: no slot is ever certain to be empty
 _LOOKAHEAD = 48  # slot boundaries examined at most (max_interval beyond two days is moot)
 
 _DAYS = {
@@ -62,6 +68,27 @@ def slot_of(moment: datetime) -> int:
     return local.weekday() * 24 + local.hour
 
 
+def _smooth(weights: tuple[float, ...], total: float) -> tuple[float, ...]:
+    """Each slot's expected weight, steadier than its own count.
+
+    A year of a city is some 120 decayed releases over 168 slots: most slots hold none by
+    chance, and an empty slot would mean the longest wait. So a slot also borrows from the
+    same hour on days of its kind (Mon–Fri, Sat–Sun), from the hours beside it (a release at
+    9:58 says 10–11 is busy too), and from a small uniform floor.
+    """
+    pooled = []
+    for slot in range(SLOTS):
+        day, hour = divmod(slot, 24)
+        kind = range(5) if day < 5 else range(5, 7)
+        same_hour = sum(weights[d * 24 + hour] for d in kind) / len(kind)
+        pooled.append((1 - POOL) * weights[slot] + POOL * same_hour)
+    floor = FLOOR * total / SLOTS
+    return tuple(
+        (1 - BLUR) * pooled[s] + BLUR / 2 * (pooled[s - 1] + pooled[(s + 1) % SLOTS]) + floor
+        for s in range(SLOTS)
+    )
+
+
 def _next_boundary(moment: datetime) -> datetime:
     # Helsinki's offset is whole hours (UTC+2 / +3), so local hours start on UTC hours: no
     # wall-clock arithmetic across a DST change is needed.
@@ -81,6 +108,7 @@ class Rhythm:
     as_of: datetime | None = None
     half_life: timedelta = HALF_LIFE
     total: float = field(init=False, repr=False, compare=False)
+    estimate: tuple[float, ...] = field(init=False, repr=False, compare=False)
     peak: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -89,7 +117,9 @@ class Rhythm:
         if self.half_life <= timedelta(0):
             raise ValueError("half_life must be positive")
         object.__setattr__(self, "total", math.fsum(self.weights))
-        object.__setattr__(self, "peak", max(self.weights))
+        estimate = _smooth(self.weights, self.total)
+        object.__setattr__(self, "estimate", estimate)
+        object.__setattr__(self, "peak", max(estimate))
 
     @classmethod
     def learn(cls, first_seen: Iterable[datetime], half_life: timedelta = HALF_LIFE) -> Rhythm:
@@ -129,7 +159,7 @@ class Rhythm:
 
     def slot_interval(self, slot: int, min_interval: float, max_interval: float) -> float:
         """The square-root law: ``min_interval · √(peak / weight)``, within the bounds."""
-        weight = self.weights[slot]
+        weight = self.estimate[slot]
         if weight <= 0.0 or self.peak <= 0.0:
             return max_interval
         return min(max_interval, max(min_interval, min_interval * math.sqrt(self.peak / weight)))

@@ -9,7 +9,8 @@ import pytest
 from syndicator.locales import HELSINKI
 from syndicator.rhythm import HALF_LIFE, MIN_EVIDENCE, SLOTS, Rhythm, next_interval, slot_of
 
-MIN, MAX, FIXED = 120.0, 3600.0, 900.0
+# A maximum of 15 × the minimum: an hour with nothing but the uniform floor reaches it.
+MIN, MAX, FIXED = 120.0, 1800.0, 900.0
 MONDAY = datetime(2026, 11, 2, tzinfo=HELSINKI)  # a Monday, winter time (UTC+2)
 STILL = timedelta(weeks=10**6)  # no decay to speak of: shares come out exact
 
@@ -90,7 +91,8 @@ def test_peak_hour_polls_at_the_minimum_and_says_why() -> None:
 def test_a_slot_with_a_quarter_of_the_peak_waits_twice_as_long() -> None:
     seen = [at(0, 0, 9, m) for m in range(0, 60, 5)] + [at(0, 0, 11, m) for m in (1, 20, 40)]
     rhythm = Rhythm.learn(seen, STILL)  # 12 at 9–10, 3 at 11–12, all within the same hours
-    assert decide(rhythm, at(0, 0, 11, 0)) == pytest.approx(2 * MIN)
+    # Smoothing treats both alike (same days, empty hours beside them): only the floor differs.
+    assert decide(rhythm, at(0, 0, 11, 0)) == pytest.approx(2 * MIN, rel=0.01)
     assert decide(rhythm, at(0, 0, 9, 0)) == pytest.approx(MIN)
 
 
@@ -98,26 +100,42 @@ def test_night_and_weekend_poll_at_the_maximum() -> None:
     rhythm = office_rhythm()
     assert decide(rhythm, at(4, 1, 2, 0)) == MAX
     assert decide(rhythm, at(4, 5, 12, 0)) == MAX
-    assert decide(rhythm, at(4, 1, 11, 0)) == MAX  # 11–12 is empty, and 12–13 too
+    assert decide(rhythm, at(4, 1, 5, 0)) == MAX  # 06–07 is as empty, and 07–08 too
+
+
+def test_other_weekdays_and_the_hours_beside_lend_to_a_slot() -> None:
+    mondays = Rhythm.learn((at(week, 0, 9, 30) for week in range(10)), STILL)
+    # Tuesday 9–10 never had a release, but Mondays at 9 say weekday mornings are busy…
+    assert MIN < decide(mondays, at(10, 1, 9, 30)) < MAX
+    # …which says nothing about Saturdays.
+    assert decide(mondays, at(10, 5, 9, 30)) == MAX
+    # A release at 9:30 makes 8–9 busier than 6–7, and less busy than 9–10 itself.
+    early, before, during = (decide(mondays, at(10, 0, hour, 30)) for hour in (6, 8, 9))
+    assert during < before < early
 
 
 def test_the_wait_never_overruns_the_coming_rush() -> None:
     rhythm = office_rhythm()
     decision = next_interval(
-        rhythm, at(4, 1, 8, 50), min_interval=MIN, max_interval=MAX, fallback=FIXED
+        rhythm, at(4, 1, 7, 50), min_interval=MIN, max_interval=MAX, fallback=FIXED
     )
-    # Ten minutes to 09:00, then the rush's own two minutes.
-    assert decision.interval == pytest.approx(600 + MIN)
-    assert decision.slot == 24 + 9
-    # Before lunch: 12:30 waits until 13:00 plus 13–14's interval, which is √2 × MIN.
-    assert decide(rhythm, at(4, 1, 12, 30)) == pytest.approx(1800 + MIN * 2**0.5)
+    # 07–08 alone would wait the maximum; the poll comes ten minutes to 08:00 plus 08–09's
+    # own interval (short: the 9 o'clock rush lends to it).
+    assert own_interval(rhythm, 24 + 7) == MAX
+    assert decision.interval == pytest.approx(600 + own_interval(rhythm, 24 + 8))
+    assert decision.interval < 600 + 2 * MIN
+    assert decision.slot == 24 + 8
+
+
+def own_interval(rhythm: Rhythm, slot: int) -> float:
+    return rhythm.slot_interval(slot, MIN, MAX)
 
 
 def test_every_moment_of_the_week_stays_within_bounds() -> None:
     rhythm = office_rhythm()
     moments = [at(4, 0, 0) + timedelta(minutes=7 * n) for n in range(7 * 24 * 60 // 7)]
     intervals = [decide(rhythm, moment) for moment in moments]
-    assert min(intervals) == MIN
+    assert min(intervals) == pytest.approx(MIN)
     assert max(intervals) == MAX
     assert all(MIN <= interval <= MAX for interval in intervals)
 
@@ -134,15 +152,17 @@ def test_an_old_history_decays_back_to_learning() -> None:
 
 
 def test_the_lookahead_follows_the_clock_across_dst() -> None:
-    # Sunday 28 March 2027: 03:00 does not exist in Helsinki (02:59 EET → 04:00 EEST). A
-    # history busy only in "Sunday 03–04" must not shorten the wait at 02:50.
+    # Sunday 28 March 2027: 03:00 does not exist in Helsinki (02:59 EET → 04:00 EEST). Busy
+    # at 05–06 only, so 04–05 borrows from it and 02–03, 03–04 hold just the floor: at 02:50
+    # the next slot is 04–05, ten minutes away, not 03–04.
     weights = [0.0] * SLOTS
-    weights[6 * 24 + 3] = 20.0
-    weights[9] = 20.0  # something elsewhere so that Sunday 03–04 is not the only slot
+    weights[6 * 24 + 5] = 20.0
     rhythm = Rhythm(tuple(weights), as_of=datetime(2027, 3, 27, tzinfo=HELSINKI))
     before = datetime(2027, 3, 28, 2, 50, tzinfo=HELSINKI)
-    assert slot_of(before.astimezone(UTC) + timedelta(minutes=10)) == 6 * 24 + 4
-    assert decide(rhythm, before) == MAX
+    sunday_4 = 6 * 24 + 4
+    assert slot_of(before.astimezone(UTC) + timedelta(minutes=10)) == sunday_4
+    assert rhythm.slot_interval(sunday_4, MIN, MAX) < MAX
+    assert decide(rhythm, before) == pytest.approx(600 + rhythm.slot_interval(sunday_4, MIN, MAX))
 
 
 def test_bounds_are_checked() -> None:
