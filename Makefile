@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CONFIG ?= feeds.toml
 
-.PHONY: install install-test install-axe run test lint typecheck demo bench bench-extract bench-poll bench-deliver bench-serve smoke clean
+.PHONY: install install-test install-axe run test lint typecheck demo bench bench-extract bench-poll bench-deliver bench-serve bench-rhythm smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ bench:  # one after the other, even under -j: the poll round must not share the 
 	$(MAKE) bench-poll
 	$(MAKE) bench-deliver
 	$(MAKE) bench-serve
+	$(MAKE) bench-rhythm
 
 bench-extract: install-test
 	$(PY) -m bench.extract
@@ -65,6 +66,10 @@ bench-deliver: install-test
 # Cached feeds from a 1k and a 100k store beside nginx serving the same bytes, via wrk (< 2 min).
 bench-serve: install-test
 	$(PY) -m bench.serve
+
+# A year of a city's releases, adaptive polling beside fixed intervals (simulated: seconds).
+bench-rhythm: install-test
+	$(PY) -m bench.rhythm
 
 # The package as ops install it (no test extras, not editable): does every import resolve?
 smoke:
