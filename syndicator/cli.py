@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     feeds = command("feeds", "feed documents", _feeds_build)
     feeds.add_argument("action", choices=["build"])
     feeds.add_argument("--out", required=True, help="directory to write the feeds to")
+    status = command("status", "sources, destinations and the store; exit 1 on problems", _status)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
     add_deliveries(commands, _DEFAULT_CONFIG)
     demo = command("demo", "serve a bundled sample site and syndicate it", _demo)
     demo.add_argument("--port", type=int, default=8080)
@@ -214,6 +216,12 @@ def _feeds_build(args: argparse.Namespace) -> int:
     for path in sorted(documents):
         print(Path(args.out) / path)
     return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from syndicator.cli_status import show_status
+
+    return show_status(_load(args), as_json=args.json)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from syndicator.store.attempts import AttemptRecord, AttemptRows, ReleaseLabel
 from syndicator.store.batch import DigestRows
 from syndicator.store.database import create_engine, map_errors, migrate, store_error
 from syndicator.store.deliveries import DeliveryRows
+from syndicator.store.overview import OverviewRows, PollHold, QueueDepth, StoreSize
 from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.remote import RemoteRows
@@ -30,10 +31,13 @@ from syndicator.store.withdrawals import WithdrawalRows
 
 __all__ = [
     "AttemptRecord",
+    "PollHold",
+    "QueueDepth",
     "ReleaseLabel",
     "RobotsCopy",
     "SourceSubscription",
     "Store",
+    "StoreSize",
     "StoredEvent",
     "Subscription",
     "open_store",
@@ -53,6 +57,7 @@ class Store(
     AttemptRows,
     WebSubRows,
     SourceSubscriptionRows,
+    OverviewRows,
 ):
     """All reads and writes; each method is one short transaction."""
 

@@ -15,7 +15,7 @@ import hmac
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 from starlette.requests import Request
@@ -23,11 +23,17 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from syndicator.config import Config
-from syndicator.configbase import SourceBase
 from syndicator.i18n import translate
 from syndicator.logs import log_event
 from syndicator.model import Delivery, SourceState
 from syndicator.offload import offload
+from syndicator.status import (
+    DestinationStatus,
+    SourceStatus,
+    destination_statuses,
+    next_poll,
+    source_statuses,
+)
 from syndicator.web.cache import Rendered, encode
 from syndicator.web.conditional import conditional_response
 from syndicator.web.forms import read_form
@@ -69,17 +75,14 @@ class StatusStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class _SourceRow:
-    state: SourceState
-    next_poll: datetime | None
+    status: SourceStatus
     error: str
     degraded: str
 
 
 @dataclass(frozen=True, slots=True)
 class _DestinationRow:
-    name: str
-    pending: int
-    failed: int
+    status: DestinationStatus
     dead_letters: tuple[Delivery, ...]  # the newest of them, with their errors
 
 
@@ -88,29 +91,11 @@ def admin_token_from(environ: Mapping[str, str]) -> str | None:
     return environ.get(ADMIN_TOKEN_VARIABLE, "").strip() or None
 
 
-def next_poll(state: SourceState, source: SourceBase | None) -> datetime | None:
-    """PURE. When the worker polls ``state``'s source next: an interval after the last poll,
-    or the failure backoff after a failed one; None before the first poll or for a source
-    no longer configured."""
-    # Imported here: the scheduler serves this app, so a module-level import would be a cycle.
-    from syndicator.scheduler import failure_backoff
-
-    if state.last_poll_at is None or source is None:
-        return None
-    delay = source.interval
-    if state.consecutive_failures:
-        delay = failure_backoff(state.consecutive_failures, source.interval, None)
-    return state.last_poll_at + timedelta(seconds=delay)
-
-
 def status_routes(config: Config, store: StatusStore, *, admin_token: str | None) -> list[Route]:
     """``GET /status`` and ``POST /status/retry`` (403 unless ``admin_token`` is given)."""
-    sources = {source.name: source for source in config.sources}
 
     def render(lang: str, retried: int | None) -> Rendered:
-        rows = [
-            _source_row(state, sources.get(state.name), lang) for state in store.source_states()
-        ]
+        rows = [_source_row(row, lang) for row in source_statuses(config, store.source_states())]
         page = render_page(
             "status.html", lang, config, translate("status.title", lang),
             w=_words(lang), sources=rows, destinations=_destinations(config, store),
@@ -146,26 +131,17 @@ def status_routes(config: Config, store: StatusStore, *, admin_token: str | None
     ]
 
 
-def _source_row(state: SourceState, source: SourceBase | None, lang: str) -> _SourceRow:
-    error = translate(f"error.{state.last_error_code}", lang) if state.last_error_code else ""
-    degraded = translate(f"error.{state.degraded}", lang) if state.degraded else ""
-    return _SourceRow(state, next_poll(state, source), error, degraded)
+def _source_row(row: SourceStatus, lang: str) -> _SourceRow:
+    code, degraded = row.state.last_error_code, row.state.degraded
+    error = translate(f"error.{code}", lang) if code else ""
+    return _SourceRow(row, error, translate(f"error.{degraded}", lang) if degraded else "")
 
 
 def _destinations(config: Config, store: StatusStore) -> list[_DestinationRow]:
-    counts = store.destination_counts()
     failed = store.list_deliveries("failed", LISTED)
-    waiting = {name for name, by_status in counts.items() if by_status.get("pending")}
-    dead = {name for name, by_status in counts.items() if by_status.get("failed")}
-    names = dict.fromkeys([d.name for d in config.destinations] + sorted(waiting | dead))
     return [
-        _DestinationRow(
-            name,
-            counts.get(name, {}).get("pending", 0),
-            counts.get(name, {}).get("failed", 0),
-            tuple(row for row in failed if row.destination == name),
-        )
-        for name in names
+        _DestinationRow(row, tuple(d for d in failed if d.destination == row.name))
+        for row in destination_statuses(config, store.destination_counts())
     ]
 
 
