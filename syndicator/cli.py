@@ -19,6 +19,7 @@ from syndicator.config import Config, load_config
 from syndicator.emailgroups import describe_groups
 from syndicator.errors import ConfigError, StoreError, SyndicatorError
 from syndicator.logs import configure_logging
+from syndicator.progress import board, progress
 
 if TYPE_CHECKING:
     from syndicator.store import Store
@@ -132,7 +133,8 @@ def _run(args: argparse.Namespace) -> int:
 
     config = _load(args)
     _claim_port(config.service.host, config.service.port, _SET_PORT)
-    eventloop.run(Worker(config, _open(config)).run())
+    with board(routine=False):  # a bar only for a source's catch-up
+        eventloop.run(Worker(config, _open(config)).run())
     return 0
 
 
@@ -157,7 +159,8 @@ def _poll(args: argparse.Namespace) -> int:
     from syndicator.scheduler import run_once
 
     config = _load(args)
-    results = asyncio.run(run_once(config, _open(config), dry_run=args.dry_run))
+    with board():  # a bar per source's items, on a terminal
+        results = asyncio.run(run_once(config, _open(config), dry_run=args.dry_run))
     return 0 if all(result.ok for result in results) else 1
 
 
@@ -211,8 +214,11 @@ def _feeds_build(args: argparse.Namespace) -> int:
 
     config = _load(args)
     store = _open(config)
-    documents = feed_documents(store, config, store)  # every archive page too
-    write_feeds(Path(args.out), documents)
+    # One bar: every document rendered (archive pages too), then every document written.
+    with board(), progress("feeds build", None) as bar:
+        documents = feed_documents(store, config, store, tracker=bar)
+        bar.expect(len(documents))
+        write_feeds(Path(args.out), documents, bar)
     for path in sorted(documents):
         print(Path(args.out) / path)
     return 0

@@ -23,6 +23,7 @@ from syndicator.config import Config, load_config
 from syndicator.locales import HELSINKI
 from syndicator.logs import configure_logging
 from syndicator.model import Delivery
+from syndicator.progress import board, progress
 
 if TYPE_CHECKING:  # the store and the kinds load only for the action that needs them
     from syndicator.store import AttemptRecord, ReleaseLabel, Store
@@ -32,6 +33,7 @@ __all__ = ["add_deliveries"]
 _HEADER = ("ID", "TIME", "DESTINATION", "RELEASE", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "ERROR")
 _TITLE_MAX = 48
 _ERROR_MAX = 60
+_RETRY_STEP = 500  # rows per UPDATE of ``retry``: well under SQLite's bound parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +210,15 @@ def _retry(args: argparse.Namespace) -> int:
     _config, store = _open(args)
     if args.ids and (unknown := _unknown(store, args.ids)):
         return _refuse(unknown)
-    count = store.retry_deliveries(None if args.all_failed else args.ids, datetime.now(UTC))
+    # In steps of _RETRY_STEP rows, so a bar can count them: one UPDATE of a large dead
+    # letter queue would say nothing until done. Each step still takes only failed rows.
+    ids = store.failed_delivery_ids() if args.all_failed else list(dict.fromkeys(args.ids))
+    count, now = 0, datetime.now(UTC)
+    with board(), progress("deliveries retry", len(ids)) as bar:
+        for start in range(0, len(ids), _RETRY_STEP):
+            step = ids[start : start + _RETRY_STEP]
+            count += store.retry_deliveries(step, now)
+            bar.advance(len(step))
     print(f"{count} deliveries queued again")
     return 0
 

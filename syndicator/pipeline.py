@@ -27,6 +27,7 @@ from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
+from syndicator.progress import progress
 from syndicator.publish.topics import TopicsFor
 from syndicator.recheck import GONE_STATUSES, content_digest, old_news, parked, worth_fetching
 from syndicator.sources import kind_of
@@ -137,19 +138,22 @@ async def _process_all(
 ) -> tuple[int, SyndicatorError | None]:
     processed = 0
     last_error: SyndicatorError | None = None
-    # Oldest first, so events (and deliveries) follow publication order.
-    for candidate in reversed(candidates[: poll.source.max_items]):
-        try:
-            await _process(poll, candidate)
-            processed += 1
-        except (FetchError, ExtractError, StoreError) as exc:
-            if isinstance(exc, StoreError) and exc.code != "store.conflict":
-                raise  # the store itself failed: the whole poll is recorded as failed
-            # store.conflict: another process saved this item meanwhile; look again next poll
-            poll.result.errors += 1
-            last_error = exc
-            log_event(log, logging.WARNING, "item.failed", f"{candidate.url}: {exc.message}",
-                      source=poll.source.name, url=candidate.url, error_code=exc.code)  # fmt: skip
+    chosen, name = candidates[: poll.source.max_items], poll.source.name
+    label = f"catch-up {name}" if poll.catching_up else f"poll {name}"  # a CLI board shows it
+    with progress(label, len(chosen), routine=not poll.catching_up) as bar:
+        for candidate in reversed(chosen):  # oldest first: events follow publication order
+            try:
+                await _process(poll, candidate)
+                processed += 1
+            except (FetchError, ExtractError, StoreError) as exc:
+                if isinstance(exc, StoreError) and exc.code != "store.conflict":
+                    raise  # the store itself failed: the whole poll is recorded as failed
+                # store.conflict: another process saved this item meanwhile; look again later
+                poll.result.errors += 1
+                last_error = exc
+                log_event(log, logging.WARNING, "item.failed", f"{candidate.url}: {exc.message}",
+                          source=name, url=candidate.url, error_code=exc.code)  # fmt: skip
+            bar.advance()
     return processed, last_error
 
 

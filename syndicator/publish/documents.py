@@ -21,6 +21,7 @@ from typing import Protocol
 
 from syndicator.config import Config
 from syndicator.model import Entry
+from syndicator.progress import QUIET, Tracker
 from syndicator.publish.archive import (
     ArchiveReader,
     archive_page,
@@ -122,16 +123,20 @@ def feed_documents(
     config: Config,
     archive: ArchiveReader | None = None,
     written: Callable[[str], bool] | None = None,
+    tracker: Tracker = QUIET,
 ) -> dict[str, tuple[bytes, str]]:
     """Relative path → (bytes, content type) for every published document (combined, per
     language, per source, per saved filter) and, with ``archive``, their archive pages —
     except, when ``written`` is given, the pages it says exist, beyond the
     ``REWRITTEN_PAGES`` newest. No clock: an empty feed's ``updated`` is a fixed date, so
-    the bytes depend on the store alone. One read per distinct query."""
+    the bytes depend on the store alone. One read per distinct query. ``tracker`` counts
+    documents: the subscription ones, then the archive pages once they are counted."""
     documents: dict[str, tuple[bytes, str]] = {}
     read: dict[tuple[str | None, str | None, str | None], list[Entry]] = {}
     pages: dict[tuple[str | None, str | None], int] = {}
-    for feed in published_feeds(config):
+    feeds = published_feeds(config)
+    tracker.expect(len(feeds))
+    for feed in feeds:
         key = (feed.lang, feed.source, feed.filter)
         if key not in read:
             read[key] = feed_entries(reader, feed, config)
@@ -144,9 +149,13 @@ def feed_documents(
             count = pages[where]
         body = render_feed(feed, read[key], config, count)
         documents[feed.path] = (body, feed.content_type)
+        tracker.advance()
     if archive is not None:
+        tracker.expect(sum(pages.values()) * len(FILENAMES))
         for (lang, source), count in pages.items():
-            documents.update(_archive_documents(archive, lang, source, count, config, written))
+            documents.update(
+                _archive_documents(archive, lang, source, count, config, written, tracker)
+            )
     return documents
 
 
@@ -157,6 +166,7 @@ def _archive_documents(
     pages: int,
     config: Config,
     written: Callable[[str], bool] | None,
+    tracker: Tracker,
 ) -> dict[str, tuple[bytes, str]]:
     """The archive pages of the documents of ``lang`` or ``source``, in every format (see
     ``feed_documents`` for which)."""
@@ -166,24 +176,28 @@ def _archive_documents(
         feeds = [archive_page(Feed(lang, fmt, source), page) for fmt in FILENAMES]
         if written is not None and page <= pages - REWRITTEN_PAGES:
             feeds = [feed for feed in feeds if not written(feed.path)]
+        tracker.advance(len(FILENAMES) - len(feeds))  # already written: done
         if not feeds:
             continue
         entries = archive.archive_entries(lang, page, size, source)
         for feed in feeds:
             body = render_archive_page(feed, entries, pages, config)
             documents[feed.path] = (body, feed.content_type)
+            tracker.advance()
     return documents
 
 
-def write_feeds(out_dir: Path, documents: dict[str, tuple[bytes, str]]) -> None:
+def write_feeds(
+    out_dir: Path, documents: dict[str, tuple[bytes, str]], tracker: Tracker = QUIET
+) -> None:
     """Write each document under ``out_dir``, atomically per file; unchanged files are left
     alone (their mtime keeps serving as Last-Modified for a static web server)."""
     for relative, (data, _content_type) in sorted(documents.items()):
         target = out_dir / _safe_relative(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        _replace(target, data)
+        if not (target.is_file() and target.read_bytes() == data):
+            _replace(target, data)
+        tracker.advance()
 
 
 def _safe_relative(relative: str) -> Path:

@@ -196,6 +196,12 @@ class DeliveryRows(OutcomeRows):
         with self.engine.connect() as connection:
             return [_delivery(row) for row in connection.execute(query)]
 
+    def failed_delivery_ids(self) -> list[int]:
+        """Every dead letter's id, oldest first (``deliveries retry --all-failed`` in steps)."""
+        query = sa.select(deliveries.c.id).where(deliveries.c.status == "failed")
+        with self.engine.connect() as connection:
+            return list(connection.scalars(query.order_by(deliveries.c.id)))
+
     def retry_deliveries(
         self, ids: Sequence[int] | None, now: datetime, destination: str | None = None
     ) -> int:
