@@ -21,12 +21,12 @@ from syndicator.errors import ExtractError, FetchError, StoreError, SyndicatorEr
 from syndicator.extract.detect import MIN_CONFIDENCE
 from syndicator.extraction import Extraction, read_article
 from syndicator.http import Fetcher, Validators
-from syndicator.hubs.discovery import HubLink
 from syndicator.logs import log_event
 from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
+from syndicator.pollresult import PollResult
 from syndicator.progress import progress
 from syndicator.publish.topics import TopicsFor
 from syndicator.recheck import GONE_STATUSES, content_digest, old_news, parked, worth_fetching
@@ -38,26 +38,6 @@ from syndicator.withdrawals import Withdrawals
 __all__ = ["PollResult", "poll_source"]
 
 log = logging.getLogger("syndicator.pipeline")
-
-
-@dataclass(slots=True)
-class PollResult:
-    source: str
-    ok: bool = True
-    not_modified: bool = False
-    skipped: bool = False  # another poller held the source's lease
-    candidates: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    withdrawn: int = 0
-    errors: int = 0
-    extracted: int = 0
-    generic: int = 0  # pages where the site profile found no body
-    error_code: str | None = None
-    retry_after: float | None = None
-    degraded: str | None = None
-    hub: HubLink | None = None  # the WebSub hub the listing advertised (``hubs``)
 
 
 @dataclass(slots=True)
