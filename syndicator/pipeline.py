@@ -34,7 +34,7 @@ from syndicator.store import Store
 from syndicator.urls import canonical_url
 from syndicator.withdrawals import Withdrawals
 
-__all__ = ["PollResult", "poll_source"]
+__all__ = ["PollResult", "poll_source", "save_quietly"]
 
 log = logging.getLogger("syndicator.pipeline")
 
@@ -130,6 +130,24 @@ async def poll_source(
               edited=result.updated, skipped=result.unchanged, errors=result.errors,
               withdrawn=result.withdrawn)  # fmt: skip
     return result
+
+
+async def save_quietly(
+    source: SourceBase,
+    candidates: Sequence[Candidate],
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    parser: Parser,
+    languages: Sequence[str],
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> PollResult:
+    """Store ``candidates`` as a catch-up poll does — routed to no destination and, unlike
+    a poll, no feed's WebSub subscribers either: ``backfill`` fills the archive only."""
+    poll = _Poll(source, store, fetcher, parser, (), languages, clock, lambda *_: (), True)
+    await _process_all(poll, list(candidates))
+    await offload(store.save_validators, dict(poll.validators), clock())
+    return poll.result
 
 
 async def _process_all(
