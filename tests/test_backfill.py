@@ -130,6 +130,19 @@ def test_html_archive_is_stored_and_nothing_is_sent(
     assert f"0 new stored, {len(releases)} skipped" in capsys.readouterr().out
     assert _articles(site, before) == []  # known releases are not fetched again
 
+    # The next poll (catch_up = false) routes what is new, and only that: the destination
+    # is live, and the backfilled releases are not announced late.
+    text = ReleaseText("uusi-tiedote", "Uusi tiedote tänään", _WORDS, (_WORDS,))
+    site.add_release("uusi", {"fi": text})
+    assert main(["poll", "--once", "--dry-run", "--config", str(setup.config)]) == 0
+    store = setup.store()
+    try:
+        [delivery] = store.list_deliveries()
+        assert delivery.destination == "hook"
+        assert store.item_count("demo-fi") == len(releases) + 1
+    finally:
+        store.close()
+
 
 def test_since_stops_the_walk_early(
     tmp_path: Path, site: SampleSite, capsys: pytest.CaptureFixture[str]
