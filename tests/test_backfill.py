@@ -172,6 +172,23 @@ def test_max_pages_bounds_the_walk(
     assert "1 pages walked, 5 releases found, 5 new stored" in capsys.readouterr().out
 
 
+def test_a_failing_page_ends_the_walk_with_exit_1(
+    tmp_path: Path, site: SampleSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = _html(tmp_path, site)
+    site.fail(f"/{LANGUAGES['fi'].listing}page/2/", 503, times=5)  # past max_retries = 0
+    assert _backfill(setup, "demo-fi") == 1
+    summary = capsys.readouterr().out
+    assert "1 pages walked, 5 releases found, 5 new stored" in summary
+    assert "the walk stopped early" in summary and "503" in summary
+    # Run again once the site is back: page 1 is skipped, pages 2 and 3 are stored.
+    site.clear_faults()
+    assert _backfill(setup, "demo-fi") == 0
+    total = len(_fi(site))
+    again = f"3 pages walked, {total} releases found, {total - 5} new stored, 5 skipped"
+    assert again in capsys.readouterr().out
+
+
 def test_unknown_source_and_bad_date_are_config_errors(
     tmp_path: Path, site: SampleSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
