@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
     feeds.add_argument("--out", required=True, help="directory to write the feeds to")
     status = command("status", "sources, destinations and the store; exit 1 on problems", _status)
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    backfill = command(
+        "backfill", "fill the store and feeds with a source's older releases; sends nothing",
+        _backfill,
+    )  # fmt: skip
+    backfill.add_argument("source", help="the source's name in feeds.toml")
+    backfill.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="stop at releases older than DATE (YYYY-MM-DD, Helsinki time)",
+    )
+    backfill.add_argument("--max-pages", type=_pages, default=50, metavar="N",
+                          help="archive pages to read at most (default 50)")  # fmt: skip
     add_deliveries(commands, _DEFAULT_CONFIG)
     demo = command("demo", "serve a bundled sample site and syndicate it", _demo)
     demo.add_argument("--port", type=int, default=8080)
@@ -228,6 +242,31 @@ def _status(args: argparse.Namespace) -> int:
     from syndicator.cli_status import show_status
 
     return show_status(_load(args), as_json=args.json)
+
+
+def _since(text: str) -> datetime:
+    from syndicator.backfill import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _pages(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    from syndicator.backfill import run_backfill
+
+    config = _load(args)
+    result = run_backfill(config, _open(config), args.source, since=args.since,
+                          max_pages=args.max_pages)  # fmt: skip
+    print(result.summary())
+    return result.exit_code
 
 
 def _demo(args: argparse.Namespace) -> int:

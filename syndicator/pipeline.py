@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from syndicator.configbase import DestinationBase, SourceBase
-from syndicator.decide import assess_health, decide, route
+from syndicator.decide import decide, route
 from syndicator.errors import ExtractError, FetchError, StoreError, SyndicatorError
 from syndicator.extract.detect import MIN_CONFIDENCE
 from syndicator.extraction import Extraction, read_article
@@ -26,6 +26,7 @@ from syndicator.metrics import EXTRACT_FALLBACKS
 from syndicator.model import Article, Candidate, StoredItem
 from syndicator.offload import offload
 from syndicator.parsing import Parser
+from syndicator.pollhealth import record_failure, record_health
 from syndicator.pollresult import PollResult
 from syndicator.progress import progress
 from syndicator.publish.topics import TopicsFor
@@ -35,7 +36,7 @@ from syndicator.store import Store
 from syndicator.urls import canonical_url
 from syndicator.withdrawals import Withdrawals
 
-__all__ = ["PollResult", "poll_source"]
+__all__ = ["PollResult", "poll_source", "save_quietly"]
 
 log = logging.getLogger("syndicator.pipeline")
 
@@ -80,7 +81,7 @@ async def poll_source(
     try:
         listing = await kind_of(source).candidates(source, fetcher, parser)
     except (FetchError, ExtractError) as exc:
-        return await _failed(poll, exc)
+        return await record_failure(poll.result, poll.store, poll.clock(), exc)
     if listing.candidates and source.catch_up:  # a 304 saves the question
         poll.catching_up = not await offload(store.is_caught_up, source.name)
     result = poll.result
@@ -103,7 +104,7 @@ async def poll_source(
                       error=last_error.message)  # fmt: skip
         result.ok, result.error_code = False, last_error.code
     else:
-        await _record_health(poll)
+        await record_health(poll.result, poll.store, poll.clock())
     log_event(log, logging.INFO, "poll.done",
               f"{source.name}: {result.created} new, {result.updated} updated"
               + (" (catch-up: nothing sent)" if poll.catching_up else ""),
@@ -111,6 +112,24 @@ async def poll_source(
               edited=result.updated, skipped=result.unchanged, errors=result.errors,
               withdrawn=result.withdrawn)  # fmt: skip
     return result
+
+
+async def save_quietly(
+    source: SourceBase,
+    candidates: Sequence[Candidate],
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    parser: Parser,
+    languages: Sequence[str],
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> PollResult:
+    """Store ``candidates`` as a catch-up poll does — routed to no destination and, unlike
+    a poll, no feed's WebSub subscribers either: ``backfill`` fills the archive only."""
+    poll = _Poll(source, store, fetcher, parser, (), languages, clock, lambda *_: (), True)
+    await _process_all(poll, list(candidates))
+    await offload(store.save_validators, dict(poll.validators), clock())
+    return poll.result
 
 
 async def _process_all(
@@ -261,38 +280,3 @@ async def _save(poll: _Poll, article: Article, now: datetime, *, quiet: bool = F
         result.updated += 1
     log_event(log, logging.INFO, f"item.{decision.event}", article.title, source=source.name,
               url=article.url, lang=article.lang, count=len(routed))  # fmt: skip
-
-
-async def _record_health(poll: _Poll) -> None:
-    """Mark the source degraded when its selectors stopped working; say so once. Costs two
-    primary-key lookups; items are counted (through the source's index) only when the
-    listing came back empty."""
-    result, name, store = poll.result, poll.source.name, poll.store
-    previous = await offload(store.degraded_of, name)
-    empty = result.candidates == 0 and not result.not_modified
-    known = await offload(store.item_count, name) if empty else 0
-    result.degraded = assess_health(
-        candidates=result.candidates, not_modified=result.not_modified, known_items=known,
-        extracted=result.extracted, generic=result.generic, previous=previous,
-    )  # fmt: skip
-    await offload(store.record_poll, name, poll.clock(), degraded=result.degraded)
-    if result.degraded and result.degraded != previous:
-        log_event(log, logging.WARNING, "source.degraded",
-                  f"{name}: selectors need fixing ({result.degraded}); the feeds keep what "
-                  f"they had — check with: syndicator extract URL --source {name}",
-                  source=name, error_code=result.degraded)  # fmt: skip
-    elif previous and not result.degraded:
-        log_event(log, logging.INFO, "source.recovered", f"{name}: selectors work again",
-                  source=name)  # fmt: skip
-
-
-async def _failed(poll: _Poll, exc: FetchError | ExtractError) -> PollResult:
-    result, name = poll.result, poll.source.name
-    url = exc.url if isinstance(exc, FetchError) else None
-    result.ok, result.error_code = False, exc.code
-    result.retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-    await offload(poll.store.record_poll, name, poll.clock(), error_code=exc.code,
-                  error=exc.message)  # fmt: skip
-    log_event(log, logging.WARNING, "poll.failed", f"{name}: {exc.message}", source=name,
-              url=url, status=getattr(exc, "status", None), error_code=exc.code)  # fmt: skip
-    return result

@@ -56,15 +56,19 @@ class Config(SourceBase):
     per_page: int = Field(default=20, ge=1, le=100)
 
 
-def api_url(source: Config) -> str:
+def api_url(source: Config, *, page: int | None = None) -> str:
+    """The list a poll reads (newest change first); with ``page``, that page of the archive
+    by publication date, newest first (``backfill``)."""
     base = source.url if source.url.endswith("/") else source.url + "/"
     query: dict[str, str | int] = {
         "_embed": "wp:featuredmedia,wp:term",  # what we read; older WordPress embeds all
         "per_page": source.per_page,
-        "orderby": "modified",
+        "orderby": "modified" if page is None else "date",
         "order": "desc",
         "_fields": _FIELDS,
     }
+    if page is not None:
+        query["page"] = page
     if source.lang:
         query["lang"] = source.lang
     return f"{base}wp-json/wp/v2/{source.post_type}?{urlencode(query)}"

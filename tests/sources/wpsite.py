@@ -2,8 +2,10 @@
 anonymous client — the parts a source depends on:
 
 - ``/wp-json/wp/v2/posts``: published posts only, ``orderby=date|modified`` (newest first),
-  ``per_page``, ``_fields`` (top-level keys; ``_embedded`` only when listed, as WordPress
-  ≥ 5.4 does) and an ETag/``If-None-Match`` on the answer;
+  ``per_page``, ``page`` (``X-WP-Total``/``X-WP-TotalPages`` on the answer, unless
+  ``paging_headers`` is off; past the last page 400 ``rest_post_invalid_page_number``),
+  ``_fields`` (top-level keys; ``_embedded`` only when listed, as WordPress ≥ 5.4 does) and
+  an ETag/``If-None-Match`` on the answer;
 - ``/wp-json/wp/v2/posts/{id}``: a published post; a trashed, draft, private or pending one
   answers 401 ``rest_forbidden`` (anonymous clients may not read it); a deleted one 404
   ``rest_post_invalid_id``; ``gone`` (a plugin's hard removal) 410.
@@ -29,6 +31,11 @@ __all__ = ["Post", "WordPressSite"]
 
 _LIST = "/wp-json/wp/v2/posts"
 _ONE = re.compile(r"^/wp-json/wp/v2/posts/(\d+)/?$")
+_PAST_THE_END = {
+    "code": "rest_post_invalid_page_number",
+    "message": "The page number requested is larger than the number of pages available.",
+    "data": {"status": 400},
+}
 _FORBIDDEN = {"code": "rest_forbidden", "message": "Sorry, you are not allowed to do that.",
               "data": {"status": 401}}  # fmt: skip
 
@@ -72,6 +79,7 @@ class WordPressSite:
         self.posts: dict[int, Post] = {}
         self.queries: list[dict[str, list[str]]] = []
         self.asked: list[int] = []  # the post ids asked for one by one
+        self.paging_headers = True  # some proxies and caches drop X-WP-TotalPages
         self._lock = threading.Lock()
         site = self
 
@@ -82,6 +90,8 @@ class WordPressSite:
                     status, body = 304, b""
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
+                for name, value in site.paging(self.path).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 if etag:
                     self.send_header("ETag", etag)
@@ -125,6 +135,8 @@ class WordPressSite:
             if parts.path.rstrip("/") == _LIST:
                 query = parse_qs(parts.query)
                 self.queries.append(query)
+                if self._page(query) > self._pages(query):
+                    return 400, json.dumps(_PAST_THE_END).encode(), None
                 body = json.dumps(self._list(query)).encode()
                 return 200, body, f'"{hashlib.sha256(body).hexdigest()[:16]}"'
             match = _ONE.match(parts.path)
@@ -146,12 +158,34 @@ class WordPressSite:
         published = [post for post in self.posts.values() if post.status == "publish"]
         published.sort(key=lambda post: post.modified if order == "modified" else post.date,
                        reverse=True)  # fmt: skip
-        per_page = int(query.get("per_page", ["10"])[0])
+        per_page, page = self._per_page(query), self._page(query)
         fields = query.get("_fields", [""])[0].split(",") if "_fields" in query else None
         answer = []
-        for post in published[:per_page]:
+        for post in published[(page - 1) * per_page : page * per_page]:
             data = post.json(self.url)
             if fields is not None:
                 data = {key: value for key, value in data.items() if key in fields}
             answer.append(data)
         return answer
+
+    def paging(self, target: str) -> dict[str, str]:
+        """The ``X-WP-Total``/``X-WP-TotalPages`` headers of a list answer."""
+        parts = urlsplit(target)
+        if not self.paging_headers or parts.path.rstrip("/") != _LIST:
+            return {}
+        query = parse_qs(parts.query)
+        with self._lock:
+            total = sum(post.status == "publish" for post in self.posts.values())
+            return {"X-WP-Total": str(total), "X-WP-TotalPages": str(self._pages(query))}
+
+    def _pages(self, query: dict[str, list[str]]) -> int:
+        total = sum(post.status == "publish" for post in self.posts.values())
+        return max(1, -(-total // self._per_page(query)))
+
+    @staticmethod
+    def _per_page(query: dict[str, list[str]]) -> int:
+        return int(query.get("per_page", ["10"])[0])
+
+    @staticmethod
+    def _page(query: dict[str, list[str]]) -> int:
+        return int(query.get("page", ["1"])[0])
