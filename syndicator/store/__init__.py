@@ -22,6 +22,7 @@ from syndicator.store.deliveries import DeliveryRows
 from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.remote import RemoteRows
+from syndicator.store.rhythm import RhythmRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.source_subscriptions import SourceSubscription, SourceSubscriptionRows
 from syndicator.store.sources import SourceRows
@@ -53,6 +54,7 @@ class Store(
     AttemptRows,
     WebSubRows,
     SourceSubscriptionRows,
+    RhythmRows,
 ):
     """All reads and writes; each method is one short transaction."""
 
