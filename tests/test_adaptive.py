@@ -47,14 +47,16 @@ def save(store: Store, item: Article, when: datetime, source: str = "vaasa") -> 
     store.save_article(source, item, decide(None, item), None, destinations=[], now=when)
 
 
-def weekly(store: Store, local: datetime, weeks: int, per_week: int = 3) -> list[datetime]:
+def weekly(
+    store: Store, local: datetime, weeks: int, per_week: int = 3, source: str = "vaasa"
+) -> list[datetime]:
     """``per_week`` releases 20 min apart at ``local``'s weekday and hour, ``weeks`` back."""
     moments = []
     for week in range(1, weeks + 1):
         for n in range(per_week):
             start = local.replace(minute=1) - timedelta(weeks=week)
             moment = (start + timedelta(minutes=20 * n)).astimezone(UTC)
-            save(store, article(f"w{week}-{n}-{local:%H}"), moment)
+            save(store, article(f"{source}-w{week}-{n}-{local:%H}"), moment, source)
             moments.append(moment)
     return moments
 
