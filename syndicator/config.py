@@ -220,16 +220,18 @@ class Config(Frozen):
             floor, why = MIN_FAST_INTERVAL_S, "even with service.allow_fast_polling = true"
         else:
             floor, why = MIN_INTERVAL_S, "service.allow_fast_polling = true lifts it, for tests"
+        fields = ("interval", "withdraw_after", "min_interval")
         fast = [
-            f"sources[{index}].interval: {source.interval:g} s is under the "
+            f"sources[{index}].{field}: {getattr(source, field):g} s is under the "
             f"{floor:g} s minimum ({why})"
             for index, source in enumerate(self.sources)
-            if source.interval < floor
+            for field in fields
+            if getattr(source, field) < floor
         ] + [
-            f"sources[{index}].withdraw_after: {source.withdraw_after:g} s is under the "
-            f"{floor:g} s minimum ({why})"
+            f"sources[{index}].min_interval: {source.min_interval:g} s is longer than "
+            f"max_interval ({source.max_interval:g} s)"
             for index, source in enumerate(self.sources)
-            if source.withdraw_after < floor
+            if source.min_interval > source.max_interval
         ]
         if fast:
             raise ValueError("\n".join(fast))

@@ -199,6 +199,11 @@ class SourceBase(Frozen):
     organisation: OrganisationName | dict[Lang, OrganisationName] | None = None
     # Subscribe to the WebSub hub the source advertises (``hubs``); polling stays on.
     websub: bool = True
+    # Poll by the source's publishing rhythm (``adaptive.py``): often when it usually
+    # publishes, rarely when it does not, within these bounds (at least 30 s: config.Config).
+    adaptive: bool = False
+    min_interval: PositiveDuration = 120.0
+    max_interval: PositiveDuration = 3600.0
 
 
 class DestinationBase(Frozen):

@@ -39,6 +39,8 @@ FIELDS = (
     "count",
     "duration_s",
     "path",
+    "interval_s",
+    "reason",
 )
 
 

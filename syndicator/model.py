@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from syndicator.rhythm import Decision
+
 __all__ = [
     "Article",
     "Attachment",
@@ -189,6 +191,8 @@ class SourceState:
     consecutive_failures: int = 0
     items: int = 0
     degraded: str | None = None  # e.g. "source.no_candidates": selectors need fixing
+    rhythm: Decision | None = None  # adaptive polling's current interval and why
+    next_poll_at: datetime | None = None  # as adaptive polling set it
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,11 @@ class StoredRobots:
         await offload(self.store.save_robots, origin, copy)
 
 
+def _gap(source: SourceBase) -> float:
+    # An adaptive source may be due again after its min_interval, well before its interval.
+    return _MIN_GAP * (source.min_interval if source.adaptive else source.interval)
+
+
 class Poller:
     def __init__(
         self,
@@ -121,7 +126,7 @@ class Poller:
         claimed = await offload(
             self.store.claim_poll, source.name, owner=self.owner, now=now,
             until=now + timedelta(seconds=deadline + min(_LEASE_MARGIN, deadline)),
-            min_gap=0.0 if force else _MIN_GAP * source.interval,
+            min_gap=0.0 if force else _gap(source),
         )  # fmt: skip
         if not claimed:  # routine between replicas; worth saying when ops asked for it
             log_event(log, logging.INFO if force else logging.DEBUG, "poll.skipped",
@@ -134,7 +139,7 @@ class Poller:
         except asyncio.CancelledError:
             # Shutdown cut the poll off after it may have fetched the listing: another replica
             # takes the source only after the usual gap, not a moment later.
-            hold = now + timedelta(seconds=_MIN_GAP * source.interval)
+            hold = now + timedelta(seconds=_gap(source))
             raise
         finally:
             await self._release(source.name, hold)

@@ -23,6 +23,7 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from syndicator.adaptive import AdaptivePolling
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
 from syndicator.deliver.hubping import changed_topics, ping_hubs
@@ -152,6 +153,7 @@ class Worker:
         self._polls: set[asyncio.Task[None]] = set()
         self._wake_outbox = asyncio.Event()
         self._stop = asyncio.Event()
+        self.adaptive = AdaptivePolling(store)  # adaptive sources' rhythms (``adaptive.py``)
 
     def stop(self) -> None:
         self._stop.set()
@@ -247,6 +249,8 @@ class Worker:
                 await ping_external_hubs(self.config, [source])
             if not result.ok:
                 await self._back_off(source, result, scheduler)
+            elif source.adaptive:
+                await self.adaptive.after_poll(source, scheduler)
             listed = result.ok and not result.not_modified and not result.skipped
             await self._hubs.after_poll(source, result.hub, datetime.now(UTC), listed=listed)
             return result

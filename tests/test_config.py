@@ -220,6 +220,27 @@ def test_withdraw_after_has_the_interval_floors() -> None:
     assert parse_config(VALID, "f", ENV).sources[0].withdraw_after == 900.0
 
 
+def test_adaptive_bounds_have_the_interval_floor_and_an_order() -> None:
+    adaptive = 'interval = "15m"\nadaptive = true\nmin_interval = "{}"\nmax_interval = "{}"'
+    quick = VALID.replace('interval = "15m"', adaptive.format("20s", "1h"))
+    with pytest.raises(ConfigError) as raised:
+        parse_config(quick, "f", ENV)
+    assert raised.value.problems == [
+        "f: sources[0].min_interval: 20 s is under the 30 s minimum "
+        "(service.allow_fast_polling = true lifts it, for tests)"
+    ]
+    allowed = parse_config("[service]\nallow_fast_polling = true\n" + quick, "f", ENV)
+    assert (allowed.sources[0].min_interval, allowed.sources[0].max_interval) == (20.0, 3600.0)
+    upside_down = VALID.replace('interval = "15m"', adaptive.format("30m", "5m"))
+    with pytest.raises(ConfigError) as raised:
+        parse_config(upside_down, "f", ENV)
+    assert raised.value.problems == [
+        "f: sources[0].min_interval: 1800 s is longer than max_interval (300 s)"
+    ]
+    source = parse_config(VALID, "f", ENV).sources[0]
+    assert (source.adaptive, source.min_interval, source.max_interval) == (False, 120.0, 3600.0)
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -23,6 +23,7 @@ from syndicator.store.overview import OverviewRows, PollHold, QueueDepth, StoreS
 from syndicator.store.recipients import RecipientRows
 from syndicator.store.releases import ReleaseRows, StoredEvent
 from syndicator.store.remote import RemoteRows
+from syndicator.store.rhythm import RhythmRows
 from syndicator.store.robots import RobotsCopy, RobotsRows
 from syndicator.store.source_subscriptions import SourceSubscription, SourceSubscriptionRows
 from syndicator.store.sources import SourceRows
@@ -58,6 +59,7 @@ class Store(
     WebSubRows,
     SourceSubscriptionRows,
     OverviewRows,
+    RhythmRows,
 ):
     """All reads and writes; each method is one short transaction."""
 

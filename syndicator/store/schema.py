@@ -62,6 +62,12 @@ source_state = sa.Table(
     sa.Column("degraded", sa.String(64)),
     sa.Column("poll_owner", sa.String(64)),  # the replica polling it now (a lease)
     sa.Column("poll_until", UtcDateTime),  # ... until then; another replica waits
+    # Adaptive polling's current rhythm.Decision (slot NULL: still learning) and next poll.
+    sa.Column("poll_interval", sa.Float),
+    sa.Column("poll_slot", sa.Integer),
+    sa.Column("poll_share", sa.Float),
+    sa.Column("poll_seen", sa.Float),
+    sa.Column("next_poll_at", UtcDateTime),
 )
 
 http_validators = sa.Table(

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from syndicator.model import SourceState
+from syndicator.store.rhythm import decision_of
 from syndicator.store.schema import http_validators, items, page_failures, source_state
 
 __all__ = ["PageFailure", "SourceRows"]
@@ -240,4 +241,6 @@ def _state(row: sa.Row[tuple[object, ...]]) -> SourceState:
         consecutive_failures=values["consecutive_failures"],
         items=int(values["n"] or 0),
         degraded=values["degraded"],
+        rhythm=decision_of(values),
+        next_poll_at=values["next_poll_at"],
     )
