@@ -33,6 +33,7 @@ _BASIS = {
     "backoff": "estimate, backoff",
     "held": "held",
     "polling": "polling now",
+    "adaptive": "adaptive",
 }
 
 
@@ -153,7 +154,12 @@ def _next(now: datetime, row: SourceStatus) -> str:
     when = (
         "due now" if row.next_poll <= now else f"in {_span((row.next_poll - now).total_seconds())}"
     )
-    return f"{_time(row.next_poll)} ({when}; {_BASIS[row.basis]})"
+    why = (
+        f": {row.state.rhythm.describe('en')}"
+        if row.basis == "adaptive" and row.state.rhythm
+        else ""
+    )
+    return f"{_time(row.next_poll)} ({when}; {_BASIS[row.basis]}{why})"
 
 
 def _document(overview: Overview, found: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -193,6 +199,8 @@ def _source_json(now: datetime, row: SourceStatus) -> dict[str, Any]:
         "degraded_reason": translate(f"error.{state.degraded}", "en") if state.degraded else None,
         "next_poll_at": _iso(row.next_poll),
         "next_poll_basis": row.basis,
+        "poll_interval_s": state.rhythm.interval if state.rhythm else None,
+        "poll_reason": state.rhythm.describe("en") if state.rhythm else None,
         "items": state.items,
     }
 

@@ -39,7 +39,7 @@ __all__ = [
 # hold ("held"), else an estimate as the worker schedules it: an interval after the last poll
 # ("interval") or the failure backoff after a failed one ("backoff"; a Retry-After the worker
 # honoured is not stored, so it may come later).
-Basis = Literal["polling", "held", "interval", "backoff"]
+Basis = Literal["polling", "held", "interval", "backoff", "adaptive"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +174,8 @@ def _estimate(
     if state.consecutive_failures:
         delay = failure_backoff(state.consecutive_failures, source.interval, None)
         return state.last_poll_at + timedelta(seconds=delay), "backoff"
+    if source.adaptive and state.next_poll_at is not None:
+        return state.next_poll_at, "adaptive"  # as the worker set it (``adaptive``)
     return state.last_poll_at + timedelta(seconds=source.interval), "interval"
 
 

@@ -20,6 +20,7 @@ from syndicator.cli import main
 from syndicator.decide import decide
 from syndicator.locales import HELSINKI
 from syndicator.organisation import stamp
+from syndicator.rhythm import Decision
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET, sample_article
 
@@ -273,3 +274,22 @@ def test_a_config_error_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     broken.write_text("[[sources]]\nname = 3\n", encoding="utf-8")
     assert main(["status", "--config", str(broken)]) == 2
     assert capsys.readouterr().err
+
+
+def test_an_adaptive_source_shows_the_interval_the_worker_chose_and_why(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = setup.config.read_text(encoding="utf-8")
+    setup.config.write_text(text.replace("interval = 600", "interval = 600\nadaptive = true"),
+                            encoding="utf-8")  # fmt: skip
+    due = (setup.polled + timedelta(minutes=7)).replace(microsecond=0)
+    setup.store.record_rhythm("vaasa-fi", Decision(120.0, slot=33, share=0.13, seen=40.0), due)
+    code, document = as_json(setup, capsys)
+    fi = {s["name"]: s for s in document["sources"]}["vaasa-fi"]
+    assert code == 0 and fi["next_poll_basis"] == "adaptive"
+    assert datetime.fromisoformat(fi["next_poll_at"]) == due  # not polled + the fixed interval
+    assert fi["poll_interval_s"] == 120.0 and fi["poll_reason"] == "Tue 09–10: 13 % of releases"
+    code, out = status(setup, capsys)
+    assert table(out, "Sources")["vaasa-fi"]["NEXT POLL"].endswith(
+        "adaptive: Tue 09–10: 13 % of releases)"
+    )

@@ -16,6 +16,7 @@ from syndicator.decide import decide
 from syndicator.i18n import translate
 from syndicator.locales import HELSINKI
 from syndicator.model import SourceState
+from syndicator.rhythm import Decision
 from syndicator.store import Store, open_store
 from syndicator.web import create_app
 from syndicator.web.status import ADMIN_TOKEN_VARIABLE, next_poll
@@ -250,3 +251,22 @@ async def test_counts_are_exact_past_the_listed_dead_letters(
     assert done.headers["location"].endswith("retried=2")
     failed = setup.store.list_deliveries("failed")
     assert [row.destination for row in failed] == ["partner-hook"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [("fi", "ti klo 09–10: 13 % tiedotteista"), ("en", "Tue 09–10: 13 % of releases")],
+)
+async def test_an_adaptive_source_shows_its_next_poll_and_why_in_the_readers_language(
+    setup: Setup, lang: str, reason: str
+) -> None:
+    text = FEEDS.replace("interval = 600", "interval = 600\nadaptive = true")
+    database = str(setup.store.engine.url)
+    adaptive = Setup(parse_config(text.format(database=database), "feeds.toml", {}), setup.store)
+    due = POLLED + timedelta(minutes=2)
+    setup.store.record_rhythm("vaasa-fi", Decision(120.0, slot=33, share=0.13, seen=40.0), due)
+    async with _client(adaptive) as client:
+        page = html.fromstring((await client.get(f"/status?lang={lang}")).content)
+    [row] = [r for r in page.xpath("//section[@id='sources']//tr[td]") if r[0].text == "vaasa-fi"]
+    assert row[4].xpath("time/@datetime") == [due.astimezone(HELSINKI).isoformat()]
+    assert row[4].findtext("small") == reason
