@@ -5,7 +5,6 @@ routed would leave a delivery row, so "nothing sent" is checked in the deliverie
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,8 @@ from syndicator.locales import HELSINKI
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET
 from tests.sources.wpsite import WordPressSite
+
+pytestmark = pytest.mark.usefixtures("keep_logging")
 
 _SETTINGS = """
 [service]
@@ -63,16 +64,6 @@ def _setup(tmp_path: Path, source: str) -> Setup:
 
 def _backfill(setup: Setup, name: str, *extra: str) -> int:
     return main(["backfill", name, "--config", str(setup.config), *extra])
-
-
-@pytest.fixture(autouse=True)
-def _keep_logging() -> Iterator[None]:
-    """``main`` points the root logger at this test's stderr; give pytest its own back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 # --- html: the sample site's listing, 5 a page, followed through its "next" link ------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,8 @@ from syndicator.organisation import stamp
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET, sample_article
 from tests.sinks import SlackSink, SmtpSink, WebhookSink
+
+pytestmark = pytest.mark.usefixtures("keep_logging")
 
 SLACK_PATH = "/services/T0SECRET1/B0SECRET2/xoxSecretTokenValue123"
 TITLE = "Kaupunki avaa uuden uimahallin Hietalahteen"
@@ -51,16 +52,6 @@ def drain(path: Path, store: Store, at: datetime | None = None) -> None:
                             policy=RetryPolicy(base=60.0), clock=lambda: moment)  # fmt: skip
 
     asyncio.run(run())
-
-
-@pytest.fixture(autouse=True)
-def _keep_logging() -> Iterator[None]:
-    """``main`` points the root logger at this test's stderr; give pytest its own back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _feeds(database: str) -> str:

@@ -6,7 +6,6 @@ broken, a retry and a dead letter."""
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from syndicator.organisation import stamp
 from syndicator.rhythm import Decision
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET, sample_article
+
+pytestmark = pytest.mark.usefixtures("keep_logging")
 
 FEEDS = """
 [service]
@@ -60,16 +61,6 @@ class Setup:
     store: Store
     saved: datetime  # when the release and its deliveries were stored
     polled: datetime  # vaasa-fi's last (successful) poll
-
-
-@pytest.fixture(autouse=True)
-def _keep_logging() -> Iterator[None]:
-    """``main`` points the root logger at this test's stderr; give pytest its own back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture
