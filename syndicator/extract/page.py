@@ -84,7 +84,7 @@ _RELATED_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "b", 
 _CONTAINERS = frozenset({"div", "section", "aside", "dialog", "form", "ul", "span"})
 _WRAPPERS = frozenset({"form", "noscript", "aside"})  # dropped unless they hold the article
 _SLUG_WORDS = 4  # an id of this many words is an anchor made from a heading, not a widget
-_NEVER_DROPPED = frozenset({"html", "body", "main", "article", "[document]"})
+_NEVER_DROPPED = frozenset({"html", "body", "main", "article"})
 _Finder = Callable[[Element], Element | None]
 _TEXT_NODES = etree.XPath("//text()[normalize-space()]")  # the shown strings, in one C pass
 # the elements that mean "the article is in here" (see :func:`holds_article`)
@@ -109,13 +109,13 @@ def remove_boilerplate(root: Element, extra: Iterable[str] = ()) -> None:
             stack.extend(reversed(children(element)))
     for selector in extra:
         for element in select_all(root, selector):
-            _drop(element)
+            drop(element)
     for string, parent in _signal_strings(root):
         if gone(parent):
             continue
         for words, container in _BY_TEXT:
             if words.search(string) and (found := container(parent)) is not None:
-                _drop(found)
+                drop(found)
                 break
 
 
@@ -285,11 +285,6 @@ def _boilerplate_token(token: str) -> bool:
 def holds_article(element: Element) -> bool:
     """``element`` holds the article (``main``, the headline, the content box)."""
     return bool(_GUARDS(element))
-
-
-def _drop(element: Element) -> None:
-    if not gone(element):
-        drop(element)
 
 
 _BY_TEXT: tuple[tuple[re.Pattern[str], _Finder], ...] = (
