@@ -20,7 +20,9 @@ from syndicator.model import Candidate
 from syndicator.parsing import InlineParser, ParsePool
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
-NESTED = "<html><body>" + "<div>" * 100_000 + "Syvä" + "</div>" * 100_000 + "</body></html>"
+# 150,000 paragraphs (1.7 MB): many seconds of work for the generic fallback (lxml alone cuts
+# deep nesting short: 100,000 nested divs are extract.too_complex at once, not a budget case)
+HEAVY = "<html><body><main>" + "<p>Sana</p>" * 150_000 + "</main></body></html>"
 
 
 def _spin(seconds: float) -> float:
@@ -90,7 +92,7 @@ async def test_a_crashed_worker_is_reported_and_replaced(pool: ParsePool) -> Non
     assert await pool.run(_spin, 0.01) == 0.01
 
 
-async def test_the_loop_keeps_ticking_while_100000_nested_divs_are_cut_off() -> None:
+async def test_the_loop_keeps_ticking_while_a_page_over_its_budget_is_cut_off() -> None:
     lags: list[float] = []
 
     async def tick() -> None:
@@ -105,7 +107,7 @@ async def test_the_loop_keeps_ticking_while_100000_nested_divs_are_cut_off() -> 
         started = time.monotonic()
         with pytest.raises(ExtractError) as caught:
             await pool.run(
-                read_article, NESTED, "http://127.0.0.1/syva/", ArticleProfile(), "fi", NOW,
+                read_article, HEAVY, "http://127.0.0.1/syva/", ArticleProfile(), "fi", NOW,
                 Candidate("http://127.0.0.1/syva/"), ("fi", "sv", "en"), None,
             )  # fmt: skip
         cut = time.monotonic() - started
@@ -113,7 +115,7 @@ async def test_the_loop_keeps_ticking_while_100000_nested_divs_are_cut_off() -> 
     assert caught.value.code == "parse.timeout"
     assert 2.0 <= cut < 4.0
     assert len(lags) > 100 and max(lags) < 0.1, max(lags)
-    print(f"100,000 nested divs cut after {cut:.2f} s; max loop lag {max(lags) * 1000:.1f} ms")
+    print(f"150,000 paragraphs cut after {cut:.2f} s; max loop lag {max(lags) * 1000:.1f} ms")
 
 
 def _niceness() -> int:
