@@ -36,6 +36,7 @@ from syndicator.model import Candidate
 from syndicator.offload import offload
 from syndicator.parsing import Parser
 from syndicator.pipeline import save_quietly
+from syndicator.progress import progress
 from syndicator.sources import feed, html_listing, wordpress
 from syndicator.store import Store
 from syndicator.urls import canonical_url
@@ -140,18 +141,20 @@ async def backfill(
     pages = _pages(whole, fetcher, parser)
     async with contextlib.aclosing(pages):
         try:
-            async for candidates in pages:
-                result.pages += 1
-                fresh, older = await _fresh(store, candidates, since, seen, result)
-                if fresh:
-                    saved = await save_quietly(whole, fresh, store=store, fetcher=fetcher,
-                                               parser=parser, languages=languages,
-                                               clock=clock)  # fmt: skip
-                    result.stored += saved.created + saved.updated
-                    result.failed += saved.errors
-                result.stopped_at_since = older
-                if older or result.pages >= max_pages:
-                    break
+            with progress(f"backfill {source.name}", None) as bar:  # pages: not known ahead
+                async for candidates in pages:
+                    result.pages += 1
+                    bar.advance()
+                    fresh, older = await _fresh(store, candidates, since, seen, result)
+                    if fresh:
+                        saved = await save_quietly(whole, fresh, store=store, fetcher=fetcher,
+                                                   parser=parser, languages=languages,
+                                                   clock=clock)  # fmt: skip
+                        result.stored += saved.created + saved.updated
+                        result.failed += saved.errors
+                    result.stopped_at_since = older
+                    if older or result.pages >= max_pages:
+                        break
         except (FetchError, ExtractError) as exc:  # a listing page: the walk ends there
             result.error = exc.message
     log_event(log, logging.INFO, "backfill.done", result.summary().splitlines()[0],

@@ -263,8 +263,9 @@ def _backfill(args: argparse.Namespace) -> int:
     from syndicator.backfill import run_backfill
 
     config = _load(args)
-    result = run_backfill(config, _open(config), args.source, since=args.since,
-                          max_pages=args.max_pages)  # fmt: skip
+    with board():  # pages walked, then each page's releases, on a terminal
+        result = run_backfill(config, _open(config), args.source, since=args.since,
+                              max_pages=args.max_pages)  # fmt: skip
     print(result.summary())
     return result.exit_code
 

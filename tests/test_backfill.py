@@ -20,6 +20,7 @@ from syndicator.locales import HELSINKI
 from syndicator.store import Store, open_store
 from tests.deliver.conftest import SECRET
 from tests.sources.wpsite import WordPressSite
+from tests.test_cli_progress import assert_quiet, bar_lines, syndicator
 
 pytestmark = pytest.mark.usefixtures("keep_logging")
 
@@ -283,3 +284,20 @@ def test_feed_archive_is_followed(
         assert store.list_deliveries() == []
     finally:
         store.close()
+
+
+def test_the_walk_draws_bars_on_a_terminal_and_nothing_on_a_pipe(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    (tmp_path / "piped").mkdir(), (tmp_path / "shown").mkdir()
+    piped_setup, shown_setup = _html(tmp_path / "piped", site), _html(tmp_path / "shown", site)
+    piped = syndicator("backfill", "demo-fi", "--config", str(piped_setup.config), terminal=False)
+    assert piped.returncode == 0, piped.stderr
+    assert_quiet(piped.stderr)
+    shown = syndicator("backfill", "demo-fi", "--config", str(shown_setup.config), terminal=True)
+    assert shown.returncode == 0, shown.stderr
+    pages = bar_lines(shown.stderr, "backfill demo-fi")
+    assert pages and " 3/? " in pages[-1], pages[-1]  # three listing pages walked, of unknown
+    found = bar_lines(shown.stderr, "catch-up demo-fi")  # each page's releases
+    assert any("5/5" in frame for frame in found), found
+    assert shown.stdout == piped.stdout  # the summary, on stdout alone
