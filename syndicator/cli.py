@@ -7,6 +7,7 @@ import asyncio
 import errno
 import json
 import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -57,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--config", default=_DEFAULT_CONFIG, help="path to feeds.toml")
         return sub
 
-    command("run", "run the worker and the web server", _run)
+    run = command("run", "run the worker and the web server; SIGHUP re-reads the config", _run)
+    reload = command("reload", "make the running worker re-read its config (SIGHUP)", _reload)
+    for sub in (run, reload):
+        sub.add_argument("--pid-file", type=Path, help="default: syndicator.pid beside the store")
     command("serve", "serve feeds and status pages only", _serve)
     poll = command("poll", "poll every source", _poll)
     poll.add_argument(
@@ -143,12 +147,28 @@ def _open(config: Config) -> Store:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from syndicator.pidfile import default_pid_file, pid_file
     from syndicator.scheduler import Worker
 
     config = _load(args)
     _claim_port(config.service.host, config.service.port, _SET_PORT)
-    with board(routine=False):  # a bar only for a source's catch-up
-        eventloop.run(Worker(config, _open(config)).run())
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # until the worker handles it: not fatal
+    worker = Worker(config, _open(config), path=Path(args.config))
+    with board(routine=False), pid_file(args.pid_file or default_pid_file(config)):
+        eventloop.run(worker.run())  # a bar only for a source's catch-up
+    return 0
+
+
+def _reload(args: argparse.Namespace) -> int:
+    from syndicator.pidfile import PidFileError, default_pid_file, signal_worker
+
+    config = load_config(args.config)  # a broken file: its problems here, the worker untouched
+    try:
+        pid = signal_worker(args.pid_file or default_pid_file(config))
+    except PidFileError as exc:
+        print(f"syndicator: {exc}", file=sys.stderr)
+        return 1
+    print(f"sent SIGHUP to worker {pid}; its log says config.reloaded or config.reload_refused")
     return 0
 
 

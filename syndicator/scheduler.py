@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +42,7 @@ from syndicator.parsing import ParsePool
 from syndicator.pipeline import PollResult
 from syndicator.poller import Poller, StoredRobots, validator_lookup
 from syndicator.publish import feed_documents, write_feeds
+from syndicator.reload import AppSlot, Reloader, schedule_poll
 from syndicator.store import Store
 from syndicator.web import create_app
 
@@ -146,7 +148,9 @@ class _Server(uvicorn.Server):
 
 
 class Worker:
-    def __init__(self, config: Config, store: Store, *, serve: bool = True) -> None:
+    def __init__(
+        self, config: Config, store: Store, *, serve: bool = True, path: Path | None = None
+    ) -> None:
         self.config = config
         self.store = store
         self.serve = serve
@@ -154,6 +158,7 @@ class Worker:
         self._wake_outbox = asyncio.Event()
         self._stop = asyncio.Event()
         self.adaptive = AdaptivePolling(store)  # adaptive sources' rhythms (``adaptive.py``)
+        self.live = Reloader(path, self, self._poll)  # SIGHUP: ``reload``
 
     def stop(self) -> None:
         self._stop.set()
@@ -178,6 +183,10 @@ class Worker:
             pushes = PushedPolls(
                 self.store, self.config.sources, lambda s: self._poll(s, poller, scheduler, True)
             )
+            self.live.scheduler, self.live.poller, self.live.hubs = scheduler, poller, self._hubs
+            self.live.pushes = pushes
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signal.SIGHUP, self.live.request)
             scheduler.start()
             outbox = asyncio.create_task(self._outbox_loop(client))
             pushed = asyncio.create_task(pushes.run(self._stop))
@@ -208,16 +217,8 @@ class Worker:
         scheduler = AsyncIOScheduler(timezone=HELSINKI_NAME)
         now = datetime.now(UTC)
         for index, source in enumerate(s for s in self.config.sources if s.enabled):
-            scheduler.add_job(
-                self._poll,
-                IntervalTrigger(seconds=source.interval, jitter=source.jitter or None),
-                args=(source, poller, scheduler),
-                id=f"poll:{source.name}",
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=None,
-                next_run_time=now + timedelta(seconds=index * 0.1),
-            )
+            at = now + timedelta(seconds=index * 0.1)
+            schedule_poll(scheduler, self._poll, source, poller, at)
         scheduler.add_job(self._hubs.renew, IntervalTrigger(seconds=RENEW_EVERY),
                           args=(self.config.sources,), id="websub:renew", max_instances=1,
                           coalesce=True)  # fmt: skip
@@ -281,7 +282,7 @@ class Worker:
 
     async def _outbox_loop(self, client: httpx.AsyncClient) -> None:
         """One lane per destination; a poll that stored something wakes them all."""
-        outbox = Outbox(
+        outbox = self.live.outbox = Outbox(
             self.store,
             self.config.destinations,
             client,
@@ -299,7 +300,8 @@ class Worker:
             await outbox.stop(_OUTBOX_GRACE)
 
     def _server(self, on_push: Callable[[], None]) -> _Server:
-        app = create_app(self.config, self.store, on_push=on_push)
+        build = functools.partial(create_app, store=self.store, on_push=on_push)
+        app = self.live.app = AppSlot(build, self.config)  # a reload swaps the app inside
         settings = uvicorn.Config(
             app,
             host=self.config.service.host,

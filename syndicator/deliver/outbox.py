@@ -112,6 +112,7 @@ class Outbox:
         self._extra = list(extra)
         self._wakes = {name: asyncio.Event() for name in [*self._configs, *self._names]}
         self._tasks: list[asyncio.Task[None]] = []
+        self._running: dict[str, asyncio.Task[None]] = {}  # each destination's lane
         self._calls = StoreCalls(store, self.owner, clock, self._policy)
         self._tools = LaneTools(self._calls, self._attempt, clock, lambda: self._stopping)
 
@@ -122,14 +123,32 @@ class Outbox:
     def start(self) -> None:
         """One long-lived task per enabled destination, plus a housekeeper that dead-letters
         rows of unknown destinations and keeps the pending gauge fresh."""
-        for name, config in self._configs.items():
-            work = functools.partial(self._lane_pass, config)
-            self._tasks.append(asyncio.create_task(self._lane(name, work), name=f"outbox:{name}"))
+        for name in self._configs:
+            self._start_lane(name)
         for lane in self._extra:
             work = functools.partial(self._extra_pass, lane)
             self._tasks.append(asyncio.create_task(self._lane(lane.name, work),
                                                    name=f"outbox:{lane.name}"))  # fmt: skip
         self._tasks.append(asyncio.create_task(self._housekeeping(), name="outbox:housekeeping"))
+
+    def _start_lane(self, name: str) -> None:
+        self._wakes.setdefault(name, asyncio.Event())
+        work = functools.partial(self._lane_pass, name)
+        task = asyncio.create_task(self._lane(name, work), name=f"outbox:{name}")
+        self._tasks.append(task)
+        self._running[name] = task
+
+    async def reconfigure(self, destinations: Sequence[DestinationBase]) -> None:
+        """A reload: lanes of new destinations start, those of removed ones end after their
+        send in flight, changed ones use the new settings from their next pass; the due
+        rows of removed (or disabled) destinations are dead-lettered now."""
+        self._configs = {d.name: d for d in destinations if d.enabled}
+        for name in self._configs:
+            lane = self._running.get(name)
+            if not self._stopping and (lane is None or lane.done()):
+                self._start_lane(name)
+        self.wake()
+        await self._sweep(DrainResult())
 
     def wake(self) -> None:
         """Something new was stored: every lane looks for due rows now."""
@@ -187,6 +206,8 @@ class Outbox:
             wake.clear()  # before the pass: a wake during it means "look again"
             try:
                 nap = await work()
+                if nap < 0:  # its destination was removed by a reload
+                    return
             except Exception:  # the store hiccuped or our bug: say so, keep the lane alive
                 crashed = {"event": "outbox.crashed", "destination": name}
                 log.exception(f"outbox lane {name} failed", extra=crashed)
@@ -195,10 +216,13 @@ class Outbox:
                 async with asyncio.timeout(nap):
                     await wake.wait()
 
-    async def _lane_pass(self, config: DestinationBase) -> float:
+    async def _lane_pass(self, name: str) -> float:
+        config = self._configs.get(name)  # looked up each pass: a reload may change it
+        if config is None:
+            return -1.0
         await self._pass(config, DrainResult(), False)
         await self._gauge()
-        return await self._idle(config.name)
+        return await self._idle(name)
 
     async def _extra_pass(self, lane: ExtraLane) -> float:
         await lane.run(self._tools, DrainResult(), dry_run=False)
@@ -213,7 +237,7 @@ class Outbox:
         if emailbatch.batched(config):  # e-mail digests and bilingual mails: rows together
             await emailbatch.run(attempt, result, dry_run=dry_run)
             return
-        while not self._stopping:
+        while not self._stopping and config.name in self._configs:  # a reload may remove it
             row = await self._calls.claim(config.name)
             if row is None:
                 return
