@@ -13,6 +13,7 @@ from syndicator.decide import Decision
 from syndicator.errors import StoreError
 from syndicator.model import Article, Entry, EventKind, StoredItem
 from syndicator.store.codec import article_from_json, article_to_json
+from syndicator.store.database import store_error
 from syndicator.store.schema import deliveries, events, items, releases, source_state, versions
 from syndicator.store.websub import subscriber_rows
 from syndicator.urls import url_variants
@@ -92,7 +93,10 @@ class ReleaseRows:
             return None
         try:
             return self._write(source, article, decision, stored, destinations, topics, now)
-        except StoreError as exc:
+        except (StoreError, sa.exc.IntegrityError) as caught:
+            # the driver's error arrives as a StoreError (``map_errors``); CI once saw the
+            # racing UNIQUE violation come through as SQLAlchemy's own IntegrityError
+            exc = caught if isinstance(caught, StoreError) else store_error(caught)
             if exc.code != "store.conflict":
                 raise
             current = self.find_item(article.url, source=source, post_id=article.post_id)

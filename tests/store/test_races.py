@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from syndicator.decide import decide
 from syndicator.errors import StoreError
 from syndicator.store import Store, open_store
+from syndicator.store.database import _on_error
 from syndicator.store.schema import deliveries, events, items, versions
 from tests.postgres import create_database
 from tests.store.test_store import FI, NOW
@@ -182,3 +183,25 @@ def test_two_stores_racing_to_save_new_items(database_url: str) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_racing_unique_violation_raised_by_sqlalchemy_itself_is_still_a_lost_race(
+    database_url: str,
+) -> None:
+    """CI once saw the loser's UNIQUE violation leak as SQLAlchemy's IntegrityError, not as
+    the StoreError ``map_errors`` makes of driver errors: both mean "the other one wrote it"."""
+    winner, loser = open_store(database_url), open_store(database_url)
+    try:
+        assert winner.save_article("vaasa", FI, decide(None, FI), None, destinations=[],
+                                   now=NOW) is not None  # fmt: skip
+        sa.event.remove(loser.engine, "handle_error", _on_error)  # the raw path
+        assert loser.save_article("vaasa", FI, decide(None, FI), None, destinations=[],
+                                  now=NOW) is None  # fmt: skip
+        changed = replace(FI, title="Toinen otsikko")
+        with pytest.raises(StoreError) as caught:  # other content: look again next poll
+            loser.save_article("vaasa", changed, decide(None, changed), None, destinations=[],
+                               now=NOW)  # fmt: skip
+        assert caught.value.code == "store.conflict"
+    finally:
+        winner.close()
+        loser.close()
