@@ -75,7 +75,8 @@ class AdaptivePolling:
     def __init__(self, store: Store, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.store = store
         self.clock = clock
-        self.decisions: dict[str, Decision] = {}  # by source name, for whoever shows them
+        # each source's last decision: a change is logged once (the store keeps it for status)
+        self.decisions: dict[str, Decision] = {}
         self._tracks: dict[str, _Track] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from syndicator.config import Config
 from syndicator.configbase import SourceBase
 from syndicator.errors import ConfigError, ExtractError, FetchError
-from syndicator.http import Fetcher
+from syndicator.http import Fetcher, Page
 from syndicator.hubs.discovery import header_links
 from syndicator.locales import HELSINKI
 from syndicator.logs import log_event
@@ -48,6 +48,8 @@ DEFAULT_MAX_PAGES = 50
 # Every release of a page is processed: the source's max_items bounds a poll, not the archive.
 _ALL = 10_000
 _Pages = AsyncGenerator[Sequence[Candidate], None]  # one archive page's releases at a time
+# a fetched page → its releases and the next page's URL (given how many pages were walked)
+_Reader = Callable[[Page, int], Awaitable[tuple[Sequence[Candidate], str | None]]]
 
 
 @dataclass(slots=True)
@@ -201,17 +203,32 @@ def _pages(source: SourceBase, fetcher: Fetcher, parser: Parser) -> _Pages:
 
 
 async def _html_pages(source: html_listing.Config, fetcher: Fetcher, parser: Parser) -> _Pages:
+    async def read(page: Page, _: int) -> tuple[Sequence[Candidate], str | None]:
+        found = await parser.run(html_listing.read_page, page.text, page.url, source)
+        return found.candidates, found.next_page
+
     for start in source.urls:
-        url: str | None = start
-        visited: set[str] = set()
-        while url is not None and url not in visited:
-            visited.add(url)
-            page = await fetcher.get(url, source=source.name)
-            if page is None:
-                return
-            read = await parser.run(html_listing.read_page, page.text, page.url, source)
-            yield read.candidates
-            url = read.next_page
+        async for candidates in _linked_pages(start, source.name, fetcher, read):
+            yield candidates
+
+
+async def _linked_pages(first: str, name: str, fetcher: Fetcher, read: _Reader) -> _Pages:
+    """Page after page from ``first``, each naming the next (``read``: its releases and the
+    next URL), until one names none or one already walked."""
+    url: str | None = first
+    visited: set[str] = set()
+    while url is not None and url not in visited:
+        visited.add(url)
+        page = await _fetch(fetcher, url, name)
+        candidates, url = await read(page, len(visited))
+        yield candidates
+
+
+async def _fetch(fetcher: Fetcher, url: str, name: str) -> Page:
+    """Unconditionally: a 304 would hide the next page's address."""
+    page = await fetcher.get(url, source=name)
+    assert page is not None  # only a conditional request answers None
+    return page
 
 
 async def _wordpress_pages(source: wordpress.Config, fetcher: Fetcher, parser: Parser) -> _Pages:
@@ -219,13 +236,11 @@ async def _wordpress_pages(source: wordpress.Config, fetcher: Fetcher, parser: P
     while last is None or number <= last:
         url = wordpress.api_url(source, page=number)
         try:
-            page = await fetcher.get(url, source=source.name)
+            page = await _fetch(fetcher, url, source.name)
         except FetchError as exc:
             if number > 1 and exc.status == 400:  # rest_post_invalid_page_number: past the end
                 return
             raise
-        if page is None:
-            return
         total = page.headers.get("x-wp-totalpages", "")
         last = int(total) if total.strip().isdigit() else None
         found = await parser.run(wordpress.read_posts, page.content, url, page.url, source)
@@ -236,20 +251,17 @@ async def _wordpress_pages(source: wordpress.Config, fetcher: Fetcher, parser: P
 
 
 async def _feed_pages(source: feed.Config, fetcher: Fetcher, parser: Parser) -> _Pages:
-    url: str | None = source.url
-    visited: set[str] = set()
-    while url is not None and url not in visited:
-        visited.add(url)
-        page = await fetcher.get(url, source=source.name)
-        if page is None:
-            return
-        read = await parser.run(feed.read_feed, page.content, page.url, source)
-        links = [*header_links(page.headers.get("link"), page.url), *read.links]
-        url = next((href for rel, href in links if rel == "prev-archive"), None)
-        if url is None and len(visited) == 1:
+    async def read(page: Page, walked: int) -> tuple[Sequence[Candidate], str | None]:
+        found = await parser.run(feed.read_feed, page.content, page.url, source)
+        links = [*header_links(page.headers.get("link"), page.url), *found.links]
+        earlier = next((href for rel, href in links if rel == "prev-archive"), None)
+        if earlier is None and walked == 1:
             raise ConfigError(
                 f"{source.name}: a feed has no archive (no RFC 5005 prev-archive link); "
                 "backfill walks html listings and the WordPress API",
                 code="backfill.no_archive",
             )
-        yield read.candidates
+        return found.candidates, earlier
+
+    async for candidates in _linked_pages(source.url, source.name, fetcher, read):
+        yield candidates
