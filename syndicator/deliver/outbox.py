@@ -237,7 +237,9 @@ class Outbox:
         if emailbatch.batched(config):  # e-mail digests and bilingual mails: rows together
             await emailbatch.run(attempt, result, dry_run=dry_run)
             return
-        while not self._stopping and config.name in self._configs:  # a reload may remove it
+        # A reload may remove or change the destination: a pass claims rows only while its
+        # settings are the current ones; the next pass takes the new ones.
+        while not self._stopping and self._configs.get(config.name) == config:
             row = await self._calls.claim(config.name)
             if row is None:
                 return
